@@ -47,7 +47,12 @@ function staticModels(dirs: Record<string, string>): Plugin {
 export default defineConfig({
   plugins: [react(), staticModels(STATIC_MODEL_DIRS)],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 6000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 6000,
+    // The training benchmark page (npm run bench, browser tests) is a second entry of the same build.
+    rollupOptions: { input: { main: resolve('index.html'), bench: resolve('src/ui/bench/bench.html') } },
+  },
   test: {
     reporters: ['default', './tests/reporters/closingLine.ts'],
     projects: [

@@ -1,16 +1,126 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { parseTrainConfig } from '../core/trainConfig.ts';
+import { PRESETS, type ExperimentPreset } from '../core/presets.ts';
+import type { DataSpec, TrainConfig } from '../protocol/api.ts';
 import { BackendStatus } from './BackendStatus.tsx';
+import { DataPanel } from './data/DataPanel.tsx';
+import { downloadText } from './download.ts';
+import { ConfigPanel } from './panels/ConfigPanel.tsx';
+import { AngleHistogram, LossCurve, RocCurve } from './panels/Figures.tsx';
+import { PresetBar } from './panels/PresetBar.tsx';
+import { TrainingPanel } from './panels/TrainingPanel.tsx';
+import { runsToCsv, runsToJson } from './runs/exportRuns.ts';
+import { RunsTable } from './runs/RunsTable.tsx';
+import { useRuns } from './runs/useRuns.ts';
+import { useExperimentConfig } from './useExperimentConfig.ts';
+import { dataApiOf } from './worker/dataBridge.ts';
 import { useLabWorker } from './worker/useLabWorker.ts';
+import { useTraining } from './worker/useTraining.ts';
+
+const BUILTIN_DATA: DataSpec = { kind: 'builtin' };
+const BUILTIN_LABEL = 'built-in synthetic faces';
+const PRESET_NAME: Readonly<Record<string, string>> = Object.fromEntries(PRESETS.map((p) => [p.id, p.name]));
+
+/** Why the engine would refuse this config, if it would. */
+function configProblem(config: TrainConfig): string | undefined {
+  try {
+    parseTrainConfig(config);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
 
 /** The lab's root component. */
 export function App() {
   const worker = useLabWorker();
+  const ready = worker.phase === 'ready' ? worker : undefined;
+  const experiment = useExperimentConfig();
+  const { runs, selected, setSelected, saveRun, deleteRun, storageProblem } = useRuns();
+  const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
+  const [queue, setQueue] = useState<{ names: string[]; index: number }>();
+  const cancelQueue = useRef(false);
+
+  const problem = useMemo(() => configProblem(experiment.config), [experiment.config]);
+  const busy = training.phase !== 'idle' || queue !== undefined;
+
+  const trainOne = useCallback(
+    (config: TrainConfig, label: string) => training.start({ config, label, data: BUILTIN_DATA, dataLabel: BUILTIN_LABEL }),
+    [training],
+  );
+
+  const onTrain = () => {
+    const label = experiment.presetId ? (PRESET_NAME[experiment.presetId] ?? experiment.presetId) : 'Custom';
+    void trainOne(experiment.config, label);
+  };
+
+  const runAll = async (presets: readonly ExperimentPreset[]) => {
+    cancelQueue.current = false;
+    for (const [index, preset] of presets.entries()) {
+      if (cancelQueue.current) break;
+      setQueue({ names: presets.map((p) => p.name), index });
+      const run = await trainOne(parseTrainConfig(preset.config), preset.name);
+      if (!run || run.status === 'error') break;
+    }
+    setQueue(undefined);
+  };
+
+  const stop = useCallback(() => {
+    cancelQueue.current = true;
+    training.stop();
+  }, [training]);
+
+  // The plots draw the selected runs, the live run first and in its latest state.
+  const shownRuns = useMemo(() => {
+    const live = training.run;
+    const chosen = runs.filter((r) => selected.has(r.id) && r.id !== live?.id);
+    return live ? [live, ...chosen] : chosen;
+  }, [training.run, runs, selected]);
+
   return (
     <main>
-      <header>
-        <h1>Margin Lab</h1>
-        <p className="tagline">Train face-verification embeddings in your browser. Nothing you load leaves this page.</p>
+      <header className="app-header">
+        <div>
+          <h1>Margin Lab</h1>
+          <p className="tagline">Train face-verification embeddings in your browser. Nothing you load leaves this page.</p>
+        </div>
+        <BackendStatus state={worker} />
       </header>
-      <BackendStatus state={worker} />
+      {experiment.linkErrors.length > 0 && (
+        <div className="notice" role="alert">
+          <p>Some settings in the link were not applied:</p>
+          <ul>{experiment.linkErrors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <button type="button" onClick={experiment.dismissLinkErrors}>Dismiss</button>
+        </div>
+      )}
+      <div className="layout">
+        <div className="controls">
+          <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
+            onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
+          <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue} onTrain={onTrain} />
+          {queue && (
+            <p className="help" aria-live="polite">
+              Running all presets: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
+            </p>
+          )}
+          <ConfigPanel config={experiment.config} onChange={experiment.setConfig} disabled={busy} problem={problem} />
+          <DataPanel data={ready ? dataApiOf(ready.worker.api) : undefined} />
+        </div>
+        <div className="figures">
+          <LossCurve runs={shownRuns.slice(0, 1)} />
+          <AngleHistogram runs={shownRuns} />
+          <RocCurve runs={shownRuns} />
+        </div>
+      </div>
+      <section className="panel runs-panel" aria-labelledby="runs-heading">
+        <h2 id="runs-heading">Runs</h2>
+        {storageProblem && <p className="warning" role="alert">Runs are not being saved: {storageProblem}</p>}
+        <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRun} />
+        <div className="buttons">
+          <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), 'text/csv;charset=utf-8')}>Export metrics CSV</button>
+          <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>
+        </div>
+      </section>
     </main>
   );
 }

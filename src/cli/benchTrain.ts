@@ -1,0 +1,96 @@
+/**
+ * `npm run bench -- --backend webgpu|webgl|wasm|cpu --model tiny|resnet18|resnet50 --steps N --batch B
+ * [--size PX] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
+ * contract: add, never rename). cpu and wasm run here in Node; webgpu and webgl run in headless Chromium:
+ * the app is built with Vite, served with preview(), and the bench page (src/ui/bench/bench.html) runs
+ * the worker's `bench` method and writes the JSON into <pre id="result">.
+ * A backend that cannot train (wasm in tfjs 4.22 lacks Conv2DBackpropFilter) prints {"backend","error"}
+ * and exits 1.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BackendName, BenchOptions, BenchResult } from '../protocol/api.ts';
+import { intOption, parseOptions, UsageError } from './args.ts';
+
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
+
+/** Parses the bench command line. */
+export function benchOptions(argv: string[]): BenchOptions & { backend: BackendName } {
+  const { values } = parseOptions(argv, {
+    backend: { type: 'string' },
+    model: { type: 'string', default: 'tiny' },
+    steps: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '16' },
+    size: { type: 'string', default: '32' },
+    json: { type: 'boolean', default: false },
+  });
+  const backend = values.backend as BackendName;
+  if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
+  const model = values.model as (typeof MODELS)[number];
+  if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
+  return {
+    backend,
+    backbone: model,
+    steps: intOption(values.steps, 'steps', 1, 100_000),
+    batchSize: intOption(values.batch, 'batch', 2, 4096),
+    inputSize: intOption(values.size, 'size', 32, 1024),
+  };
+}
+
+async function benchInNode(options: BenchOptions & { backend: 'cpu' | 'wasm' }): Promise<BenchResult> {
+  const { startBackend } = await import('./commands/train.ts');
+  await startBackend(options.backend);
+  const { benchTrainSteps } = await import('../ml/train/bench.ts');
+  return { backend: options.backend, ...(await benchTrainSteps(options)) };
+}
+
+/** Runs the bench page in headless Chromium against a fresh production build. */
+async function benchInBrowser(options: BenchOptions & { backend: BackendName }): Promise<BenchResult> {
+  const { build, preview } = await import('vite');
+  const { launchLabBrowser } = await import('./chromium.ts');
+  const outDir = await mkdtemp(join(tmpdir(), 'margin-lab-bench-'));
+  const browser = await launchLabBrowser();
+  try {
+    await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const server = await preview({ logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+    try {
+      const base = server.resolvedUrls?.local[0];
+      if (!base) throw new Error('vite preview did not report a local URL');
+      const query = new URLSearchParams({
+        backend: options.backend,
+        model: options.backbone,
+        steps: String(options.steps),
+        batch: String(options.batchSize),
+        size: String(options.inputSize),
+      });
+      await browser.page.goto(new URL(`src/ui/bench/bench.html?${query}`, base).toString());
+      const result = browser.page.locator('#result[data-done]');
+      await result.waitFor({ timeout: 590_000 });
+      const parsed = JSON.parse((await result.textContent()) ?? '{}') as BenchResult | { error: string };
+      if ('error' in parsed) throw new Error(`${parsed.error}\n${browser.consoleLines.join('\n')}`);
+      return parsed;
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await browser.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Entry called by src/cli/bench.ts. */
+export async function run(argv: string[]): Promise<number> {
+  const options = benchOptions(argv);
+  try {
+    const { backend } = options;
+    const result = backend === 'cpu' || backend === 'wasm' ? await benchInNode({ ...options, backend }) : await benchInBrowser(options);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (err) {
+    const message = String((err as Error).message ?? err).split('\n')[0];
+    process.stdout.write(`${JSON.stringify({ backend: options.backend, model: options.backbone, error: message })}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * A synthetic face set from a seed: identities grouped into look-alike families, each with a
+ * fixed number of photos rendered on demand. Rendering is random access: item i's pixels depend
+ * only on the spec and i (every identity and photo draws from its own fork of the seed), so
+ * workers can render any slice lazily and in any order.
+ */
+import { createRng, type Rng } from '../prng.ts';
+import { sampleBaseIdentity, sampleFamilyMember, type FaceIdentity } from './identity.ts';
+import { sampleNuisance, type Nuisance } from './nuisance.ts';
+import { toBytes } from './passes.ts';
+import { createCanvas } from './raster.ts';
+import { renderFace } from './render.ts';
+
+/** What to generate. Items are ordered identity by identity: item = identity × imagesPerIdentity + image. */
+export interface SynthSpec {
+  /** Any 32-bit integer; the same seed always gives the same set, pixel for pixel. */
+  readonly seed: number;
+  readonly identities: number;
+  readonly imagesPerIdentity: number;
+  /** Identities per look-alike family (consecutive identities share a family); 1 = no families. */
+  readonly familySize?: number;
+  /** Image side in pixels (square images). */
+  readonly size?: number;
+  /** 0..1: scales pose, lighting, expression, accessories, watermarks, clutter, blur and noise. */
+  readonly difficulty?: number;
+  /** Identity names are `<namePrefix>-0001`, `<namePrefix>-0002`, … */
+  readonly namePrefix?: string;
+}
+
+/** The values used for the optional fields of SynthSpec. */
+export const SYNTH_DEFAULTS = Object.freeze({ familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth' });
+
+/**
+ * The lab's built-in data: a training set and a test set of unseen people. The test set comes
+ * from a different seed, so its families and identities are drawn independently of the training
+ * ones (continuous parameters: no test identity equals a training identity), and its names differ.
+ */
+export const BUILTIN_DATA = Object.freeze({
+  train: Object.freeze({ seed: 20_160_601, identities: 300, imagesPerIdentity: 20, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth' }),
+  test: Object.freeze({ seed: 90_170_602, identities: 100, imagesPerIdentity: 10, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth-test' }),
+} satisfies Record<'train' | 'test', Required<SynthSpec>>);
+
+/** A generated set; pixels are made only when render() is called. */
+export interface SynthDataset {
+  /** The spec with every default filled in. */
+  readonly spec: Readonly<Required<SynthSpec>>;
+  /** Stable names, one per identity (`synth-0001`, …). */
+  readonly identityNames: readonly string[];
+  /** The family index of each identity (identities sharing one are look-alikes). */
+  readonly identityFamily: readonly number[];
+  /** Number of families. */
+  readonly families: number;
+  /** Number of images: identities × imagesPerIdentity. */
+  readonly count: number;
+  /** Image side in pixels. */
+  readonly size: number;
+  /** The identity index of item `index`. */
+  itemIdentity(index: number): number;
+  /** The 0-based number of item `index` among its identity's photos. */
+  itemImage(index: number): number;
+  /** The fixed parameters of identity `identity`. */
+  identity(identity: number): FaceIdentity;
+  /** The photo conditions of item `index`. */
+  nuisance(index: number): Nuisance;
+  /** RGB bytes of item `index`, size × size × 3, row-major; written into `out` when it has that length. */
+  render(index: number, out?: Uint8Array): Uint8Array;
+}
+
+function checkInteger(value: number, name: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`SynthSpec.${name} must be an integer in [${min}, ${max}], got ${value}`);
+}
+
+/** Resolves defaults and checks ranges (throws RangeError on a bad spec). */
+export function resolveSynthSpec(spec: SynthSpec): Required<SynthSpec> {
+  const full: Required<SynthSpec> = { ...SYNTH_DEFAULTS, ...spec };
+  checkInteger(full.seed, 'seed', 0, 0xffffffff);
+  checkInteger(full.identities, 'identities', 1, 1_000_000);
+  checkInteger(full.imagesPerIdentity, 'imagesPerIdentity', 1, 100_000);
+  checkInteger(full.familySize, 'familySize', 1, 1000);
+  // Below 16 px the features are sub-pixel; 1024 keeps a render's buffers small.
+  checkInteger(full.size, 'size', 16, 1024);
+  if (!(full.difficulty >= 0 && full.difficulty <= 1)) throw new RangeError(`SynthSpec.difficulty must be in [0, 1], got ${full.difficulty}`);
+  return full;
+}
+
+/** Builds the dataset described by `spec` (identities are drawn now; images when rendered). */
+export function createSynthDataset(spec: SynthSpec): SynthDataset {
+  const full = resolveSynthSpec(spec);
+  const root = createRng(full.seed);
+  const familyCount = Math.ceil(full.identities / full.familySize);
+  const familyBases: FaceIdentity[] = [];
+  for (let f = 0; f < familyCount; f++) familyBases.push(sampleBaseIdentity(root.fork(`family:${f}`)));
+  const identityFamily: number[] = [];
+  const identities: FaceIdentity[] = [];
+  for (let i = 0; i < full.identities; i++) {
+    const family = Math.floor(i / full.familySize);
+    identityFamily.push(family);
+    identities.push(full.familySize === 1 ? familyBases[family] : sampleFamilyMember(familyBases[family], root.fork(`identity:${i}`)));
+  }
+  const digits = Math.max(4, String(full.identities).length);
+  const identityNames = identities.map((_, i) => `${full.namePrefix}-${String(i + 1).padStart(digits, '0')}`);
+  const count = full.identities * full.imagesPerIdentity;
+  const canvas = createCanvas(full.size, full.size);
+  const scratch = new Float64Array(canvas.data.length);
+
+  const checkIndex = (index: number): void => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`item index ${index} is outside [0, ${count})`);
+  };
+  const imageRng = (index: number): Rng => {
+    checkIndex(index);
+    const identity = Math.floor(index / full.imagesPerIdentity);
+    return root.fork(`image:${identity}:${index - identity * full.imagesPerIdentity}`);
+  };
+  return {
+    spec: Object.freeze(full),
+    identityNames: Object.freeze(identityNames),
+    identityFamily: Object.freeze(identityFamily),
+    families: familyCount,
+    count,
+    size: full.size,
+    itemIdentity(index) {
+      checkIndex(index);
+      return Math.floor(index / full.imagesPerIdentity);
+    },
+    itemImage(index) {
+      checkIndex(index);
+      return index % full.imagesPerIdentity;
+    },
+    identity(identity) {
+      checkInteger(identity, 'identity', 0, full.identities - 1);
+      return identities[identity];
+    },
+    nuisance(index) {
+      return sampleNuisance(imageRng(index).fork('nuisance'), full.difficulty);
+    },
+    render(index, out) {
+      const rng = imageRng(index);
+      const identity = identities[Math.floor(index / full.imagesPerIdentity)];
+      renderFace(canvas, identity, sampleNuisance(rng.fork('nuisance'), full.difficulty), rng.fork('detail'), scratch);
+      return toBytes(canvas, out);
+    },
+  };
+}

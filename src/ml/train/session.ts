@@ -1,0 +1,328 @@
+/**
+ * A training run: the model, its class head and optimiser state, and the loop that trains them. It
+ * runs unchanged on the tfjs CPU backend in Node and on WebGPU in the worker.
+ *
+ * Per step the loop draws a batch from a generator seeded by (seed, step) only, flips images at random
+ * (seeded), dispatches the update (trainStep.ts) and keeps the step's metrics on the device; every
+ * `readEvery` steps it reads them all in one `await data()` (one GPU sync, not one per step), records
+ * the points, checks divergence and collapse, and sends throttled step events.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRng, type Rng } from '../../core/prng.ts';
+import { learningRateAt, marginRamp, rampLossConfig } from '../../core/schedule.ts';
+import type { TrainConfig } from '../../core/trainConfig.ts';
+import type { CheckpointSummary, DataSpec, RunResult, TrainCheckpoint } from '../../protocol/api.ts';
+import type { DivergedEvent, DoneReason, EvalEvent, TrainEvent } from '../../protocol/events.ts';
+import { createEmbeddingModel, createHead } from '../models/embedding.ts';
+import { loadImageNetWeights } from '../models/imagenet.ts';
+import { assignRecord, historyPoints, historyRecord, recordBytes, tensorRecord } from './checkpoint.ts';
+import { CollapseDetector, DEFAULT_COLLAPSE_RULE, type CollapseRule } from './collapse.ts';
+import { TrainControl } from './control.ts';
+import { randomFlips, type BatchSource, type TestSet } from './data.ts';
+import { embedImages, evalEvent, evalMetrics, evaluatePairs } from './evaluate.ts';
+import { createMaskedOptimizer } from './optimizers.ts';
+import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer, type StepPoint } from './stepBuffer.ts';
+import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, trainableVariables, type TrainState } from './trainStep.ts';
+
+/** Steps between two reads of the metrics from the device (one sync per this many steps). */
+export const DEFAULT_READ_EVERY = 4;
+
+/** The generator of step `step`'s batch draws: a function of (seed, step) alone, so resumed runs and prefetches agree. */
+function batchRng(dataRng: Rng, step: number): Rng {
+  return dataRng.fork(step).fork('batch');
+}
+
+/** How a session is built. */
+export interface SessionOptions {
+  /** Defaults to a name made from the seed and the clock. */
+  runId?: string;
+  /** ImageNet ResNet50 weights (model.json URL or IOHandler), needed when config.model.pretrained is 'imagenet'. */
+  imagenetWeights?: tf.io.IOHandler | string;
+  /** The data the run trains on, stored in its checkpoints. */
+  data?: DataSpec | null;
+}
+
+/** How one call of run() behaves. */
+export interface RunOptions {
+  /** Test pairs for the periodic and final evaluation; none → no eval events. */
+  test?: TestSet | null;
+  control?: TrainControl;
+  /** Stores a checkpoint (every config.checkpointEvery steps and when the run ends); none → no checkpoints. */
+  saveCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void>;
+  /** Steps per device read (default DEFAULT_READ_EVERY; 1 = read every step). */
+  readEvery?: number;
+  /** Minimum ms between step events (default 100). */
+  stepEventIntervalMs?: number;
+  collapseRule?: CollapseRule;
+}
+
+/** A model with its head, optimiser and history, ready to train, evaluate and embed. */
+export class TrainingSession {
+  /** Steps done (confirmed by a device read). */
+  step = 0;
+  /** Every step point so far. */
+  readonly history: StepPoint[] = [];
+  /** Every evaluation so far. */
+  readonly evals: TrainCheckpoint['evals'] = [];
+  /** True once a step was not finite: the run cannot continue. */
+  diverged = false;
+  private disposed = false;
+
+  private constructor(
+    readonly runId: string,
+    readonly config: TrainConfig,
+    readonly numIdentities: number,
+    readonly data: DataSpec | null,
+    private readonly state: TrainState,
+  ) {}
+
+  /** A fresh session: seeded model (ImageNet weights when asked), head and zeroed optimiser state. */
+  static create(config: TrainConfig, numIdentities: number, options: SessionOptions = {}): Promise<TrainingSession> {
+    return TrainingSession.build(config, numIdentities, options, true);
+  }
+
+  private static async build(config: TrainConfig, numIdentities: number, options: SessionOptions, loadPretrained: boolean): Promise<TrainingSession> {
+    const { model: m } = config;
+    const model = createEmbeddingModel({
+      backbone: m.backbone,
+      inputSize: m.inputSize,
+      embeddingDim: m.embeddingDim,
+      l2: m.l2,
+      seed: config.seed,
+      ...(m.width === undefined ? {} : { width: m.width }),
+    });
+    if (m.pretrained === 'imagenet' && loadPretrained) {
+      if (options.imagenetWeights === undefined) {
+        model.dispose();
+        throw new Error('model.pretrained is imagenet but no ImageNet weights source was given');
+      }
+      await loadImageNetWeights(model, options.imagenetWeights);
+    }
+    const head = createHead(numIdentities, m.embeddingDim, config.seed);
+    const { variables, statistics } = trainableVariables(model, head);
+    const state: TrainState = {
+      model,
+      head,
+      backbone: m.backbone,
+      inputSize: m.inputSize,
+      variables,
+      statistics,
+      optimizer: createMaskedOptimizer(config.optimizer, variables),
+      healthy: tf.variable(tf.scalar(1), false),
+    };
+    const runId = options.runId ?? `run-${config.seed}-${Date.now().toString(36)}`;
+    return new TrainingSession(runId, config, numIdentities, options.data ?? null, state);
+  }
+
+  /** A session continuing `checkpoint` exactly (weights, optimiser state, step, history). */
+  static async fromCheckpoint(checkpoint: TrainCheckpoint): Promise<TrainingSession> {
+    if (checkpoint.format !== 'margin-lab-checkpoint' || checkpoint.version !== 1) throw new Error('not a Margin Lab checkpoint (format/version)');
+    // ImageNet weights are in the checkpoint already: build from scratch, then overwrite everything.
+    const session = await TrainingSession.build(checkpoint.config, checkpoint.numIdentities, { runId: checkpoint.runId, data: checkpoint.data }, false);
+    const s = session.state;
+    const weights = s.model.weights;
+    if (weights.length !== checkpoint.model.length) throw new Error(`checkpoint has ${checkpoint.model.length} model tensors, the model ${weights.length}`);
+    weights.forEach((w, i) => assignRecord(w.read() as tf.Variable, checkpoint.model[i]));
+    assignRecord(s.head, checkpoint.head);
+    if (checkpoint.optimizer.kind !== s.optimizer.kind || checkpoint.optimizer.slots.length !== s.optimizer.slots.length) {
+      throw new Error('checkpoint optimiser state does not match the config');
+    }
+    s.optimizer.slots.forEach((v, i) => assignRecord(v, checkpoint.optimizer.slots[i]));
+    session.step = checkpoint.step;
+    session.history.push(...historyPoints(checkpoint.history));
+    session.evals.push(...checkpoint.evals);
+    session.diverged = checkpoint.diverged;
+    return session;
+  }
+
+  /** Everything needed to continue this run exactly (reads the weights from the device). */
+  async checkpoint(): Promise<TrainCheckpoint> {
+    const s = this.state;
+    const model = await Promise.all(s.model.weights.map((w) => tensorRecord(w.originalName, w.read())));
+    const head = await tensorRecord('head', s.head);
+    const slots = await Promise.all(s.optimizer.slots.map((v, i) => tensorRecord(`slot${i}`, v)));
+    return {
+      format: 'margin-lab-checkpoint',
+      version: 1,
+      runId: this.runId,
+      savedAt: new Date().toISOString(),
+      config: this.config,
+      numIdentities: this.numIdentities,
+      data: this.data,
+      step: this.step,
+      model,
+      head,
+      optimizer: { kind: s.optimizer.kind, slots },
+      history: historyRecord(this.history),
+      evals: this.evals.map((e) => ({ step: e.step, metrics: { ...e.metrics, tarAtFar: { ...e.metrics.tarAtFar } } })),
+      diverged: this.diverged,
+    };
+  }
+
+  /** Model and head weights, trainable then statistics, as they are now (for tests and exports). */
+  async weightValues(): Promise<Float32Array[]> {
+    const tensors = [...this.state.model.weights.map((w) => w.read()), this.state.head];
+    return Promise.all(tensors.map(async (t) => (await t.data()) as Float32Array));
+  }
+
+  /** Optimiser state values, in slot order. */
+  async optimizerValues(): Promise<Float32Array[]> {
+    return Promise.all(this.state.optimizer.slots.map(async (t) => (await t.data()) as Float32Array));
+  }
+
+  /** The eval event of the model on `test` now (also recorded in `evals`). */
+  async evaluate(test: TestSet): Promise<EvalEvent> {
+    const { report, seconds } = await evaluatePairs(this.state, test, this.config.flipEval);
+    this.evals.push({ step: this.step, metrics: evalMetrics(report) });
+    return evalEvent(this.runId, this.step, report, this.config.flipEval, seconds);
+  }
+
+  /** L2-normalised embeddings [count, D] of packed RGB images at the input size. */
+  embed(images: Uint8Array, count: number, flip = this.config.flipEval): Promise<Float32Array> {
+    return embedImages(this.state, images, count, flip);
+  }
+
+  /** Trains from `this.step` to config.steps (or a stop / divergence), sending events to `onEvent`. */
+  async run(source: BatchSource, onEvent: (event: TrainEvent) => void, options: RunOptions = {}): Promise<RunResult> {
+    const { config, runId } = this;
+    if (this.disposed) throw new Error('this training session was disposed');
+    if (this.diverged) throw new Error(`run ${runId} diverged at step ${this.step}: it cannot continue`);
+    if (source.numIdentities !== this.numIdentities) throw new Error(`the data have ${source.numIdentities} identities but the head has ${this.numIdentities} rows`);
+    if (source.imageSize !== config.model.inputSize) throw new Error(`the data are ${source.imageSize} px but the model takes ${config.model.inputSize} px`);
+    const started = performance.now();
+    const control = options.control ?? new TrainControl();
+    const readEvery = Math.max(1, options.readEvery ?? DEFAULT_READ_EVERY);
+    const buffer = new StepEventBuffer(runId, onEvent, options.stepEventIntervalMs ?? DEFAULT_STEP_EVENT_INTERVAL_MS);
+    const collapse = new CollapseDetector(this.numIdentities, config.steps, options.collapseRule ?? DEFAULT_COLLAPSE_RULE);
+    const dataRng = createRng(config.seed).fork('data');
+    const pending: { step: number; lr: number; ramp: number; metrics: tf.Tensor1D }[] = [];
+    let lastRead = performance.now();
+    const emit = (event: TrainEvent) => {
+      if (event.type !== 'step') buffer.flush();
+      onEvent(event);
+    };
+
+    /** Reads the pending steps' metrics at once; returns the diverged event when one was not finite. */
+    const drain = async (): Promise<DivergedEvent | null> => {
+      if (pending.length === 0) return null;
+      const stacked = tf.stack(pending.map((p) => p.metrics));
+      const steps = pending.splice(0, pending.length);
+      steps.forEach((p) => p.metrics.dispose());
+      const values = (await stacked.data()) as Float32Array;
+      stacked.dispose();
+      const now = performance.now();
+      const imagesPerSec = (steps.length * config.batchSize * 1000) / Math.max(1e-3, now - lastRead);
+      lastRead = now;
+      for (let i = 0; i < steps.length; i++) {
+        const row = values.subarray(i * STEP_METRIC_COUNT, (i + 1) * STEP_METRIC_COUNT);
+        const { step, lr, ramp } = steps[i];
+        if (row[STEP_METRICS.healthy] !== 1) {
+          this.diverged = true;
+          this.step = step;
+          const loss = row[STEP_METRICS.loss];
+          const what = Number.isFinite(loss) ? `the gradient norm was ${row[STEP_METRICS.gradNorm]}` : `the loss was ${loss}`;
+          return { type: 'diverged', runId, step, lastGoodStep: step, loss, message: `step ${step}: ${what}; training stopped, the weights are those after step ${step - 1}` };
+        }
+        const point: StepPoint = {
+          step,
+          loss: row[STEP_METRICS.loss],
+          crossEntropy: row[STEP_METRICS.crossEntropy],
+          intraPenalty: row[STEP_METRICS.intraPenalty],
+          regularization: row[STEP_METRICS.regularization],
+          accuracy: row[STEP_METRICS.accuracy],
+          thetaDeg: row[STEP_METRICS.thetaDeg],
+          lr,
+          marginRamp: ramp,
+          gradNorm: row[STEP_METRICS.gradNorm],
+          imagesPerSec,
+        };
+        this.history.push(point);
+        this.step = step + 1;
+        buffer.add(point);
+        const finding = collapse.observe(step, point.accuracy, point.loss);
+        if (finding) {
+          const message =
+            `training accuracy ${(100 * finding.meanAccuracy).toFixed(1)}% over the last ${collapse.windowSize} steps is below ` +
+            `${(100 * collapse.threshold).toFixed(1)}% (2× chance, ${collapse.classes} classes) while the loss fell from ` +
+            `${finding.lossBefore.toFixed(3)} to ${finding.lossAfter.toFixed(3)}: the features are collapsing (try a smaller margin or a margin warm-up)`;
+          emit({ type: 'warning', runId, step, code: 'collapse', message });
+        }
+      }
+      return null;
+    };
+
+    const save = async () => {
+      if (!options.saveCheckpoint) return;
+      const checkpoint = await this.checkpoint();
+      try {
+        await options.saveCheckpoint(checkpoint);
+        emit({ type: 'checkpoint', runId, step: this.step, bytes: recordBytes([...checkpoint.model, checkpoint.head, ...checkpoint.optimizer.slots]) });
+      } catch (err) {
+        emit({ type: 'warning', runId, step: this.step, code: 'checkpoint', message: `checkpoint not stored: ${(err as Error).message}` });
+      }
+    };
+
+    let reason: DoneReason = 'completed';
+    try {
+      while (this.step + pending.length < config.steps) {
+        if (!(await control.gate())) {
+          reason = 'stopped';
+          break;
+        }
+        const step = this.step + pending.length;
+        const rng = dataRng.fork(step);
+        const batch = await source.nextBatch(config.batchSize, batchRng(dataRng, step));
+        // The next step's generator is a pure function of (seed, step + 1): hand the source that very
+        // generator so it can decode the next batch while the device trains on this one.
+        if (step + 1 < config.steps) source.prefetch?.(config.batchSize, batchRng(dataRng, step + 1));
+        if (config.flipAugment) randomFlips(batch.images, batch.labels.length, config.model.inputSize, rng.fork('flip'));
+        const lr = learningRateAt(config.optimizer.schedule, config.optimizer.lr, step, config.steps);
+        const ramp = marginRamp(step, config.marginWarmupSteps);
+        pending.push({ step, lr, ramp, metrics: dispatchTrainStep(this.state, batch.images, batch.labels, step, lr, rampLossConfig(config.loss, ramp)) });
+        const done = step + 1;
+        const evalDue = options.test != null && config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.steps;
+        const saveDue = config.checkpointEvery > 0 && done % config.checkpointEvery === 0 && done < config.steps;
+        if (pending.length >= readEvery || evalDue || saveDue || done >= config.steps || control.stopRequested || control.pauseRequested) {
+          const diverged = await drain();
+          if (diverged) {
+            emit(diverged);
+            emit({ type: 'done', runId, reason: 'diverged', step: this.step, seconds: (performance.now() - started) / 1000 });
+            return { runId, reason: 'diverged', step: this.step };
+          }
+        }
+        if (evalDue && options.test) emit(await this.evaluate(options.test));
+        if (saveDue) await save();
+      }
+      const diverged = await drain();
+      if (diverged) {
+        emit(diverged);
+        emit({ type: 'done', runId, reason: 'diverged', step: this.step, seconds: (performance.now() - started) / 1000 });
+        return { runId, reason: 'diverged', step: this.step };
+      }
+      // A stopped run is evaluated too (a user who stops early still gets a ROC), unless this step
+      // was just evaluated; a diverged run returned above with weights not worth evaluating.
+      const evaluatedNow = this.evals.at(-1)?.step === this.step;
+      if (options.test && (reason === 'completed' || !evaluatedNow)) emit(await this.evaluate(options.test));
+      await save();
+      emit({ type: 'done', runId, reason, step: this.step, seconds: (performance.now() - started) / 1000 });
+      return { runId, reason, step: this.step };
+    } finally {
+      pending.forEach((p) => p.metrics.dispose());
+    }
+  }
+
+  /** What a stored checkpoint of this session would be listed as (without reading weights). */
+  summary(bytes: number, savedAt: string): CheckpointSummary {
+    return { runId: this.runId, step: this.step, steps: this.config.steps, savedAt, backbone: this.config.model.backbone, lossKind: this.config.loss.kind, bytes };
+  }
+
+  /** Frees the model, head and optimiser state. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state.optimizer.dispose();
+    this.state.head.dispose();
+    this.state.healthy.dispose();
+    this.state.model.dispose();
+  }
+}

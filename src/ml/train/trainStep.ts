@@ -1,0 +1,101 @@
+/**
+ * One training update, entirely on the device: forward, loss, gradients, and a *masked* optimiser update.
+ *
+ * Divergence without a per-step read-back: a 0-d `healthy` flag variable starts at 1 and becomes
+ * healthy·[loss finite]·[gradient norm finite] at every step; the optimiser applies its update (and the
+ * batch-norm layers keep their new moving statistics) only where the new flag is 1. Once a step is not
+ * finite, that step and every later one change nothing, so when the loop reads the metrics a few steps
+ * later (one `await data()` for several steps) the weights are still exactly those after the last good
+ * step. The returned metrics vector is read by the loop; nothing here reads from the device.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LossConfig } from '../../core/lossConfig.ts';
+import { faceLossParts } from '../losses.ts';
+import { regularizationLoss, type BackboneName } from '../models/embedding.ts';
+import { preprocessFor } from '../preprocess.ts';
+import type { MaskedOptimizer } from './optimizers.ts';
+
+/** Positions in the per-step metrics vector returned by dispatchTrainStep. */
+export const STEP_METRICS = Object.freeze({
+  loss: 0,
+  crossEntropy: 1,
+  intraPenalty: 2,
+  regularization: 3,
+  accuracy: 4,
+  thetaDeg: 5,
+  gradNorm: 6,
+  /** 1 while every step so far was finite, 0 from the first non-finite one on. */
+  healthy: 7,
+});
+/** Length of the per-step metrics vector. */
+export const STEP_METRIC_COUNT = 8;
+
+/** The trainable state of a run: model, class head, optimiser and the divergence flag. */
+export interface TrainState {
+  model: tf.LayersModel;
+  head: tf.Variable;
+  backbone: BackboneName;
+  inputSize: number;
+  /** Trainable variables in optimiser order: the model's trainable weights, then the head. */
+  variables: tf.Variable[];
+  /** Batch-norm moving statistics (non-trainable), restored when a step is not finite. */
+  statistics: tf.Variable[];
+  optimizer: MaskedOptimizer;
+  /** 0-d float32 flag: 1 while healthy. */
+  healthy: tf.Variable;
+}
+
+/** Collects the variables of `model` + `head` in the order the optimiser and checkpoints use. */
+export function trainableVariables(model: tf.LayersModel, head: tf.Variable): { variables: tf.Variable[]; statistics: tf.Variable[] } {
+  return {
+    variables: [...model.trainableWeights.map((w) => w.read() as tf.Variable), head],
+    statistics: model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
+  };
+}
+
+/** A batch as tensors, preprocessed for the backbone: images N×S×S×3 float32, labels int32 [N]. */
+export function batchTensors(state: Pick<TrainState, 'backbone' | 'inputSize'>, images: Uint8Array, labels: Int32Array): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const n = labels.length;
+  const s = state.inputSize;
+  if (images.length !== n * s * s * 3) throw new Error(`batch images hold ${images.length} bytes, expected ${n}×${s}×${s}×3 = ${n * s * s * 3}`);
+  return tf.tidy(() => ({
+    x: preprocessFor(state.backbone, tf.tensor4d(images, [n, s, s, 3], 'int32')),
+    y: tf.tensor1d(labels, 'int32'),
+  }));
+}
+
+/**
+ * Dispatches update number `step` with learning rate `lr` and loss `loss` (margin already ramped) and
+ * returns the step's metrics vector [STEP_METRIC_COUNT] (the caller disposes it). Every other tensor is
+ * freed before it returns, so the tensor count stays flat across steps.
+ */
+export function dispatchTrainStep(state: TrainState, images: Uint8Array, labels: Int32Array, step: number, lr: number, loss: LossConfig): tf.Tensor1D {
+  return tf.tidy(() => {
+    const { x, y } = batchTensors(state, images, labels);
+    const savedStatistics = state.statistics.map((v) => tf.clone(v));
+    let extras: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const features = state.model.apply(x, { training: true }) as tf.Tensor2D;
+      const parts = faceLossParts(features, state.head as tf.Tensor as tf.Tensor2D, y, loss);
+      const regularization = regularizationLoss(state.model);
+      const total = tf.add(parts.loss, regularization) as tf.Scalar;
+      // Training accuracy from the plain cosines (no margin), θ_y from the clamped cosine.
+      const correct = tf.mean(tf.cast(tf.equal(tf.argMax(parts.logits, 1), y), 'float32'));
+      const theta = tf.mul(tf.mean(tf.acos(tf.clipByValue(parts.cosTarget, -1, 1))), 180 / Math.PI);
+      // Kept past variableGrads' own tidy; disposed by the outer tidy's end (they are returned through it).
+      extras = [parts.crossEntropy, parts.intraPenalty, regularization, correct, theta].map((t) => tf.keep(t));
+      return total;
+    }, state.variables);
+    const gradList = state.variables.map((v) => grads[v.name]);
+    const gradNorm = tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+    const finite = tf.logicalAnd(tf.isFinite(value), tf.isFinite(gradNorm));
+    const healthy = tf.mul(state.healthy, tf.cast(finite, 'float32')) as tf.Scalar;
+    state.healthy.assign(healthy);
+    const apply = tf.cast(healthy, 'bool') as tf.Scalar;
+    state.optimizer.applyMasked(gradList, lr, step, apply);
+    state.statistics.forEach((v, i) => v.assign(tf.where(apply, v, savedStatistics[i])));
+    const metrics = tf.stack([value, ...extras, gradNorm, healthy]) as tf.Tensor1D;
+    extras.forEach((t) => t.dispose());
+    return metrics;
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Events of a training run, from the engine (worker or CLI) to whoever watches it: one tagged union.
+ * Step points arrive in batches (at most about ten step events a second), each carrying only the new
+ * points as Float32Array columns; the worker transfers those buffers instead of copying them. The CLI
+ * prints the same events as JSON lines, with the arrays as plain number arrays.
+ */
+
+/** Per-step training figures, one entry per step in every column (all columns have the same length). */
+export interface StepPoints {
+  /** Step number (0-based update index); exact in float32 up to 2^24. */
+  step: Float32Array;
+  /** Total objective: crossEntropy + intraPenalty + regularization. */
+  loss: Float32Array;
+  /** Softmax cross-entropy on the margin logits. */
+  crossEntropy: Float32Array;
+  /** The intra-class angle penalty (0 unless loss kind 'intra'). */
+  intraPenalty: Float32Array;
+  /** The model's L2 regulariser (λ·Σw² of the embedding kernel). */
+  regularization: Float32Array;
+  /** Training accuracy in [0, 1]: argmax of cos θ (no margin) equals the label. */
+  accuracy: Float32Array;
+  /** Mean angle θ_y between each feature and its class row, degrees. */
+  thetaDeg: Float32Array;
+  /** Learning rate used by the update. */
+  lr: Float32Array;
+  /** Fraction of the margin in force (margin warm-up), in [0, 1]. */
+  marginRamp: Float32Array;
+  /** Global L2 norm of the gradient (before weight decay). */
+  gradNorm: Float32Array;
+  /** Training throughput around this step, images per second. */
+  imagesPerSec: Float32Array;
+}
+
+/** The column names of StepPoints, in a fixed order (the engine packs and unpacks in this order). */
+export type StepColumn = keyof StepPoints;
+
+/** New training points since the previous step event. */
+export interface StepEvent {
+  type: 'step';
+  runId: string;
+  points: StepPoints;
+}
+
+/** Summary numbers of one evaluation on the test pairs. */
+export interface EvalMetrics {
+  pairs: number;
+  positives: number;
+  negatives: number;
+  auc: number;
+  eer: number;
+  eerThreshold: number;
+  /** TAR at each FAR, keyed by String(far): '0.1', '0.01', … */
+  tarAtFar: Record<string, number>;
+  bestAccuracy: number;
+  bestThreshold: number;
+  /** LFW-protocol 10-fold accuracy: mean and population standard deviation. */
+  tenFoldMean: number;
+  tenFoldStd: number;
+}
+
+/** An evaluation on the test pairs (every evalEvery steps and at the end). */
+export interface EvalEvent {
+  type: 'eval';
+  runId: string;
+  /** Number of training steps done when evaluated. */
+  step: number;
+  metrics: EvalMetrics;
+  /** ROC curve: one point per distinct score (thresholds[0] = +Infinity). */
+  roc: { fpr: Float32Array; tpr: Float32Array; thresholds: Float32Array };
+  /** Pair angle histograms over 0–180°, equal bins: counts of positive and negative pairs. */
+  angles: { binDeg: number; positives: Float32Array; negatives: Float32Array };
+  /** Whether embeddings were averaged with the flipped images. */
+  flipEval: boolean;
+  /** Wall time of the evaluation, seconds. */
+  seconds: number;
+}
+
+/** Something the user should know that does not stop the run. */
+export interface WarningEvent {
+  type: 'warning';
+  runId: string;
+  step: number;
+  /**
+   * 'collapse': training accuracy stays near chance long after the start while the loss falls (see
+   * src/ml/train/collapse.ts for the exact rule); 'checkpoint': a checkpoint could not be stored.
+   */
+  code: 'collapse' | 'checkpoint';
+  message: string;
+}
+
+/** A non-finite loss or gradient: the run stops, the weights stay those after the last good step. */
+export interface DivergedEvent {
+  type: 'diverged';
+  runId: string;
+  /** The step whose loss or gradient was not finite (its update was not applied). */
+  step: number;
+  /** Steps applied before it (= step). */
+  lastGoodStep: number;
+  /** The loss value of that step (NaN or ±Infinity; null in JSON lines). */
+  loss: number;
+  message: string;
+}
+
+/** A checkpoint was written. */
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  runId: string;
+  /** Steps done at the checkpoint (training resumes at this step). */
+  step: number;
+  /** Size of the weights and optimiser state, bytes. */
+  bytes: number;
+}
+
+/** Why a run ended. */
+export type DoneReason = 'completed' | 'stopped' | 'diverged';
+
+/** The run ended (always the last event of a run that did not throw). */
+export interface DoneEvent {
+  type: 'done';
+  runId: string;
+  reason: DoneReason;
+  /** Steps done. */
+  step: number;
+  /** Wall time of this call (a resumed run counts from its resume), seconds. */
+  seconds: number;
+}
+
+/** The run failed (an exception, a missing kernel on this backend, …). No done event follows. */
+export interface ErrorEvent {
+  type: 'error';
+  runId: string;
+  message: string;
+}
+
+/** Every event of a training run. */
+export type TrainEvent = StepEvent | EvalEvent | WarningEvent | DivergedEvent | CheckpointEvent | DoneEvent | ErrorEvent;
+
+/** The callback a run reports to (wrapped with Comlink.proxy on the UI side). */
+export type TrainEventHandler = (event: TrainEvent) => void;

@@ -1,0 +1,46 @@
+/**
+ * The bench page: reads its parameters from the URL (?backend=webgpu&model=tiny&steps=5&batch=16&size=32,
+ * optionally &data=builtin&width=4 for a tiny synthetic overfit task), starts the lab worker, runs its
+ * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
+ * the browser tests to read.
+ */
+import type { BackendName, BenchOptions } from '../../protocol/api.ts';
+import { startLabWorker } from '../worker/labBridge.ts';
+
+const params = new URLSearchParams(location.search);
+const out = document.getElementById('result') as HTMLPreElement;
+
+function show(value: unknown): void {
+  out.textContent = JSON.stringify(value);
+  out.dataset.done = 'true';
+}
+
+function numberParam(name: string, fallback: number): number {
+  const value = params.get(name);
+  return value === null ? fallback : Number(value);
+}
+
+async function main(): Promise<unknown> {
+  const backend = (params.get('backend') ?? 'webgpu') as BackendName;
+  const worker = startLabWorker();
+  try {
+    const options: BenchOptions = {
+      backend,
+      backbone: (params.get('model') ?? 'tiny') as BenchOptions['backbone'],
+      steps: numberParam('steps', 5),
+      batchSize: numberParam('batch', 16),
+      inputSize: numberParam('size', 32),
+      data: params.get('data') === 'builtin' ? 'builtin' : 'noise',
+      ...(params.has('width') ? { width: numberParam('width', 16) } : {}),
+      ...(params.has('identities') ? { numIdentities: numberParam('identities', 4) } : {}),
+    };
+    const result = await worker.api.bench(options);
+    // init falls back quietly when a backend is missing: a benchmark on another backend is an error.
+    if (result.backend !== backend) return { backend, error: `the worker ran on ${result.backend}, not ${backend}` };
+    return result;
+  } finally {
+    worker.terminate();
+  }
+}
+
+main().then(show, (err: unknown) => show({ backend: params.get('backend'), error: String((err as Error)?.message ?? err) }));

@@ -1,0 +1,79 @@
+import { useCallback, useMemo, useState } from 'react';
+import { skipReasons } from '../../core/dataset/inventory.ts';
+import type { DataApi, FolderRole, SkippedFile } from '../../protocol/data.ts';
+import type { CollectedFiles } from './collectFiles.ts';
+import { FolderPicker } from './FolderPicker.tsx';
+import { FolderSummary } from './FolderSummary.tsx';
+import { Gallery } from './Gallery.tsx';
+import { LoadProgressBar } from './LoadProgressBar.tsx';
+import { folderOptionsOf, type DataSettings } from './settings.ts';
+import { SkippedReport } from './SkippedReport.tsx';
+import { useFolderLoad } from './useFolderLoad.ts';
+
+/** Save text as a file through a Blob URL: the data never leave the browser. */
+function downloadText(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Revoking at once can cancel the download in some browsers; a minute is ample.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** One folder (training or test): picker, progress, counts, skipped files and gallery. */
+export function FolderSection({ role, title, data, settings }: { role: FolderRole; title: string; data: DataApi | undefined; settings: DataSettings }) {
+  const { state, load } = useFolderLoad(data, role);
+  const [picked, setPicked] = useState<CollectedFiles | undefined>();
+  const [exportError, setExportError] = useState<string | undefined>();
+  const loading = state.phase === 'loading';
+
+  const onPick = (collected: CollectedFiles) => {
+    setPicked(collected);
+    void load(collected, folderOptionsOf(settings));
+  };
+  const loadPage = useCallback((page: number) => {
+    if (!data) return Promise.reject(new Error('the worker is not ready'));
+    return data.thumbnails(role, page);
+  }, [data, role]);
+
+  const skipped: SkippedFile[] = useMemo(() => {
+    if (state.phase !== 'loaded') return [];
+    return [...state.report.skipped, ...state.unreadable.map((u) => ({ path: u.path, reason: skipReasons.unreadable(u.error) }))];
+  }, [state]);
+
+  const exportPairs = async () => {
+    if (!data) return;
+    try {
+      downloadText(await data.exportPairsTxt(), 'pairs.txt');
+      setExportError(undefined);
+    } catch (err) {
+      setExportError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section aria-label={title} className="folder-section" data-role={role} data-phase={state.phase}>
+      <h3>{title}</h3>
+      <FolderPicker label={title} onPick={onPick} disabled={!data || loading} />
+      {picked && !loading && (
+        <button type="button" onClick={() => void load(picked, folderOptionsOf(settings))}>Load again with these settings</button>
+      )}
+      {state.phase === 'loading' && <LoadProgressBar label={`Reading ${title.toLowerCase()}`} progress={state.progress} />}
+      {state.phase === 'failed' && <p className="error" role="alert">Could not load the folder: {state.error}</p>}
+      {state.phase === 'loaded' && (
+        <>
+          <FolderSummary report={state.report} skipped={skipped.length} label={`${title} counts`} />
+          {role === 'test' && state.report.pairs && (
+            <p>
+              <button type="button" onClick={() => void exportPairs()}>Export pairs.txt</button>
+              {exportError && <span className="error" role="alert"> {exportError}</span>}
+            </p>
+          )}
+          <SkippedReport skipped={skipped} label={`${title}: skipped files`} />
+          <Gallery key={state.loadNumber} label={`${title} gallery`} loadPage={loadPage} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useRef, useState } from 'react';
+import { loadPlotly, type PlotConfig, type PlotData, type PlotLayout, type PlotlyApi } from './plotly.ts';
+import { withTheme } from './theme.ts';
+import { usePrefersDark } from './usePrefersDark.ts';
+
+/** Props of a Plotly figure: give new `data`/`layout` objects to redraw (Plotly.react diffs them). */
+export interface PlotlyFigureProps {
+  /** Accessible name of the figure, also used as the export file name ("Loss curve", "ROC curve", …). */
+  name: string;
+  data: PlotData[];
+  layout?: PlotLayout;
+  /** One sentence for screen readers on what the figure shows now. */
+  summary?: string;
+  height?: number;
+}
+
+const CONFIG: PlotConfig = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'] };
+
+/**
+ * The one Plotly wrapper: a figure with an accessible name, redrawn with Plotly.react only when its data or
+ * layout object changes, with PNG/SVG export through Plotly's own image export.
+ */
+export function PlotlyFigure({ name, data, layout, summary, height = 320 }: PlotlyFigureProps) {
+  const plotRef = useRef<HTMLDivElement>(null);
+  const [plotly, setPlotly] = useState<PlotlyApi>();
+  const [loadError, setLoadError] = useState<string>();
+  const dark = usePrefersDark();
+
+  useEffect(() => {
+    let live = true;
+    loadPlotly().then(
+      (api) => live && setPlotly(() => api),
+      (err: unknown) => live && setLoadError(String(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!plotly || !plotRef.current) return;
+    void plotly.react(plotRef.current, data, withTheme({ height, ...layout }, dark), CONFIG);
+  }, [plotly, data, layout, dark, height]);
+
+  useEffect(() => {
+    const node = plotRef.current;
+    return () => {
+      if (node && plotly) plotly.purge(node);
+    };
+  }, [plotly]);
+
+  const fileName = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const exportAs = (format: 'png' | 'svg') => {
+    if (plotly && plotRef.current) void plotly.downloadImage(plotRef.current, { format, filename: fileName, width: 900, height: 540 });
+  };
+
+  return (
+    <figure className="plot" aria-label={name}>
+      <figcaption>
+        <span className="plot-title">{name}</span>
+        <span className="plot-actions">
+          <button type="button" onClick={() => exportAs('png')} disabled={!plotly} aria-label={`Export ${name} as PNG`}>PNG</button>
+          <button type="button" onClick={() => exportAs('svg')} disabled={!plotly} aria-label={`Export ${name} as SVG`}>SVG</button>
+        </span>
+      </figcaption>
+      {loadError && <p className="error">Could not load the plotting library: {loadError}</p>}
+      <div ref={plotRef} className="plot-area" style={{ minHeight: height }} data-testid={`plot-${fileName}`} />
+      {summary && <p className="visually-hidden">{summary}</p>}
+    </figure>
+  );
+}

@@ -1,0 +1,238 @@
+/**
+ * The runs table: one row per run with its config in a line and its latest verification figures, sortable
+ * by any column, a "Show on plots" checkbox per row (selection owned by the parent) and a two-step Delete.
+ */
+import { useMemo, useState, type ReactNode } from 'react';
+import { configSummary, finalEval, TABLE_TAR_FAR } from './exportRuns.ts';
+import type { RunRecord, RunStatus } from './runRecord.ts';
+
+/** Props: the runs (shown in this order until a header is clicked) and who owns the selection and deletion. */
+export interface RunsTableProps {
+  runs: RunRecord[];
+  /** Ids of the runs drawn on the plots. */
+  selected: Set<string>;
+  /** Called with a new set when a "Show on plots" box is ticked or cleared. */
+  onSelectedChange: (next: Set<string>) => void;
+  /** Called after the user confirmed deleting a run. */
+  onDelete: (id: string) => void;
+}
+
+type SortValue = number | string | undefined;
+type SortDirection = 'ascending' | 'descending';
+
+interface Column {
+  header: string;
+  /** Tooltip on the header: what the figure means. */
+  title?: string;
+  value: (run: RunRecord) => SortValue;
+  cell: (run: RunRecord) => ReactNode;
+  numeric?: boolean;
+}
+
+const DASH = '—';
+
+/** AUC with 4 decimals. */
+export function formatAuc(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? DASH : value.toFixed(4);
+}
+
+/** A fraction in [0, 1] as a percentage with `digits` decimals ("97.25%"). */
+export function formatPercent(value: number | undefined, digits = 2): string {
+  return value === undefined || !Number.isFinite(value) ? DASH : `${(value * 100).toFixed(digits)}%`;
+}
+
+/** Seconds as "42 s", "3:07" or "1:02:03". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return DASH;
+  const total = Math.round(seconds);
+  if (total < 60) return `${total} s`;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+const metrics = (run: RunRecord) => finalEval(run)?.metrics;
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  running: 'Running',
+  paused: 'Paused',
+  completed: 'Completed',
+  stopped: 'Stopped',
+  diverged: 'Diverged',
+  error: 'Error',
+};
+
+function StatusCell({ run }: { run: RunRecord }) {
+  const progress = run.status === 'running' || run.status === 'paused' || run.status === 'stopped' ? ` · step ${run.step}/${run.config.steps}` : '';
+  return (
+    <>
+      <span className={`run-status run-status-${run.status}`}>{STATUS_TEXT[run.status]}{progress}</span>
+      {run.warnings.map((warning, i) => (
+        <div key={`${warning.code}-${warning.step}-${i}`} className={`run-warning run-warning-${warning.code}`} role="note">
+          <span aria-hidden="true">⚠ </span>
+          <span className="visually-hidden">Warning: </span>
+          {warning.message} (step {warning.step})
+        </div>
+      ))}
+      {run.message && <div className="run-message">{run.message}</div>}
+    </>
+  );
+}
+
+const COLUMNS: readonly Column[] = [
+  {
+    header: 'Run',
+    value: (r) => r.label,
+    cell: (r) => (
+      <>
+        <span className="run-label">{r.label}</span>
+        <div className="run-data">{r.dataLabel}</div>
+      </>
+    ),
+  },
+  { header: 'Config', value: (r) => configSummary(r.config), cell: (r) => configSummary(r.config) },
+  {
+    header: 'AUC',
+    title: 'Area under the ROC curve of the latest evaluation (1 = every pair ranked right)',
+    value: (r) => metrics(r)?.auc,
+    cell: (r) => formatAuc(metrics(r)?.auc),
+    numeric: true,
+  },
+  {
+    header: 'EER',
+    title: 'Equal error rate: where false accepts and false rejects are equally frequent (lower is better)',
+    value: (r) => metrics(r)?.eer,
+    cell: (r) => formatPercent(metrics(r)?.eer),
+    numeric: true,
+  },
+  {
+    header: 'TAR@FAR=1e-3',
+    title: 'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs',
+    value: (r) => metrics(r)?.tarAtFar[TABLE_TAR_FAR],
+    cell: (r) => formatPercent(metrics(r)?.tarAtFar[TABLE_TAR_FAR]),
+    numeric: true,
+  },
+  {
+    header: 'Best acc.',
+    title: 'Verification accuracy at the best single threshold on the test pairs',
+    value: (r) => metrics(r)?.bestAccuracy,
+    cell: (r) => formatPercent(metrics(r)?.bestAccuracy),
+    numeric: true,
+  },
+  {
+    header: '10-fold acc.',
+    title: 'LFW protocol: threshold chosen on 9 folds, accuracy on the 10th; mean ± standard deviation',
+    value: (r) => metrics(r)?.tenFoldMean,
+    cell: (r) => {
+      const m = metrics(r);
+      return m ? `${formatPercent(m.tenFoldMean)} ± ${formatPercent(m.tenFoldStd)}` : DASH;
+    },
+    numeric: true,
+  },
+  { header: 'Time', title: 'Training wall time', value: (r) => r.seconds, cell: (r) => formatDuration(r.seconds), numeric: true },
+  { header: 'Backend', value: (r) => r.backend, cell: (r) => r.backend },
+  { header: 'Status', value: (r) => r.status, cell: (r) => <StatusCell run={r} /> },
+];
+
+/** Orders by one column; runs without a value (no evaluation yet, NaN) go last in either direction. */
+function compareBy(column: Column, direction: SortDirection) {
+  const sign = direction === 'ascending' ? 1 : -1;
+  return (a: RunRecord, b: RunRecord): number => {
+    const x = column.value(a);
+    const y = column.value(b);
+    const xMissing = x === undefined || (typeof x === 'number' && Number.isNaN(x));
+    const yMissing = y === undefined || (typeof y === 'number' && Number.isNaN(y));
+    if (xMissing || yMissing) return xMissing === yMissing ? 0 : xMissing ? 1 : -1;
+    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
+    return sign * String(x).localeCompare(String(y), undefined, { numeric: true });
+  };
+}
+
+/** The runs table. */
+export function RunsTable({ runs, selected, onSelectedChange, onDelete }: RunsTableProps) {
+  const [sort, setSort] = useState<{ header: string; direction: SortDirection }>();
+  const [confirming, setConfirming] = useState<string>();
+
+  const rows = useMemo(() => {
+    const column = sort && COLUMNS.find((c) => c.header === sort.header);
+    return column ? [...runs].sort(compareBy(column, sort.direction)) : runs;
+  }, [runs, sort]);
+
+  const toggleSort = (header: string) =>
+    setSort((current) => ({ header, direction: current?.header === header && current.direction === 'ascending' ? 'descending' : 'ascending' }));
+
+  const toggleSelected = (id: string, show: boolean) => {
+    const next = new Set(selected);
+    if (show) next.add(id);
+    else next.delete(id);
+    onSelectedChange(next);
+  };
+
+  return (
+    <table className="runs-table">
+      <caption className="visually-hidden">Training runs; click a column header to sort.</caption>
+      <thead>
+        <tr>
+          <th scope="col">Show on plots</th>
+          {COLUMNS.map((column) => {
+            const direction = sort?.header === column.header ? sort.direction : undefined;
+            return (
+              <th key={column.header} scope="col" aria-sort={direction ?? 'none'} title={column.title} className={column.numeric ? 'numeric' : undefined}>
+                <button type="button" className="sort-button" onClick={() => toggleSort(column.header)}>
+                  {column.header}
+                  <span aria-hidden="true" className="sort-mark">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}</span>
+                </button>
+              </th>
+            );
+          })}
+          <th scope="col"><span className="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={COLUMNS.length + 2} className="runs-empty">
+              No runs yet. Pick a preset and start training, or run all presets to compare the losses.
+            </td>
+          </tr>
+        )}
+        {rows.map((run) => (
+          <tr key={run.id} data-run-id={run.id} className={`run-row run-row-${run.status}`}>
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`Show ${run.label} on plots`}
+                checked={selected.has(run.id)}
+                onChange={(event) => toggleSelected(run.id, event.target.checked)}
+              />
+            </td>
+            {COLUMNS.map((column) => (
+              <td key={column.header} className={column.numeric ? 'numeric' : undefined}>{column.cell(run)}</td>
+            ))}
+            <td className="run-actions">
+              {confirming === run.id ? (
+                <>
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Confirm delete ${run.label}`}
+                    onClick={() => {
+                      setConfirming(undefined);
+                      onDelete(run.id);
+                    }}
+                  >
+                    Confirm delete
+                  </button>
+                  <button type="button" onClick={() => setConfirming(undefined)} aria-label={`Keep ${run.label}`}>Cancel</button>
+                </>
+              ) : (
+                <button type="button" onClick={() => setConfirming(run.id)} aria-label={`Delete ${run.label}`}>Delete</button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

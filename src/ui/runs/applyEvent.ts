@@ -1,0 +1,51 @@
+/**
+ * Folds the engine's events into a RunRecord. Pure: returns a new record (or the same one when nothing
+ * changed), so React state and the IndexedDB copy stay simple values.
+ */
+import { appendColumns } from '../../core/series.ts';
+import type { BackendName, StepPoints, TrainConfig, TrainEvent } from '../../protocol/api.ts';
+import type { RunRecord, RunStatus } from './runRecord.ts';
+
+/** The StepPoints columns, for empty histories. */
+const STEP_COLUMN_NAMES: readonly (keyof StepPoints)[] = Object.freeze([
+  'step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec',
+] as const);
+
+/** An empty step history. */
+export function emptyHistory(): StepPoints {
+  return Object.fromEntries(STEP_COLUMN_NAMES.map((k) => [k, new Float32Array(0)])) as unknown as StepPoints;
+}
+
+/** A run record for a run that is about to start. */
+export function newRunRecord(init: { id: string; label: string; config: TrainConfig; dataLabel: string; backend: BackendName; startedAt: string }): RunRecord {
+  return { ...init, seconds: 0, status: 'running', step: 0, history: emptyHistory(), evals: [], warnings: [] };
+}
+
+const DONE_STATUS: Record<string, RunStatus> = { completed: 'completed', stopped: 'stopped', diverged: 'diverged' };
+
+/** The record after one event. */
+export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
+  switch (event.type) {
+    case 'step': {
+      const history = appendColumns(run.history, event.points);
+      const n = event.points.step.length;
+      return n === 0 ? run : { ...run, history, step: event.points.step[n - 1] + 1 };
+    }
+    case 'eval':
+      return {
+        ...run,
+        evals: [...run.evals, { step: event.step, metrics: event.metrics }],
+        lastEval: { step: event.step, metrics: event.metrics, roc: event.roc, angles: event.angles },
+      };
+    case 'warning':
+      return { ...run, warnings: [...run.warnings, { step: event.step, code: event.code, message: event.message }] };
+    case 'diverged':
+      return { ...run, status: 'diverged', message: event.message, step: event.lastGoodStep };
+    case 'checkpoint':
+      return run;
+    case 'done':
+      return { ...run, status: DONE_STATUS[event.reason] ?? run.status, step: event.step, seconds: run.seconds + event.seconds };
+    case 'error':
+      return { ...run, status: 'error', message: event.message };
+  }
+}

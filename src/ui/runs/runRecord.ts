@@ -1,0 +1,48 @@
+/**
+ * A training run as the UI keeps it: what was trained, how it went, and its latest evaluation.
+ * Stored whole in IndexedDB (structured clone keeps the Float32Arrays), so runs survive a reload.
+ */
+import type { BackendName, EvalEvent, StepPoints, TrainConfig } from '../../protocol/api.ts';
+
+/** Where a run stands. */
+export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'error';
+
+/** One evaluation's summary numbers, at the step it was taken. */
+export interface RunEval {
+  step: number;
+  metrics: EvalEvent['metrics'];
+}
+
+/** A warning the engine raised (e.g. collapse at a 60° margin), kept with the run. */
+export interface RunWarning {
+  step: number;
+  code: string;
+  message: string;
+}
+
+/** A run: config, per-step history, evaluations and the latest ROC/histogram for the plots. */
+export interface RunRecord {
+  /** The engine's run id. */
+  id: string;
+  /** Human name: the preset's, or a short description of the config. */
+  label: string;
+  config: TrainConfig;
+  /** Short description of the data, e.g. "built-in synthetic faces" or a folder name. */
+  dataLabel: string;
+  backend: BackendName;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** Training wall time so far, seconds. */
+  seconds: number;
+  status: RunStatus;
+  /** Steps done. */
+  step: number;
+  /** Every step point, one Float32Array per column (same length in each). */
+  history: StepPoints;
+  evals: RunEval[];
+  /** The latest evaluation in full, for the ROC curve and angle histogram. */
+  lastEval?: Pick<EvalEvent, 'step' | 'metrics' | 'roc' | 'angles'>;
+  warnings: RunWarning[];
+  /** Set when the run ended with an error or divergence: what happened. */
+  message?: string;
+}

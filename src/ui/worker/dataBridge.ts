@@ -1,0 +1,30 @@
+/**
+ * The data panel's side of the worker bridge: the typed data sub-API (`api.data`) and the comlink
+ * helper its callbacks need. Kept here because only src/ui/worker may import comlink.
+ */
+import * as Comlink from 'comlink';
+import type { LabWorkerApi } from '../../protocol/api.ts';
+import type { DataApi, LoadProgress } from '../../protocol/data.ts';
+
+const dataApis = new WeakMap<object, DataApi>();
+
+/**
+ * The worker's data API. Comlink resolves `api.data.loadFolder(…)` by property path at run time,
+ * but its types only offer a promise for a nested plain object, hence the cast: every DataApi
+ * method already returns a promise, so the remote and the local signatures are the same.
+ */
+export function dataApiOf(api: Comlink.Remote<LabWorkerApi>): DataApi {
+  // Each property read on a comlink proxy makes a new proxy: keep one per worker so React
+  // components get a stable object (it is a dependency of their effects).
+  let data = dataApis.get(api);
+  if (!data) dataApis.set(api, (data = (api as unknown as { data: DataApi }).data));
+  return data;
+}
+
+/**
+ * Wrap a progress callback so the worker can call it across the thread boundary (functions are
+ * not structured-cloneable; comlink.proxy sends a port instead). Harmless when the API is local.
+ */
+export function progressCallback(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {
+  return Comlink.proxy(onProgress);
+}

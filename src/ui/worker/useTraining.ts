@@ -1,0 +1,114 @@
+/**
+ * Drives training runs in the lab worker. Events arrive through a comlink proxy callback and are folded
+ * into the run record off React's path; React sees at most one update per animation frame, so the main
+ * thread stays responsive however fast the worker reports.
+ */
+import * as Comlink from 'comlink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BackendName, DataSpec, TrainConfig, TrainEvent } from '../../protocol/api.ts';
+import { applyTrainEvent, newRunRecord } from '../runs/applyEvent.ts';
+import type { RunRecord } from '../runs/runRecord.ts';
+import type { LabWorkerHandle } from './labBridge.ts';
+
+/** What starts a run. */
+export interface RunRequest {
+  config: TrainConfig;
+  label: string;
+  data: DataSpec;
+  dataLabel: string;
+}
+
+/** The training state the UI shows, and its commands. */
+export interface Training {
+  /** The run being trained (or the last one), updated live. */
+  run?: RunRecord;
+  /** 'preparing' covers data loading and the first step's shader compilation. */
+  phase: 'idle' | 'preparing' | 'training' | 'paused' | 'stopping';
+  /** Start a run; resolves with its final record when it ends (undefined when it could not start). */
+  start(request: RunRequest): Promise<RunRecord | undefined>;
+  pause(): void;
+  resume(): void;
+  /** Graceful stop: the current batch finishes and the run ends with status 'stopped'. */
+  stop(): void;
+}
+
+/**
+ * Training runs on `worker`. `onRunChange` receives the record at evaluations and at the end (the moments worth
+ * storing); live step updates go to `run` only.
+ */
+export function useTraining(worker: LabWorkerHandle | undefined, backend: BackendName | undefined, onRunChange: (run: RunRecord) => void): Training {
+  const [run, setRun] = useState<RunRecord>();
+  const [phase, setPhase] = useState<Training['phase']>('idle');
+  const runRef = useRef<RunRecord | undefined>(undefined);
+  const frame = useRef<number | undefined>(undefined);
+  const onRunChangeRef = useRef(onRunChange);
+  useEffect(() => {
+    onRunChangeRef.current = onRunChange;
+  }, [onRunChange]);
+
+  const publish = useCallback(() => {
+    if (frame.current !== undefined) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = undefined;
+      setRun(runRef.current);
+    });
+  }, []);
+
+  useEffect(() => () => {
+    if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+  }, []);
+
+  const start = useCallback(
+    async (request: RunRequest): Promise<RunRecord | undefined> => {
+      if (!worker || !backend) return undefined;
+      setPhase('preparing');
+      let pending: RunRecord | undefined;
+      const onEvent = (event: TrainEvent) => {
+        pending ??= newRunRecord({
+          id: event.runId, label: request.label, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString(),
+        });
+        pending = applyTrainEvent(pending, event);
+        runRef.current = pending;
+        if (event.type === 'step') setPhase((p) => (p === 'preparing' ? 'training' : p));
+        if (event.type !== 'step' && event.type !== 'checkpoint') onRunChangeRef.current(pending);
+        publish();
+      };
+      try {
+        await worker.api.loadData(request.data);
+        const result = await worker.api.train(request.config, Comlink.proxy(onEvent));
+        if (pending && result.reason === 'error' && pending.status !== 'error') {
+          pending = { ...pending, status: 'error', message: result.message };
+          onRunChangeRef.current(pending);
+        }
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        pending = pending
+          ? { ...pending, status: 'error', message }
+          : { ...newRunRecord({ id: `failed-${Date.now()}`, label: request.label, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString() }), status: 'error', message };
+        onRunChangeRef.current(pending);
+      } finally {
+        runRef.current = pending;
+        setRun(pending);
+        setPhase('idle');
+      }
+      return pending;
+    },
+    [worker, backend, publish],
+  );
+
+  const pause = useCallback(() => {
+    if (!worker) return;
+    void worker.api.pause().then(() => setPhase('paused'));
+  }, [worker]);
+  const resume = useCallback(() => {
+    if (!worker) return;
+    void worker.api.resume().then(() => setPhase('training'));
+  }, [worker]);
+  const stop = useCallback(() => {
+    if (!worker) return;
+    setPhase('stopping');
+    void worker.api.stop();
+  }, [worker]);
+
+  return { run, phase, start, pause, resume, stop };
+}

@@ -1,0 +1,204 @@
+/** The runs table (headers, formatting, sorting, selection, two-step delete, warnings) and the run exports. */
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RunsTable, formatDuration } from '../../src/ui/runs/RunsTable.tsx';
+import { configSummary, csvField, finalEval, runsToCsv, runsToJson } from '../../src/ui/runs/exportRuns.ts';
+import type { RunRecord } from '../../src/ui/runs/runRecord.ts';
+import type { EvalMetrics, StepPoints } from '../../src/protocol/events.ts';
+import { parseTrainConfig } from '../../src/core/trainConfig.ts';
+import { presetConfig } from '../../src/core/presets.ts';
+
+const COLUMNS: (keyof StepPoints)[] = [
+  'step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec',
+];
+
+function metrics(auc: number, extra: Partial<EvalMetrics> = {}): EvalMetrics {
+  return {
+    pairs: 1000, positives: 500, negatives: 500, auc, eer: 0.15, eerThreshold: 0.3, tarAtFar: { '0.01': 0.6, '0.001': 0.4 },
+    bestAccuracy: 0.86, bestThreshold: 0.31, tenFoldMean: 0.85, tenFoldStd: 0.02, ...extra,
+  };
+}
+
+function makeRun(id: string, label: string, auc: number | undefined, patch: Partial<RunRecord> = {}): RunRecord {
+  const history = {} as StepPoints;
+  COLUMNS.forEach((name, c) => (history[name] = Float32Array.from([0, 1, 2], (v) => v + c)));
+  return {
+    id, label, config: parseTrainConfig({}), dataLabel: 'built-in synthetic faces', backend: 'webgpu',
+    startedAt: '2025-01-01T00:00:00.000Z', seconds: 65, status: 'completed', step: 500, history,
+    evals: auc === undefined ? [] : [{ step: 500, metrics: metrics(auc) }], warnings: [], ...patch,
+  };
+}
+
+const RUNS = [makeRun('b', 'Bravo', 0.8), makeRun('n', 'No eval', undefined, { status: 'running', step: 120 }), makeRun('a', 'Alpha', 0.95), makeRun('c', 'Charlie', 0.9)];
+
+function renderTable(runs = RUNS, selected = new Set<string>()) {
+  const onSelectedChange = vi.fn<(next: Set<string>) => void>();
+  const onDelete = vi.fn<(id: string) => void>();
+  render(<RunsTable runs={runs} selected={selected} onSelectedChange={onSelectedChange} onDelete={onDelete} />);
+  return { onSelectedChange, onDelete };
+}
+
+/** Run labels in display order. */
+const rowLabels = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('.run-label')?.textContent);
+const header = (name: string) => screen.getByRole('columnheader', { name });
+
+afterEach(cleanup);
+
+describe('RunsTable', () => {
+  it('has the column headers, including exactly "AUC"', () => {
+    renderTable();
+    expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Show on plots', 'Run', 'Config', 'AUC', 'EER', 'TAR@FAR=1e-3', 'Best acc.', '10-fold acc.', 'Time', 'Backend', 'Status', 'Actions',
+    ]);
+    expect(within(header('AUC')).getByRole('button', { name: 'AUC' })).toBeTruthy();
+  });
+
+  it('formats the figures: AUC to 4 decimals, rates as percentages, 10-fold as mean ± std, time as m:ss', () => {
+    const run = makeRun('m', 'Margin', 0.912345, { config: presetConfig('margin-30'), seconds: 185.4 });
+    renderTable([run]);
+    const cells = screen.getAllByRole('row')[1].querySelectorAll('td');
+    const text = Array.from(cells, (td) => td.textContent);
+    expect(text.slice(2, 10)).toEqual([
+      'resnet50 (ImageNet) · ArcFace m=30° · s=64 · lr 0.01 · batch 32 · 3000 steps',
+      '0.9123', '15.00%', '40.00%', '86.00%', '85.00% ± 2.00%', '3:05', 'webgpu',
+    ]);
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(3723)).toBe('1:02:03');
+  });
+
+  it('sorts by a clicked header, both ways, with runs lacking the figure last', () => {
+    renderTable();
+    expect(rowLabels()).toEqual(['Bravo', 'No eval', 'Alpha', 'Charlie']);
+    expect(header('AUC').getAttribute('aria-sort')).toBe('none');
+    fireEvent.click(screen.getByRole('button', { name: 'AUC' }));
+    expect(rowLabels()).toEqual(['Bravo', 'Charlie', 'Alpha', 'No eval']);
+    expect(header('AUC').getAttribute('aria-sort')).toBe('ascending');
+    fireEvent.click(screen.getByRole('button', { name: 'AUC' }));
+    expect(rowLabels()).toEqual(['Alpha', 'Charlie', 'Bravo', 'No eval']);
+    expect(header('AUC').getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(rowLabels()).toEqual(['Alpha', 'Bravo', 'Charlie', 'No eval']);
+    expect(header('Run').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('AUC').getAttribute('aria-sort')).toBe('none');
+  });
+
+  it('reports ticked and cleared "Show on plots" boxes as a new set', () => {
+    const selected = new Set(['a']);
+    const { onSelectedChange } = renderTable(RUNS, selected);
+    const alpha = screen.getByRole('checkbox', { name: 'Show Alpha on plots' }) as HTMLInputElement;
+    expect(alpha.checked).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Show Bravo on plots' }));
+    expect([...onSelectedChange.mock.calls[0][0]].sort()).toEqual(['a', 'b']);
+    fireEvent.click(alpha);
+    expect([...onSelectedChange.mock.calls[1][0]]).toEqual([]);
+    expect([...selected]).toEqual(['a']); // the prop itself is not mutated
+  });
+
+  it('deletes only after an in-line confirmation, and can be cancelled', () => {
+    const { onDelete } = renderTable();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Bravo' }));
+    expect(onDelete).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep Bravo' }));
+    expect(screen.queryByRole('button', { name: 'Confirm delete Bravo' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Bravo' }));
+    const confirm = screen.getByRole('button', { name: 'Confirm delete Bravo' });
+    expect(confirm.textContent).toBe('Confirm delete');
+    fireEvent.click(confirm);
+    expect(onDelete).toHaveBeenCalledTimes(1);
+    expect(onDelete).toHaveBeenCalledWith('b');
+  });
+
+  it('shows warnings, divergence messages and progress in the status column', () => {
+    const collapsed = makeRun('x', 'Margin 60°', 0.5, {
+      warnings: [{ step: 300, code: 'collapse', message: 'Training accuracy is near chance while the loss falls' }],
+    });
+    const diverged = makeRun('y', 'Big lr', undefined, { status: 'diverged', message: 'Loss became NaN at step 42' });
+    renderTable([collapsed, diverged, RUNS[1]]);
+    const note = screen.getByRole('note');
+    expect(note.textContent).toBe('⚠ Warning: Training accuracy is near chance while the loss falls (step 300)');
+    expect(note.className).toContain('run-warning-collapse');
+    expect(screen.getByText('Loss became NaN at step 42')).toBeTruthy();
+    expect(screen.getByText('Diverged')).toBeTruthy();
+    expect(screen.getByText('Running · step 120/500')).toBeTruthy();
+  });
+
+  it('says so when there are no runs', () => {
+    renderTable([]);
+    expect(screen.getByText(/^No runs yet\./)).toBeTruthy();
+  });
+});
+
+/** A small RFC 4180 reader, to check that quoting survives a round trip. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') endField();
+    else if (ch === '\r' && text[i + 1] === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+      i++;
+    } else field += ch;
+  }
+  return rows;
+}
+
+describe('run exports', () => {
+  it('quote CSV fields with commas, quotes and line breaks (RFC 4180)', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\r')).toBe('"cr\r"');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(0.125)).toBe('0.125');
+  });
+
+  it('write one CSV row per run with config columns and final metrics, CRLF line ends', () => {
+    const tricky = makeRun('t', 'Margin 30°, "take 2"\nretry', 0.93, { config: presetConfig('margin-30') });
+    const csv = runsToCsv([tricky, RUNS[1]]);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const [head, first, second, ...rest] = parseCsv(csv);
+    expect(rest).toEqual([]);
+    const row = Object.fromEntries(head.map((name, i) => [name, first[i]]));
+    expect(row).toMatchObject({
+      id: 't', label: 'Margin 30°, "take 2"\nretry', backbone: 'resnet50', pretrained: 'imagenet', loss: 'arcface', margin_deg: '30',
+      scale: '64', lr: '0.01', batch_size: '32', auc: '0.93', 'tar_at_far_0.01': '0.6', 'tar_at_far_0.001': '0.4', ten_fold_std: '0.02',
+    });
+    expect(head.indexOf('tar_at_far_0.01')).toBeLessThan(head.indexOf('tar_at_far_0.001'));
+    expect(second[head.indexOf('auc')]).toBe(''); // no evaluation yet
+    expect(second).toHaveLength(head.length);
+  });
+
+  it('write JSON with config, evaluations and final metrics, and per-step arrays only when asked', () => {
+    const run = makeRun('j', 'J', 0.9, { warnings: [{ step: 3, code: 'collapse', message: 'm' }] });
+    run.evals.push({ step: 600, metrics: metrics(Number.NaN) });
+    const data = JSON.parse(runsToJson([run])) as { format: string; version: number; runs: Record<string, unknown>[] };
+    expect(data.format).toBe('margin-lab-runs');
+    expect(data.version).toBe(1);
+    const [entry] = data.runs;
+    expect(entry.config).toEqual(run.config);
+    expect(entry.final).toMatchObject({ step: 600, metrics: { auc: null } }); // NaN has no JSON spelling
+    expect(entry.evals).toHaveLength(2);
+    expect(entry).not.toHaveProperty('history');
+    const full = JSON.parse(runsToJson([run], { includeHistory: true })) as { runs: { history: Record<string, number[]> }[] };
+    expect(full.runs[0].history.loss).toEqual([1, 2, 3]);
+    expect(finalEval(run)?.step).toBe(600);
+    expect(configSummary(parseTrainConfig({ loss: { kind: 'intra' } }))).toBe('tiny · Softmax + Intra α=1 · s=64 · lr 0.1 · batch 32 · 500 steps');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/core/trainConfig.ts';
+import type { StepPoints, TrainConfig } from '../../src/protocol/api.ts';
+import { applyTrainEvent, emptyHistory, newRunRecord } from '../../src/ui/runs/applyEvent.ts';
+
+const config = structuredClone(DEFAULT_TRAIN_CONFIG) as TrainConfig;
+const start = () => newRunRecord({ id: 'r1', label: 'test', config, dataLabel: 'built-in', backend: 'cpu', startedAt: '2026-01-01T00:00:00Z' });
+
+function points(steps: number[], loss: number[]): StepPoints {
+  const h = emptyHistory();
+  const out = {} as Record<keyof StepPoints, Float32Array>;
+  for (const k of Object.keys(h) as (keyof StepPoints)[]) out[k] = new Float32Array(steps.length);
+  out.step = Float32Array.from(steps);
+  out.loss = Float32Array.from(loss);
+  return out;
+}
+
+describe('applyTrainEvent', () => {
+  it('appends only the new step points, in order', () => {
+    let run = applyTrainEvent(start(), { type: 'step', runId: 'r1', points: points([0, 1], [5, 4]) });
+    run = applyTrainEvent(run, { type: 'step', runId: 'r1', points: points([2], [3]) });
+    expect(Array.from(run.history.step)).toEqual([0, 1, 2]);
+    expect(Array.from(run.history.loss)).toEqual([5, 4, 3]);
+    expect(run.step).toBe(3);
+  });
+
+  it('keeps every evaluation and the latest in full', () => {
+    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: 0.75, eer: 0.5, eerThreshold: 0.3, tarAtFar: {}, bestAccuracy: 0.75, bestThreshold: 0.3, tenFoldMean: 0.7, tenFoldStd: 0.1 };
+    const roc = { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) };
+    const angles = { binDeg: 90, positives: new Float32Array([2, 0]), negatives: new Float32Array([0, 2]) };
+    let run = applyTrainEvent(start(), { type: 'eval', runId: 'r1', step: 10, metrics, roc, angles, flipEval: false, seconds: 1 });
+    run = applyTrainEvent(run, { type: 'eval', runId: 'r1', step: 20, metrics: { ...metrics, auc: 0.9 }, roc, angles, flipEval: false, seconds: 1 });
+    expect(run.evals.map((e) => [e.step, e.metrics.auc])).toEqual([[10, 0.75], [20, 0.9]]);
+    expect(run.lastEval?.step).toBe(20);
+    expect(run.lastEval?.metrics.auc).toBe(0.9);
+  });
+
+  it('records warnings, divergence, errors and how the run ended', () => {
+    const warned = applyTrainEvent(start(), { type: 'warning', runId: 'r1', step: 300, code: 'collapse', message: 'accuracy near chance' });
+    expect(warned.warnings).toEqual([{ step: 300, code: 'collapse', message: 'accuracy near chance' }]);
+    expect(applyTrainEvent(warned, { type: 'done', runId: 'r1', reason: 'stopped', step: 310, seconds: 12 })).toMatchObject({ status: 'stopped', step: 310, seconds: 12 });
+    expect(applyTrainEvent(start(), { type: 'diverged', runId: 'r1', step: 7, lastGoodStep: 7, loss: NaN, message: 'NaN loss' })).toMatchObject({ status: 'diverged', message: 'NaN loss' });
+    expect(applyTrainEvent(start(), { type: 'error', runId: 'r1', message: 'no kernel' })).toMatchObject({ status: 'error', message: 'no kernel' });
+  });
+});

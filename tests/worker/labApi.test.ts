@@ -1,0 +1,85 @@
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { BackendReport } from '../../src/protocol/api.ts';
+import type { TrainEvent } from '../../src/protocol/events.ts';
+import { openCheckpointStore } from '../../workers/checkpointStore.ts';
+import { createLabApi, eventTransferables } from '../../workers/labApi.ts';
+
+async function cpuBackend(): Promise<BackendReport> {
+  await tf.setBackend('cpu');
+  return { backend: 'cpu', attempts: [{ backend: 'cpu', ok: true }], tfjsVersion: tf.version.tfjs };
+}
+
+const DATA = { kind: 'builtin', train: { identities: 8, imagesPerIdentity: 6, familySize: 1 }, test: { identities: 6, imagesPerIdentity: 4 } } as const;
+const CONFIG = {
+  model: { width: 4, embeddingDim: 16 },
+  loss: { scale: 16 },
+  optimizer: { lr: 0.05 },
+  batchSize: 8,
+  steps: 6,
+  evalEvery: 0,
+  evalPairs: 30,
+  checkpointEvery: 0,
+};
+
+describe('lab worker API (object factory, run in Node on the CPU backend)', () => {
+  it('trains, stops on request with a checkpoint in IndexedDB, resumes it to the end, embeds and evaluates', async () => {
+    const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-lab-api') });
+    expect((await api.init()).backend).toBe('cpu');
+    await expect(api.train(CONFIG, () => {})).rejects.toThrow(/loadData/);
+    expect(await api.loadData(DATA)).toEqual({ kind: 'builtin', trainIdentities: 8, trainImages: 48, testIdentities: 6, testImages: 24 });
+
+    const events: TrainEvent[] = [];
+    const first = await api.train(CONFIG, (e) => {
+      events.push(e);
+      if (e.type === 'step') void api.stop();
+    });
+    // The first device read covers 4 steps (readEvery 4): step 0's point goes out at once, the stop comes
+    // back after the batches already dispatched, and the rest of the points are flushed before the checkpoint.
+    expect(first).toMatchObject({ reason: 'stopped', step: 4 });
+    expect(events.map((e) => e.type)).toEqual(['step', 'step', 'checkpoint', 'done']);
+    expect(events.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []))).toEqual([0, 1, 2, 3]);
+    const listed = await api.listCheckpoints();
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ runId: first.runId, step: 4, steps: 6, backbone: 'tiny', lossKind: 'softmax' });
+
+    const resumedEvents: TrainEvent[] = [];
+    const resumed = await api.resumeRun(first.runId, (e) => resumedEvents.push(e));
+    expect(resumed).toMatchObject({ runId: first.runId, reason: 'completed', step: 6 });
+    const steps = resumedEvents.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []));
+    expect(steps).toEqual([4, 5]);
+    const evalEvent = resumedEvents.find((e) => e.type === 'eval');
+    expect(evalEvent?.type === 'eval' && evalEvent.metrics.pairs).toBe(30);
+    expect((await api.listCheckpoints())[0].step).toBe(6);
+
+    const images = new Uint8Array(3 * 32 * 32 * 3).map((_, i) => (i * 7) % 256);
+    const embeddings = await api.embed(images, 3);
+    expect(embeddings).toHaveLength(3 * 16);
+    for (let r = 0; r < 3; r++) {
+      const row = embeddings.subarray(r * 16, r * 16 + 16);
+      expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+    }
+    const again = await api.evaluate();
+    expect(again.metrics.auc).toBeCloseTo(evalEvent?.type === 'eval' ? evalEvent.metrics.auc : NaN, 6);
+
+    await api.deleteCheckpoint(first.runId);
+    expect(await api.listCheckpoints()).toEqual([]);
+    await expect(api.resumeRun(first.runId, () => {})).rejects.toThrow(/no checkpoint/);
+  });
+
+  it('lists the buffers of step and eval events for transfer', () => {
+    const column = () => new Float32Array(2);
+    const points = { step: column(), loss: column(), crossEntropy: column(), intraPenalty: column(), regularization: column(), accuracy: column(), thetaDeg: column(), lr: column(), marginRamp: column(), gradNorm: column(), imagesPerSec: column() };
+    expect(eventTransferables({ type: 'step', runId: 'r', points })).toHaveLength(11);
+    expect(eventTransferables({ type: 'done', runId: 'r', reason: 'completed', step: 1, seconds: 1 })).toEqual([]);
+  });
+
+  it('reports a bench result on the requested backend', async () => {
+    const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-lab-bench') });
+    const result = await api.bench({ backbone: 'tiny', batchSize: 2, steps: 2, inputSize: 32, backend: 'cpu' });
+    expect(result).toMatchObject({ backend: 'cpu', model: 'tiny', batch: 2, size: 32, steps: 2 });
+    expect(result.stepMs).toBeGreaterThan(0);
+    expect(Number.isFinite(result.lastLoss)).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The data API the lab worker exposes as `api.data` (src/protocol/data.ts): a plain object of
+ * async functions over a DataStore, so comlink can call `api.data.loadFolder(…)` by path.
+ * The training loop in the same worker reaches the loaded data through the same store.
+ */
+import type { DataApi, DecodeMeasurement, FolderRole, GalleryIdentity, GalleryPage, PickedFile } from '../../src/protocol/data.ts';
+import { workerDataStore, type DataStore } from './dataStore.ts';
+import { DEFAULT_DECODE_OPTIONS, decodeToRgb, rgbToJpeg, sniffBlob } from './decode.ts';
+
+/** Gallery page shape when the UI does not say: 12 identities of 6 thumbnails (a 2-row grid on a laptop). */
+export const GALLERY_DEFAULTS = Object.freeze({ identitiesPerPage: 12, thumbnailsPerIdentity: 6 });
+
+/** A page of a loaded folder's identities with JPEG thumbnails of what the model sees. */
+async function galleryPage(store: DataStore, role: FolderRole, page: number, perPage: number, perIdentity: number): Promise<GalleryPage> {
+  const folder = store.folder(role);
+  if (!folder) throw new Error(`no ${role} folder is loaded`);
+  // Training identities show their held-out validation images too: a wrong face is a noisy label wherever it ended up.
+  const heldOut = new Map(folder.validation.map((id) => [id.key, id.files]));
+  const all = folder.identities.map((id) => ({ ...id, files: [...id.files, ...(heldOut.get(id.key) ?? [])] }));
+  const total = all.length;
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  const current = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
+  const shown = all.slice(current * perPage, (current + 1) * perPage);
+  const identities = await Promise.all(shown.map(async (identity): Promise<GalleryIdentity> => ({
+    key: identity.key,
+    name: identity.name,
+    imageCount: identity.files.length,
+    thumbnails: await Promise.all(identity.files.slice(0, perIdentity).map(async (path) =>
+      // Not kept in the cache: browsing must not evict or crowd out training images.
+      rgbToJpeg(await store.pixels(role, path, false), folder.decode.imageSize))),
+  })));
+  return { role, page: current, pageCount, totalIdentities: total, identities };
+}
+
+/** Decode up to n supported images among `files` and time it (sniffing is not timed). */
+async function measureDecode(files: readonly PickedFile[], n: number): Promise<DecodeMeasurement> {
+  const chosen: PickedFile[] = [];
+  for (const picked of files) {
+    if (chosen.length >= n) break;
+    if (picked.file.size > 0 && (await sniffBlob(picked.file)).kind === 'supported') chosen.push(picked);
+  }
+  let failures = 0;
+  const started = performance.now();
+  for (const picked of chosen) {
+    try {
+      await decodeToRgb(picked.file, DEFAULT_DECODE_OPTIONS);
+    } catch {
+      failures++;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { images: chosen.length, failures, seconds, imagesPerSecond: seconds > 0 ? chosen.length / seconds : 0 };
+}
+
+/**
+ * Create the data API over `store` (by default the worker's shared `workerDataStore`, which the
+ * training code reads batches from; tests pass a fresh DataStore).
+ */
+export function createDataApi(store: DataStore = workerDataStore): DataApi {
+  return {
+    loadFolder: (files, options, onProgress) => store.load(files, options, onProgress),
+    thumbnails: (role, page, identitiesPerPage = GALLERY_DEFAULTS.identitiesPerPage, thumbnailsPerIdentity = GALLERY_DEFAULTS.thumbnailsPerIdentity) =>
+      galleryPage(store, role, page, identitiesPerPage, thumbnailsPerIdentity),
+    exportPairsTxt: async () => store.exportPairsTxt(),
+    measureDecode: (files, n) => measureDecode(files, n),
+    cacheReport: async () => store.cacheReport(),
+  };
+}

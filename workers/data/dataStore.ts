@@ -1,0 +1,292 @@
+/**
+ * The worker's loaded data: one training and one test folder, their identities and pairs, and the
+ * decoded-pixel cache both share. The data API (dataApi.ts) answers the UI from it; the training
+ * loop in the same worker takes batches from it (`trainingSource`), validation images
+ * (`validationSet`) and evaluation pairs (`testSet`), in the engine's shapes (src/ml/train/data.ts).
+ */
+import { buildInventory, flattenImages, type Identity } from '../../src/core/dataset/inventory.ts';
+import { pickedRootOf, splitPath } from '../../src/core/dataset/paths.ts';
+import { sampleDataset } from '../../src/core/dataset/sampling.ts';
+import { sampleBalancedPairs, type Pair } from '../../src/core/pairs.ts';
+import { formatPairsTxt, parsePairsTxt, type PairRef } from '../../src/core/pairsTxt.ts';
+import type { CacheReport, DecodeOptions, FolderOptions, FolderReport, FolderRole, LoadProgress, PairsReport, PickedFile } from '../../src/protocol/data.ts';
+import { PixelCache } from './cache.ts';
+import { bytesPerImage, decodeToRgb } from './decode.ts';
+import type { ImageSet, TestSet } from '../../src/ml/train/data.ts';
+import { FolderBatchSource, folderImageSet } from './folderSource.ts';
+import { scanPicked, throttledProgress } from './scanPicked.ts';
+
+/** Test pairs sampled when the test folder has no pairs.txt and the options name no count (LFW's view 2 has 6,000; 600 keeps small folders usable). */
+export const DEFAULT_TEST_PAIRS = 600;
+
+/** A folder as loaded for one role. */
+export interface LoadedFolder {
+  readonly role: FolderRole;
+  readonly decode: DecodeOptions;
+  /** Every picked file by its relative path. */
+  readonly files: ReadonlyMap<string, File>;
+  /** Training: the sampled identities with their training images; test: every identity. Label = index. */
+  readonly identities: readonly Identity[];
+  /** Training: held-out images of the sampled identities (same order of identities as `identities`, by key). */
+  readonly validation: readonly Identity[];
+  /** Test: the pairs in use (names are identity keys, numbers 1-based within the identity). */
+  readonly pairs: readonly PairRef[];
+  readonly report: FolderReport;
+}
+
+const keyOf = (role: FolderRole, path: string): string => `${role}:${path}`;
+const prefixOf = (role: FolderRole): string => `${role}:`;
+
+/** True for the relative path of a pairs.txt lying directly in the picked folder. */
+function isRootPairsTxt(path: string, root: string | undefined): boolean {
+  const segments = splitPath(path);
+  const below = root === undefined ? segments : segments[0] === root ? segments.slice(1) : [];
+  return below.length === 1 && below[0].toLowerCase() === 'pairs.txt';
+}
+
+/** pairs.txt pairs resolved against a folder's identities (by key, NFC), or why they cannot be. */
+function checkPairs(pairs: readonly PairRef[], identities: readonly Identity[]): string | undefined {
+  const byKey = new Map(identities.map((id) => [id.key, id]));
+  for (const [i, pair] of pairs.entries()) {
+    for (const ref of [pair.a, pair.b]) {
+      const identity = byKey.get(ref.identity.normalize('NFC'));
+      if (!identity) return `pairs.txt pair ${i + 1}: no identity folder '${ref.identity}' with usable images`;
+      if (ref.index > identity.files.length) {
+        return `pairs.txt pair ${i + 1}: '${ref.identity}' has ${identity.files.length} usable images, not ${ref.index}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function pairsReport(source: PairsReport['source'], pairs: readonly PairRef[]): PairsReport {
+  const positives = pairs.filter((p) => p.same).length;
+  return { source, count: pairs.length, positives, negatives: pairs.length - positives };
+}
+
+/** Loaded folders plus the shared pixel cache. */
+export class DataStore {
+  readonly cache = new PixelCache();
+  private readonly folders = new Map<FolderRole, LoadedFolder>();
+
+  /** The folder loaded for `role`, if any. */
+  folder(role: FolderRole): LoadedFolder | undefined {
+    return this.folders.get(role);
+  }
+
+  /** Memory use of the cache, and how many images the loaded folders use. */
+  cacheReport(): CacheReport {
+    let inUse = 0;
+    for (const folder of this.folders.values()) inUse += folder.report.cache.imagesInUse;
+    const anyFolder = this.folders.values().next().value;
+    return {
+      bytesUsed: this.cache.bytesUsed,
+      budgetBytes: this.cache.budgetBytes,
+      imagesCached: this.cache.size,
+      imagesInUse: inUse,
+      bytesPerImage: bytesPerImage(anyFolder?.decode.imageSize ?? 112),
+    };
+  }
+
+  /**
+   * Pixels of one file of a loaded folder: from the cache, else decoded now (and kept when
+   * `keep` and the budget has room, so the first epoch fills the cache).
+   */
+  async pixels(role: FolderRole, path: string, keep = true): Promise<Uint8Array> {
+    const key = keyOf(role, path);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const folder = this.folders.get(role);
+    const file = folder?.files.get(path);
+    if (!folder || !file) throw new Error(`no ${role} image '${path}' is loaded`);
+    const pixels = await decodeToRgb(file, folder.decode);
+    if (keep) this.cache.tryPut(key, pixels);
+    return pixels;
+  }
+
+  /** Read a picked folder for `role` (see DataApi.loadFolder). */
+  async load(files: readonly PickedFile[], options: FolderOptions, onProgress: (p: LoadProgress) => void): Promise<FolderReport> {
+    const started = performance.now();
+    const { role } = options;
+    this.folders.delete(role);
+    this.cache.retainOnly(prefixOf(role), new Set());
+    if (options.memoryBudgetBytes !== undefined) this.cache.setBudget(options.memoryBudgetBytes);
+    const decode: DecodeOptions = { imageSize: options.imageSize, centreCrop: options.centreCrop, background: options.background };
+
+    const root = pickedRootOf(files.map((f) => f.relativePath));
+    const pairsFile = role === 'test' ? files.find((f) => isRootPairsTxt(f.relativePath, root)) : undefined;
+    const images = files.filter((f) => f !== pairsFile);
+    const report = throttledProgress((done, total, etaSeconds) => onProgress({ role, done, total, etaSeconds }));
+    report(0, images.length);
+    const scanned = await scanPicked(images, {
+      paths: { root },
+      decode,
+      onDecoded: (path, pixels) => this.cache.tryPut(keyOf(role, path), pixels),
+      onFile: report,
+    });
+    const inventory = buildInventory(scanned, { root });
+
+    let identities: readonly Identity[] = inventory.identities;
+    let validation: readonly Identity[] = [];
+    let pairs: PairRef[] = [];
+    let sample: FolderReport['sample'];
+    let pairsInfo: PairsReport | undefined;
+    let pairsError: string | undefined;
+    if (role === 'train') {
+      const drawn = sampleDataset(inventory.identities, {
+        seed: options.seed,
+        identities: options.identities,
+        minImages: options.minImages,
+        maxImages: options.maxImages,
+        validationFraction: options.validationFraction,
+      });
+      identities = drawn.train;
+      validation = drawn.validation;
+      sample = {
+        identityNames: drawn.train.map((id) => id.name),
+        trainImages: drawn.train.reduce((n, id) => n + id.files.length, 0),
+        validationImages: drawn.validation.reduce((n, id) => n + id.files.length, 0),
+        eligible: drawn.eligible,
+      };
+    } else {
+      try {
+        if (pairsFile) {
+          pairs = parsePairsTxt(await pairsFile.file.text());
+          const problem = checkPairs(pairs, identities);
+          if (problem) throw new Error(problem);
+          pairsInfo = pairsReport('pairs.txt', pairs);
+        } else {
+          const { identityPerItem, items } = flattenImages(identities);
+          pairs = sampleBalancedPairs(identityPerItem, options.testPairs ?? DEFAULT_TEST_PAIRS, options.seed).map((pair) => {
+            const a = items[pair.a];
+            const b = items[pair.b];
+            return { a: { identity: identities[a.identity].key, index: a.index }, b: { identity: identities[b.identity].key, index: b.index }, same: pair.same };
+          });
+          pairsInfo = pairsReport('sampled', pairs);
+        }
+      } catch (err) {
+        pairs = [];
+        pairsError = err instanceof Error ? err.message : String(err);
+      }
+    }
+
+    const inUse = new Set<string>();
+    if (role === 'train') {
+      for (const id of [...identities, ...validation]) for (const path of id.files) inUse.add(keyOf(role, path));
+    } else {
+      const byKey = new Map(identities.map((id) => [id.key, id]));
+      for (const pair of pairs) {
+        for (const ref of [pair.a, pair.b]) inUse.add(keyOf(role, byKey.get(ref.identity.normalize('NFC'))!.files[ref.index - 1]));
+      }
+    }
+    this.cache.retainOnly(prefixOf(role), inUse);
+
+    const folderReport: FolderReport = {
+      role,
+      root,
+      files: files.length,
+      identities: inventory.identities.length,
+      images: inventory.images,
+      skipped: inventory.skipped,
+      singletons: inventory.singletons,
+      unusableFolders: inventory.unusableFolders,
+      sample,
+      pairs: pairsInfo,
+      pairsError,
+      cache: { ...this.cacheReport(), imagesInUse: inUse.size },
+      seconds: (performance.now() - started) / 1000,
+    };
+    const folder: LoadedFolder = {
+      role, decode, files: new Map(files.map((f) => [f.relativePath, f.file])), identities, validation, pairs, report: folderReport,
+    };
+    this.folders.set(role, folder);
+    void this.fillCache(folder, [...inUse].filter((key) => !this.cache.has(key)));
+    return { ...folderReport, cache: this.cacheReport() };
+  }
+
+  /**
+   * In the background, decode in-use images that the load did not keep (the budget was taken by
+   * images sampling then dropped) until the budget is full, so training waits for the decoder less.
+   * Stops when the folder is replaced; a failure only leaves the image to be decoded on demand.
+   */
+  private async fillCache(folder: LoadedFolder, keys: readonly string[]): Promise<void> {
+    const perImage = bytesPerImage(folder.decode.imageSize);
+    const prefix = prefixOf(folder.role);
+    for (const key of keys) {
+      if (this.folders.get(folder.role) !== folder || this.cache.bytesUsed + perImage > this.cache.budgetBytes) return;
+      try {
+        await this.pixels(folder.role, key.slice(prefix.length));
+      } catch {
+        // Decoded fine during the load; if the file changed since, training will report it.
+      }
+    }
+  }
+
+  /** The loaded test pairs as pairs.txt text; throws when no test folder with pairs is loaded. */
+  exportPairsTxt(): string {
+    const folder = this.folders.get('test');
+    if (!folder || folder.pairs.length === 0) throw new Error('no test pairs: load a test folder first');
+    return formatPairsTxt(folder.pairs);
+  }
+
+  /** Pixels by index into `paths` of a role, for the engine's sources. */
+  private pixelsByIndex(role: FolderRole, paths: readonly string[]): (index: number) => Promise<Uint8Array> {
+    return (index) => this.pixels(role, paths[index]);
+  }
+
+  /** Batches of the loaded training folder (labels = index in the sampled identity list). */
+  trainingSource(): FolderBatchSource {
+    const folder = this.folders.get('train');
+    if (!folder) throw new Error('no training folder is loaded');
+    const paths = folder.identities.flatMap((id) => id.files);
+    const labels = Int32Array.from(folder.identities.flatMap((id, label) => id.files.map(() => label)));
+    return new FolderBatchSource(labels, folder.identities.length, folder.decode.imageSize, this.pixelsByIndex('train', paths));
+  }
+
+  /**
+   * The held-out validation images of the training folder as an image set whose identities are
+   * the training labels (closed-set: same people, other images); empty when nothing was held out.
+   */
+  validationSet(): ImageSet {
+    const folder = this.folders.get('train');
+    if (!folder) throw new Error('no training folder is loaded');
+    const labelOf = new Map(folder.identities.map((id, label) => [id.key, label]));
+    const paths = folder.validation.flatMap((id) => id.files);
+    const identities = Int32Array.from(folder.validation.flatMap((id) => id.files.map(() => labelOf.get(id.key)!)));
+    return folderImageSet(identities, folder.decode.imageSize, this.pixelsByIndex('train', paths));
+  }
+
+  /** The loaded test folder as the engine's test set: the images the pairs use, and the pairs over them. */
+  testSet(): TestSet {
+    const folder = this.folders.get('test');
+    if (!folder || folder.pairs.length === 0) throw new Error('no test pairs: load a test folder first');
+    const byKey = new Map(folder.identities.map((id, index) => [id.key, { id, index }]));
+    const indexOf = new Map<string, number>();
+    const paths: string[] = [];
+    const identities: number[] = [];
+    const itemOf = (identity: string, index: number): number => {
+      const found = byKey.get(identity.normalize('NFC'))!;
+      const path = found.id.files[index - 1];
+      let item = indexOf.get(path);
+      if (item === undefined) {
+        indexOf.set(path, (item = paths.length));
+        paths.push(path);
+        identities.push(found.index);
+      }
+      return item;
+    };
+    const pairs: Pair[] = folder.pairs.map((p) => {
+      const a = itemOf(p.a.identity, p.a.index);
+      const b = itemOf(p.b.identity, p.b.index);
+      return a < b ? { a, b, same: p.same } : { a: b, b: a, same: p.same };
+    });
+    const images = folderImageSet(Int32Array.from(identities), folder.decode.imageSize, this.pixelsByIndex('test', paths));
+    return { images, pairs };
+  }
+}
+
+/**
+ * The worker's one store: the data API (createDataApi's default) and the training code of the
+ * same worker share it, so a folder picked in the UI is what `loadData` trains on.
+ */
+export const workerDataStore = new DataStore();

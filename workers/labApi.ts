@@ -1,0 +1,173 @@
+/**
+ * The lab worker's API as a plain object factory, so Node tests can run it without a worker or
+ * comlink; workers/lab.worker.ts only exposes it. The engine lives in src/ml/train; this file holds the
+ * worker's state (data, current session, control) and maps API calls onto it.
+ */
+import { BUILTIN_DATA, createSynthDataset, type SynthDataset } from '../src/core/synth/index.ts';
+import { parseTrainConfig } from '../src/core/trainConfig.ts';
+import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint } from '../src/protocol/api.ts';
+import type { TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
+import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
+import { benchTrainSteps } from '../src/ml/train/bench.ts';
+import { TrainControl } from '../src/ml/train/control.ts';
+import { itemBatchSource, makeTestSet } from '../src/ml/train/data.ts';
+import { TrainingSession } from '../src/ml/train/session.ts';
+import { summarize, type CheckpointStore } from './checkpointStore.ts';
+
+/** What the API needs from its host (the worker entry, or a test). */
+export interface LabApiDeps {
+  selectBackend(options?: InitOptions): Promise<BackendReport>;
+  /** Opens the checkpoint store (IndexedDB); called once, on first use. */
+  openStore(): Promise<CheckpointStore>;
+  /** Hands an event to the callback; the worker transfers the event's buffers here. */
+  deliver?(onEvent: TrainEventHandler, event: TrainEvent): void;
+  /** Where ImageNet ResNet50 weights come from (default IMAGENET_RESNET50_URL). */
+  imagenetWeights?: string;
+}
+
+/** The training part of LabWorkerApi (the `data` sub-API of local folders is workers/data's, joined in the entry). */
+export type TrainingApi = Omit<LabWorkerApi, 'data'>;
+
+/** The ArrayBuffers of an event's arrays (to transfer rather than copy). */
+export function eventTransferables(event: TrainEvent): ArrayBuffer[] {
+  const arrays: Float32Array[] = [];
+  if (event.type === 'step') arrays.push(...Object.values(event.points));
+  if (event.type === 'eval') arrays.push(event.roc.fpr, event.roc.tpr, event.roc.thresholds, event.angles.positives, event.angles.negatives);
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/** The train/test synthetic sets of a builtin spec, rendered at `size` px. */
+function builtinSets(spec: DataSpec, size: number): { train: SynthDataset; test: SynthDataset } {
+  return {
+    train: createSynthDataset({ ...BUILTIN_DATA.train, ...spec.train, size }),
+    test: createSynthDataset({ ...BUILTIN_DATA.test, ...spec.test, size }),
+  };
+}
+
+/** Builds the API object. */
+export function createLabApi(deps: LabApiDeps) {
+  let data: DataSpec | null = null;
+  let session: TrainingSession | null = null;
+  let control: TrainControl | null = null;
+  let store: Promise<CheckpointStore> | null = null;
+  const getStore = () => (store ??= deps.openStore());
+  const deliver = deps.deliver ?? ((onEvent, event) => onEvent(event));
+
+  const requireSession = (): TrainingSession => {
+    if (!session) throw new Error('no model yet: train a run or restore a checkpoint first');
+    return session;
+  };
+
+  /** Runs `next` (fresh or restored) to its end on the loaded data. */
+  const runSession = async (next: TrainingSession, onEvent: TrainEventHandler): Promise<RunResult> => {
+    if (control) throw new Error('a run is already training: stop it first');
+    const spec = next.data ?? data;
+    if (!spec) throw new Error('no data loaded: call loadData first');
+    session?.dispose();
+    session = next;
+    control = new TrainControl();
+    const send = (event: TrainEvent) => deliver(onEvent, event);
+    try {
+      const sets = builtinSets(spec, next.config.model.inputSize);
+      const source = itemBatchSource(sets.train, sets.train.identityNames.length);
+      const test = makeTestSet(sets.test, next.config.evalPairs, next.config.seed);
+      const saveStore = await getStore();
+      return await next.run(source, send, { control, test, saveCheckpoint: (c) => saveStore.put(c) });
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      send({ type: 'error', runId: next.runId, message });
+      return { runId: next.runId, reason: 'error', step: next.step, message };
+    } finally {
+      control = null;
+    }
+  };
+
+  const api = {
+    init: (options?: InitOptions) => deps.selectBackend(options),
+
+    async loadData(spec: DataSpec): Promise<DataSummary> {
+      if (spec.kind !== 'builtin') throw new Error(`unknown data kind '${String((spec as { kind: unknown }).kind)}'`);
+      const sets = builtinSets(spec, 32);
+      data = structuredClone(spec);
+      return {
+        kind: spec.kind,
+        trainIdentities: sets.train.identityNames.length,
+        trainImages: sets.train.count,
+        testIdentities: sets.test.identityNames.length,
+        testImages: sets.test.count,
+      };
+    },
+
+    async train(configInput, onEvent): Promise<RunResult> {
+      const config = parseTrainConfig(configInput);
+      if (!data) throw new Error('no data loaded: call loadData first');
+      const numIdentities = builtinSets(data, config.model.inputSize).train.identityNames.length;
+      const next = await TrainingSession.create(config, numIdentities, { data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
+      return runSession(next, onEvent);
+    },
+
+    async pause() {
+      control?.pause();
+    },
+    async resume() {
+      control?.resume();
+    },
+    async stop() {
+      control?.stop();
+    },
+
+    async evaluate() {
+      const s = requireSession();
+      const spec = s.data ?? data;
+      if (!spec) throw new Error('no data loaded: call loadData first');
+      const sets = builtinSets(spec, s.config.model.inputSize);
+      return s.evaluate(makeTestSet(sets.test, s.config.evalPairs, s.config.seed));
+    },
+
+    embed: (images: Uint8Array, count: number, flip?: boolean) => requireSession().embed(images, count, flip),
+
+    async saveCheckpoint() {
+      if (control) throw new Error('a run is training: it stores its own checkpoints (stop it to store one now)');
+      const checkpoint = await requireSession().checkpoint();
+      await (await getStore()).put(checkpoint);
+      return summarize(checkpoint);
+    },
+
+    listCheckpoints: async () => (await getStore()).list(),
+
+    async restoreCheckpoint(runId: string) {
+      if (control) throw new Error('a run is training: stop it first');
+      const checkpoint = await loadCheckpoint(runId);
+      const next = await TrainingSession.fromCheckpoint(checkpoint);
+      session?.dispose();
+      session = next;
+      return summarize(checkpoint);
+    },
+
+    async resumeRun(runId: string, onEvent: TrainEventHandler) {
+      const next = await TrainingSession.fromCheckpoint(await loadCheckpoint(runId));
+      return runSession(next, onEvent);
+    },
+
+    deleteCheckpoint: async (runId: string) => (await getStore()).delete(runId),
+
+    async bench(options): Promise<BenchResult> {
+      const report = await deps.selectBackend(options.backend ? { preferred: [options.backend] } : undefined);
+      let source;
+      if (options.data === 'builtin') {
+        const identities = options.numIdentities ?? 4;
+        const set = createSynthDataset({ seed: BUILTIN_DATA.train.seed, identities, imagesPerIdentity: 4, familySize: 1, size: options.inputSize });
+        source = itemBatchSource(set, identities);
+      }
+      return { backend: report.backend, ...(await benchTrainSteps(options, source)) };
+    },
+  } satisfies TrainingApi;
+
+  async function loadCheckpoint(runId: string): Promise<TrainCheckpoint> {
+    const checkpoint = await (await getStore()).get(runId);
+    if (!checkpoint) throw new Error(`no checkpoint stored for run '${runId}'`);
+    return checkpoint;
+  }
+
+  return api;
+}
