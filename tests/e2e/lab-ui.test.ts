@@ -1,0 +1,74 @@
+/**
+ * The lab as a user sees it (issue 5): a shared link with a tiny config, "Train", live figures, the runs table,
+ * a second run overlaid on the ROC curve, and runs surviving a reload. Real WebGPU (SwiftShader) in the worker.
+ */
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { encodeConfigHash } from '../../src/core/configCodec.ts';
+import { parseTrainConfig } from '../../src/core/trainConfig.ts';
+import { launchLabBrowser, type LabBrowser } from './browser.ts';
+
+/** A micro run: width-4 CNN at 32 px, 6 steps, evaluated once at the end on 40 pairs (SwiftShader is slow). */
+const MICRO = parseTrainConfig({
+  model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 16 },
+  loss: { kind: 'softmax', scale: 16 },
+  optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 },
+  batchSize: 16,
+  steps: 6,
+  evalEvery: 0,
+  evalPairs: 40,
+  checkpointEvery: 0,
+});
+
+describe('the lab UI in headless Chromium', () => {
+  let browser: LabBrowser;
+  beforeAll(async () => {
+    browser = await launchLabBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Number of points in the first trace of a figure (Plotly keeps the drawn data on its graph div). */
+  const tracePoints = (testId: string) =>
+    browser.page.evaluate((id) => {
+      const graph = document.querySelector(`[data-testid="${id}"]`) as (HTMLElement & { data?: { x: ArrayLike<number> }[] }) | null;
+      return graph?.data?.[0]?.x.length ?? 0;
+    }, testId);
+  const rocLegend = () => browser.page.locator('figure[aria-label="ROC curve"] .legendtext').allTextContents();
+  const finishedRuns = () => browser.page.locator('table tbody tr', { hasText: 'completed' }).count();
+
+  it('trains from a shared link, draws loss, ROC and AUC, overlays a second run, and keeps runs after a reload', async () => {
+    const { page, consoleLines } = browser;
+    const log = () => consoleLines.join('\n');
+    await page.goto(new URL(encodeConfigHash(MICRO), inject('baseUrl')).toString());
+    await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    // The link's settings reached the controls.
+    await expect(page.getByLabel('Steps', { exact: true }).inputValue()).resolves.toBe('6');
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByRole('status', { name: 'Last run' }).filter({ hasText: 'completed' }).waitFor({ timeout: 240_000 });
+    expect(await tracePoints('plot-loss-curve'), log()).toBe(6);
+    expect((await rocLegend()).filter((t) => /AUC \d\.\d{4}/.test(t))).toHaveLength(1);
+
+    // The AUC column of the runs table shows the run's figure.
+    const headers = await page.locator('table thead th').allTextContents();
+    const aucColumn = headers.findIndex((h) => h.trim().startsWith('AUC'));
+    expect(aucColumn, headers.join(' | ')).toBeGreaterThanOrEqual(0);
+    const auc = await page.locator('table tbody tr').first().locator('td, th').nth(aucColumn).textContent();
+    expect(auc?.trim()).toMatch(/^(0|1)\.\d{4}$/);
+
+    // A second run with another loss overlays its ROC curve on the first.
+    await page.getByLabel('Loss', { exact: true }).selectOption('arcface');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(finishedRuns, { timeout: 240_000, interval: 1000 }).toBe(2);
+    await expect.poll(async () => (await rocLegend()).filter((t) => /AUC/.test(t)).length, { timeout: 10_000 }).toBe(2);
+
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/lab-ui.png', fullPage: true });
+
+    // Runs are kept in IndexedDB and come back after a reload.
+    await page.reload();
+    await expect.poll(finishedRuns, { timeout: 30_000 }).toBe(2);
+  });
+});
