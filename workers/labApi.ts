@@ -5,24 +5,31 @@
  */
 import { BUILTIN_DATA, createSynthDataset, type SynthDataset } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
-import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint } from '../src/protocol/api.ts';
+import type { BackendReport, BenchResult, BuiltinDataSpec, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
 import type { TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
 import { benchTrainSteps } from '../src/ml/train/bench.ts';
 import { TrainControl } from '../src/ml/train/control.ts';
-import { itemBatchSource, makeTestSet } from '../src/ml/train/data.ts';
+import { itemBatchSource, makeTestSet, type BatchSource, type TestSet } from '../src/ml/train/data.ts';
 import { TrainingSession } from '../src/ml/train/session.ts';
 import { summarize, type CheckpointStore } from './checkpointStore.ts';
+import { workerDataStore, type DataStore } from './data/dataStore.ts';
+import { folderRunData, folderSummary } from './data/folderData.ts';
 
 /** What the API needs from its host (the worker entry, or a test). */
 export interface LabApiDeps {
   selectBackend(options?: InitOptions): Promise<BackendReport>;
   /** Opens the checkpoint store (IndexedDB); called once, on first use. */
   openStore(): Promise<CheckpointStore>;
-  /** Hands an event to the callback; the worker transfers the event's buffers here. */
-  deliver?(onEvent: TrainEventHandler, event: TrainEvent): void;
+  /**
+   * Hands an event to the callback; the worker transfers the event's buffers here. Through comlink the call
+   * returns a promise that settles once the page has handled the event.
+   */
+  deliver?(onEvent: TrainEventHandler, event: TrainEvent): unknown;
   /** Where ImageNet ResNet50 weights come from (default IMAGENET_RESNET50_URL). */
   imagenetWeights?: string;
+  /** The folders `{ kind: 'folder' }` trains on (default the worker's shared workerDataStore, which api.data fills). */
+  dataStore?: DataStore;
 }
 
 /** The training part of LabWorkerApi (the `data` sub-API of local folders is workers/data's, joined in the entry). */
@@ -37,11 +44,26 @@ export function eventTransferables(event: TrainEvent): ArrayBuffer[] {
 }
 
 /** The train/test synthetic sets of a builtin spec, rendered at `size` px. */
-function builtinSets(spec: DataSpec, size: number): { train: SynthDataset; test: SynthDataset } {
+function builtinSets(spec: BuiltinDataSpec, size: number): { train: SynthDataset; test: SynthDataset } {
   return {
     train: createSynthDataset({ ...BUILTIN_DATA.train, ...spec.train, size }),
     test: createSynthDataset({ ...BUILTIN_DATA.test, ...spec.test, size }),
   };
+}
+
+/** What a run trains and evaluates on. */
+interface RunData {
+  source: BatchSource;
+  test: TestSet;
+  numIdentities: number;
+}
+
+/** The engine's sources for `spec` at the config's input size (folders are decoded again at that size if needed). */
+function runDataOf(spec: DataSpec, config: TrainConfig, store: DataStore): RunData {
+  if (spec.kind === 'folder') return folderRunData(store, spec, { inputSize: config.model.inputSize, evalPairs: config.evalPairs, seed: config.seed });
+  const sets = builtinSets(spec, config.model.inputSize);
+  const numIdentities = sets.train.identityNames.length;
+  return { source: itemBatchSource(sets.train, numIdentities), test: makeTestSet(sets.test, config.evalPairs, config.seed), numIdentities };
 }
 
 /** Builds the API object. */
@@ -52,25 +74,35 @@ export function createLabApi(deps: LabApiDeps) {
   let store: Promise<CheckpointStore> | null = null;
   const getStore = () => (store ??= deps.openStore());
   const deliver = deps.deliver ?? ((onEvent, event) => onEvent(event));
+  const dataStore = deps.dataStore ?? workerDataStore;
 
   const requireSession = (): TrainingSession => {
     if (!session) throw new Error('no model yet: train a run or restore a checkpoint first');
     return session;
   };
 
-  /** Runs `next` (fresh or restored) to its end on the loaded data. */
-  const runSession = async (next: TrainingSession, onEvent: TrainEventHandler): Promise<RunResult> => {
-    if (control) throw new Error('a run is already training: stop it first');
+  /** Runs `next` (fresh or restored) to its end on the loaded data (`prepared`: already built for it). */
+  const runSession = async (next: TrainingSession, onEvent: TrainEventHandler, prepared?: RunData): Promise<RunResult> => {
+    if (control) {
+      next.dispose();
+      throw new Error('a run is already training: stop it first');
+    }
     const spec = next.data ?? data;
-    if (!spec) throw new Error('no data loaded: call loadData first');
+    if (!spec) {
+      next.dispose();
+      throw new Error('no data loaded: call loadData first');
+    }
     session?.dispose();
     session = next;
     control = new TrainControl();
-    const send = (event: TrainEvent) => deliver(onEvent, event);
+    // Events reach the page on the callback's own message port, which is not ordered with this call's reply:
+    // wait until the page has handled the last event, so a run's final events are in before train() returns.
+    let lastDelivery: unknown;
+    const send = (event: TrainEvent) => {
+      lastDelivery = deliver(onEvent, event);
+    };
     try {
-      const sets = builtinSets(spec, next.config.model.inputSize);
-      const source = itemBatchSource(sets.train, sets.train.identityNames.length);
-      const test = makeTestSet(sets.test, next.config.evalPairs, next.config.seed);
+      const { source, test } = prepared ?? runDataOf(spec, next.config, dataStore);
       const saveStore = await getStore();
       return await next.run(source, send, { control, test, saveCheckpoint: (c) => saveStore.put(c) });
     } catch (err) {
@@ -79,6 +111,7 @@ export function createLabApi(deps: LabApiDeps) {
       return { runId: next.runId, reason: 'error', step: next.step, message };
     } finally {
       control = null;
+      await Promise.resolve(lastDelivery).catch(() => undefined);
     }
   };
 
@@ -86,6 +119,11 @@ export function createLabApi(deps: LabApiDeps) {
     init: (options?: InitOptions) => deps.selectBackend(options),
 
     async loadData(spec: DataSpec): Promise<DataSummary> {
+      if (spec.kind === 'folder') {
+        const summary = folderSummary(dataStore, spec);
+        data = structuredClone(spec);
+        return summary;
+      }
       if (spec.kind !== 'builtin') throw new Error(`unknown data kind '${String((spec as { kind: unknown }).kind)}'`);
       const sets = builtinSets(spec, 32);
       data = structuredClone(spec);
@@ -101,9 +139,10 @@ export function createLabApi(deps: LabApiDeps) {
     async train(configInput, onEvent): Promise<RunResult> {
       const config = parseTrainConfig(configInput);
       if (!data) throw new Error('no data loaded: call loadData first');
-      const numIdentities = builtinSets(data, config.model.inputSize).train.identityNames.length;
-      const next = await TrainingSession.create(config, numIdentities, { data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
-      return runSession(next, onEvent);
+      if (control) throw new Error('a run is already training: stop it first');
+      const prepared = runDataOf(data, config, dataStore);
+      const next = await TrainingSession.create(config, prepared.numIdentities, { data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
+      return runSession(next, onEvent, prepared);
     },
 
     async pause() {
@@ -120,8 +159,7 @@ export function createLabApi(deps: LabApiDeps) {
       const s = requireSession();
       const spec = s.data ?? data;
       if (!spec) throw new Error('no data loaded: call loadData first');
-      const sets = builtinSets(spec, s.config.model.inputSize);
-      return s.evaluate(makeTestSet(sets.test, s.config.evalPairs, s.config.seed));
+      return s.evaluate(runDataOf(spec, s.config, dataStore).test);
     },
 
     embed: (images: Uint8Array, count: number, flip?: boolean) => requireSession().embed(images, count, flip),

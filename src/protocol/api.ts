@@ -172,6 +172,8 @@ export interface BenchResult {
   losses: number[];
   /** Step events the run sent (one per step: the benchmark reads every step). */
   stepEvents: number;
+  /** Global gradient norm of every step, in order. */
+  gradNorms: number[];
 }
 
 /**

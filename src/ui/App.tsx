@@ -1,16 +1,16 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { parseTrainConfig } from '../core/trainConfig.ts';
 import { PRESETS, type ExperimentPreset } from '../core/presets.ts';
 import type { DataSpec, TrainConfig } from '../protocol/api.ts';
 import { BackendStatus } from './BackendStatus.tsx';
-import { DataPanel } from './data/DataPanel.tsx';
+import { DataPanel as DataPanelView, type DataChoice } from './data/DataPanel.tsx';
 import { downloadText } from './download.ts';
-import { ConfigPanel } from './panels/ConfigPanel.tsx';
+import { ConfigPanel as ConfigPanelView } from './panels/ConfigPanel.tsx';
 import { AngleHistogram, LossCurve, RocCurve } from './panels/Figures.tsx';
 import { PresetBar } from './panels/PresetBar.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
-import { runsToCsv, runsToJson } from './runs/exportRuns.ts';
-import { RunsTable } from './runs/RunsTable.tsx';
+import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
+import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { useRuns } from './runs/useRuns.ts';
 import { useExperimentConfig } from './useExperimentConfig.ts';
 import { dataApiOf } from './worker/dataBridge.ts';
@@ -19,6 +19,11 @@ import { useTraining } from './worker/useTraining.ts';
 
 const BUILTIN_DATA: DataSpec = { kind: 'builtin' };
 const BUILTIN_LABEL = 'built-in synthetic faces';
+// Panels whose props stay the same while a run trains: skipping their re-render keeps live updates cheap.
+const ConfigPanel = memo(ConfigPanelView);
+const DataPanel = memo(DataPanelView);
+const RunsTable = memo(RunsTableView);
+
 const PRESET_NAME: Readonly<Record<string, string>> = Object.fromEntries(PRESETS.map((p) => [p.id, p.name]));
 
 /** Why the engine would refuse this config, if it would. */
@@ -39,18 +44,21 @@ export function App() {
   const { runs, selected, setSelected, saveRun, deleteRun, storageProblem } = useRuns();
   const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
   const [queue, setQueue] = useState<{ names: string[]; index: number }>();
+  const [folderData, setFolderData] = useState<DataChoice>();
   const cancelQueue = useRef(false);
 
   const problem = useMemo(() => configProblem(experiment.config), [experiment.config]);
   const busy = training.phase !== 'idle' || queue !== undefined;
 
   const trainOne = useCallback(
-    (config: TrainConfig, label: string) => training.start({ config, label, data: BUILTIN_DATA, dataLabel: BUILTIN_LABEL }),
-    [training],
+    (config: TrainConfig, label: string) =>
+      training.start({ config, label, data: folderData?.spec ?? BUILTIN_DATA, dataLabel: folderData?.label ?? BUILTIN_LABEL }),
+    [training, folderData],
   );
 
   const onTrain = () => {
-    const label = experiment.presetId ? (PRESET_NAME[experiment.presetId] ?? experiment.presetId) : 'Custom';
+    // A preset's run carries its name; a custom run says what it trains with.
+    const label = experiment.presetId ? (PRESET_NAME[experiment.presetId] ?? experiment.presetId) : `${experiment.config.model.backbone} · ${lossSummary(experiment.config.loss)}`;
     void trainOne(experiment.config, label);
   };
 
@@ -97,14 +105,14 @@ export function App() {
         <div className="controls">
           <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
             onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
-          <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue} onTrain={onTrain} />
+          <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue} onTrain={onTrain} trainImages={training.data?.trainImages} />
           {queue && (
             <p className="help" aria-live="polite">
               Running all presets: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
             </p>
           )}
           <ConfigPanel config={experiment.config} onChange={experiment.setConfig} disabled={busy} problem={problem} />
-          <DataPanel data={ready ? dataApiOf(ready.worker.api) : undefined} />
+          <DataPanel data={ready ? dataApiOf(ready.worker.api) : undefined} onDataReady={setFolderData} />
         </div>
         <div className="figures">
           <LossCurve runs={shownRuns.slice(0, 1)} />

@@ -36,9 +36,11 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
       if (e.type === 'step') void api.stop();
     });
     // The first device read covers 4 steps (readEvery 4): step 0's point goes out at once, the stop comes
-    // back after the batches already dispatched, and the rest of the points are flushed before the checkpoint.
+    // back after the batches already dispatched, and the rest of the points are flushed before the final
+    // evaluation (a stopped run is evaluated too) and the checkpoint.
     expect(first).toMatchObject({ reason: 'stopped', step: 4 });
-    expect(events.map((e) => e.type)).toEqual(['step', 'step', 'checkpoint', 'done']);
+    expect(events.map((e) => e.type)).toEqual(['step', 'step', 'eval', 'checkpoint', 'done']);
+    expect(events[2]).toMatchObject({ type: 'eval', step: 4, metrics: { pairs: 30 } });
     expect(events.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []))).toEqual([0, 1, 2, 3]);
     const listed = await api.listCheckpoints();
     expect(listed).toHaveLength(1);

@@ -100,8 +100,42 @@ export class DataStore {
     const file = folder?.files.get(path);
     if (!folder || !file) throw new Error(`no ${role} image '${path}' is loaded`);
     const pixels = await decodeToRgb(file, folder.decode);
-    if (keep) this.cache.tryPut(key, pixels);
+    // Only while the folder is still the one decoded for: after a reload or a change of image size
+    // (useImageSize) pixels of the old size must not land in the cache under the same key.
+    if (keep && this.folders.get(role) === folder) this.cache.tryPut(key, pixels);
     return pixels;
+  }
+
+  /**
+   * Decode the loaded folders at `imageSize` from now on (a run's model.inputSize may differ from
+   * the size the folder was read at): their cached pixels are dropped and refilled in the
+   * background from the files. Returns the roles that changed size. Nothing changes when the
+   * size already matches.
+   */
+  useImageSize(imageSize: number): FolderRole[] {
+    if (!Number.isInteger(imageSize) || imageSize < 1) throw new RangeError(`image size must be a positive integer, got ${imageSize}`);
+    const changed: FolderRole[] = [];
+    for (const [role, folder] of [...this.folders]) {
+      if (folder.decode.imageSize === imageSize) continue;
+      const resized: LoadedFolder = { ...folder, decode: { ...folder.decode, imageSize } };
+      this.folders.set(role, resized);
+      this.cache.retainOnly(prefixOf(role), new Set());
+      changed.push(role);
+    }
+    for (const role of changed) {
+      const folder = this.folders.get(role)!;
+      const paths = role === 'train' ? [...folder.identities, ...folder.validation].flatMap((id) => id.files) : this.pairPaths(folder);
+      void this.fillCache(folder, paths.map((path) => keyOf(role, path)));
+    }
+    return changed;
+  }
+
+  /** Paths of the test images the pairs use, each once. */
+  private pairPaths(folder: LoadedFolder): string[] {
+    const byKey = new Map(folder.identities.map((id) => [id.key, id]));
+    const paths = new Set<string>();
+    for (const pair of folder.pairs) for (const ref of [pair.a, pair.b]) paths.add(byKey.get(ref.identity.normalize('NFC'))!.files[ref.index - 1]);
+    return [...paths];
   }
 
   /** Read a picked folder for `role` (see DataApi.loadFolder). */

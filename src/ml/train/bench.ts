@@ -29,6 +29,7 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
   try {
     const stepMs: number[] = [];
     const losses: number[] = [];
+    const gradNorms: number[] = [];
     let stepEvents = 0;
     await session.run(
       source ?? noiseBatchSource(numIdentities, options.inputSize),
@@ -37,6 +38,7 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
         stepEvents++;
         event.points.imagesPerSec.forEach((ips) => stepMs.push((options.batchSize * 1000) / ips));
         losses.push(...event.points.loss);
+        gradNorms.push(...event.points.gradNorm);
       },
       { readEvery: 1, stepEventIntervalMs: 0 },
     );
@@ -54,6 +56,7 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
       firstLoss: losses[0],
       lastLoss: losses[losses.length - 1],
       losses,
+      gradNorms,
       stepEvents,
     };
   } finally {

@@ -27,16 +27,6 @@ import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, trainableVariables,
 /** Steps between two reads of the metrics from the device (one sync per this many steps). */
 export const DEFAULT_READ_EVERY = 4;
 
-/**
- * Steps per device read on `backend`. WebGPU reads every step: on tfjs-backend-webgpu 4.22 (SwiftShader in
- * headless Chromium) a third step dispatched before reading the first two came back with a zero gradient norm
- * and a cleared health flag — a false divergence — every time, while reading after each step trained normally
- * (tests/e2e/engine.test.ts; ../shared/platform-notes.md). The other backends batch their reads.
- */
-export function defaultReadEvery(backend: string): number {
-  return backend === 'webgpu' ? 1 : DEFAULT_READ_EVERY;
-}
-
 /** The generator of step `step`'s batch draws: a function of (seed, step) alone, so resumed runs and prefetches agree. */
 function batchRng(dataRng: Rng, step: number): Rng {
   return dataRng.fork(step).fork('batch');
@@ -201,7 +191,7 @@ export class TrainingSession {
     if (source.imageSize !== config.model.inputSize) throw new Error(`the data are ${source.imageSize} px but the model takes ${config.model.inputSize} px`);
     const started = performance.now();
     const control = options.control ?? new TrainControl();
-    const readEvery = Math.max(1, options.readEvery ?? defaultReadEvery(tf.getBackend()));
+    const readEvery = Math.max(1, options.readEvery ?? DEFAULT_READ_EVERY);
     const buffer = new StepEventBuffer(runId, onEvent, options.stepEventIntervalMs ?? DEFAULT_STEP_EVENT_INTERVAL_MS);
     const collapse = new CollapseDetector(this.numIdentities, config.steps, options.collapseRule ?? DEFAULT_COLLAPSE_RULE);
     const dataRng = createRng(config.seed).fork('data');

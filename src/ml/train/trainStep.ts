@@ -87,7 +87,9 @@ export function dispatchTrainStep(state: TrainState, images: Uint8Array, labels:
       return total;
     }, state.variables);
     const gradList = state.variables.map((v) => grads[v.name]);
-    const gradNorm = tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+    // Summed pairwise, not with tf.addN: the WebGPU AddN shader binds one storage buffer per input, and with a
+    // model's worth of gradients it came back 0 on SwiftShader (tests/e2e/engine.test.ts checks the norm).
+    const gradNorm = tf.sqrt(gradList.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
     const finite = tf.logicalAnd(tf.isFinite(value), tf.isFinite(gradNorm));
     const healthy = tf.mul(state.healthy, tf.cast(finite, 'float32')) as tf.Scalar;
     state.healthy.assign(healthy);

@@ -1,25 +1,67 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DataApi } from '../../protocol/data.ts';
+import { folderDataChoice, type DataChoice } from './dataChoice.ts';
 import { FolderSection } from './FolderSection.tsx';
 import { DEFAULT_DATA_SETTINGS, type DataSettings } from './settings.ts';
 import { SettingsForm } from './SettingsForm.tsx';
+import type { FolderLoadState } from './useFolderLoad.ts';
 import './data.css';
+
+export type { DataChoice } from './dataChoice.ts';
+
+const EMPTY: FolderLoadState = { phase: 'empty' };
 
 /**
  * Local data for the lab: a training folder (one sub-folder per identity, sampled and cached in
  * the worker) and a test folder (balanced pairs, or its own pairs.txt). Mount it with the
  * worker's data API once the worker is ready: `<DataPanel data={dataApiOf(worker.api)} />`
  * (src/ui/worker/dataBridge.ts); before that, pass undefined and the pickers stay disabled.
+ *
+ * `onDataReady` hears what to train on: a choice when the training folder finished loading (again
+ * when the test folder changes where pairs come from), undefined when the folders are cleared
+ * ("Use built-in faces") or the training folder is reloaded or fails. Train with
+ * `choice?.spec ?? { kind: 'builtin' }`.
  */
-export function DataPanel({ data }: { data: DataApi | undefined }) {
+export function DataPanel({ data, onDataReady }: { data: DataApi | undefined; onDataReady?: (choice: DataChoice | undefined) => void }) {
   const [settings, setSettings] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
+  const [train, setTrain] = useState<FolderLoadState>(EMPTY);
+  const [test, setTest] = useState<FolderLoadState>(EMPTY);
+  // Remounting the sections (a new key) clears what they loaded, in the UI and in what we offer.
+  const [generation, setGeneration] = useState(0);
+  const choice = useMemo(() => folderDataChoice(train, test), [train, test]);
+
+  // Tell the parent only when the offer changes (the section states change on every progress report).
+  const sent = useRef<string>('');
+  const offer = choice ? JSON.stringify(choice) : '';
+  useEffect(() => {
+    if (offer === sent.current) return;
+    sent.current = offer;
+    onDataReady?.(choice);
+  }, [offer, choice, onDataReady]);
+
+  const anyFolder = train.phase !== 'empty' || test.phase !== 'empty';
+  const useBuiltin = () => {
+    setGeneration((g) => g + 1);
+    setTrain(EMPTY);
+    setTest(EMPTY);
+  };
+
   return (
     <section aria-labelledby="data-panel-heading" className="data-panel">
       <h2 id="data-panel-heading">Data</h2>
       <p className="muted">Folders are read in this browser; no image leaves your computer.</p>
+      <p className="data-in-use" role="status" aria-label="Data in use">
+        Training on: {choice ? choice.label : 'built-in synthetic faces'}
+        {anyFolder && (
+          <>
+            {' '}
+            <button type="button" onClick={useBuiltin}>Use built-in faces</button>
+          </>
+        )}
+      </p>
       <SettingsForm settings={settings} onChange={setSettings} />
-      <FolderSection role="train" title="Training folder" data={data} settings={settings} />
-      <FolderSection role="test" title="Test folder" data={data} settings={settings} />
+      <FolderSection key={`train-${generation}`} role="train" title="Training folder" data={data} settings={settings} onStateChange={setTrain} />
+      <FolderSection key={`test-${generation}`} role="test" title="Test folder" data={data} settings={settings} onStateChange={setTest} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { skipReasons } from '../../core/dataset/inventory.ts';
 import type { DataApi, FolderRole, SkippedFile } from '../../protocol/data.ts';
 import type { CollectedFiles } from './collectFiles.ts';
@@ -8,7 +8,7 @@ import { Gallery } from './Gallery.tsx';
 import { LoadProgressBar } from './LoadProgressBar.tsx';
 import { folderOptionsOf, type DataSettings } from './settings.ts';
 import { SkippedReport } from './SkippedReport.tsx';
-import { useFolderLoad } from './useFolderLoad.ts';
+import { useFolderLoad, type FolderLoadState } from './useFolderLoad.ts';
 
 /** Save text as a file through a Blob URL: the data never leave the browser. */
 function downloadText(text: string, fileName: string): void {
@@ -21,9 +21,17 @@ function downloadText(text: string, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** One folder (training or test): picker, progress, counts, skipped files and gallery. */
-export function FolderSection({ role, title, data, settings }: { role: FolderRole; title: string; data: DataApi | undefined; settings: DataSettings }) {
+/**
+ * One folder (training or test): picker, progress, counts, skipped files and gallery.
+ * `onStateChange` hears every change of the load state (the data panel derives what to train on).
+ */
+export function FolderSection({ role, title, data, settings, onStateChange }: {
+  role: FolderRole; title: string; data: DataApi | undefined; settings: DataSettings; onStateChange?: (state: FolderLoadState) => void;
+}) {
   const { state, load } = useFolderLoad(data, role);
+  useEffect(() => {
+    onStateChange?.(state);
+  }, [state, onStateChange]);
   const [picked, setPicked] = useState<CollectedFiles | undefined>();
   const [exportError, setExportError] = useState<string | undefined>();
   const loading = state.phase === 'loading';

@@ -23,18 +23,30 @@ export function fieldApplies(config: TrainConfig, field: ConfigField): boolean {
 }
 
 /**
+ * Where the margin slider starts when ArcFace is chosen: the report's first margin, 30°, rather than the
+ * paper's 0.5 rad (28.65°), which a slider with 1° steps cannot show.
+ */
+const ARCFACE_START_DEG = 30;
+
+/**
  * `config` with `field` set. A new loss kind starts from that kind's defaults (keeping s), so a margin never
  * lingers on a loss that has none.
  */
 export function applyField(config: TrainConfig, field: ConfigField, value: ConfigFieldValue): TrainConfig {
   if (field.path === 'loss.kind' && typeof value === 'string' && isLossKind(value)) {
-    return { ...config, loss: { ...defaultLossConfig(value), scale: config.loss.scale } };
+    const start = value === 'arcface' ? { marginDeg: ARCFACE_START_DEG } : {};
+    return { ...config, loss: { ...defaultLossConfig(value), ...start, scale: config.loss.scale } };
   }
   return withFieldValue(config, field, value);
 }
 
 /** Text of a value in a text/number input. */
-const textOf = (value: ConfigFieldValue): string => (value === undefined ? '' : Array.isArray(value) ? value.join(', ') : String(value));
+const textOf = (value: ConfigFieldValue): string => {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  // At most 6 significant digits: derived defaults such as 0.3 rad in degrees stay readable.
+  return typeof value === 'number' ? String(Number(value.toPrecision(6))) : String(value);
+};
 
 /** Parses what the user typed; an Error names what is wrong. */
 export function parseFieldText(field: ConfigField, text: string): ConfigFieldValue | Error {

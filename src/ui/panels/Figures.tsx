@@ -3,6 +3,23 @@ import { PlotlyFigure } from '../plot/PlotlyFigure.tsx';
 import type { RunRecord } from '../runs/runRecord.ts';
 import { angleHistogramFigure, lossCurveFigure, rocFigure } from './traces.ts';
 
+const evalIds = new WeakMap<object, number>();
+let nextEvalId = 1;
+
+/**
+ * A key that changes only when what the ROC curve and the histogram draw changes: the runs' latest evaluations
+ * (by identity) and labels. Live step updates of the same runs keep the key, so those figures are not redrawn.
+ */
+function evaluationsKey(runs: readonly RunRecord[]): string {
+  return runs
+    .map((r) => {
+      if (!r.lastEval) return `${r.id}:-`;
+      if (!evalIds.has(r.lastEval)) evalIds.set(r.lastEval, nextEvalId++);
+      return `${r.id}:${evalIds.get(r.lastEval)}:${r.label}`;
+    })
+    .join('|');
+}
+
 /** Props shared by the figures: the runs to draw, the main one first. */
 export interface RunsFigureProps {
   runs: readonly RunRecord[];
@@ -30,7 +47,9 @@ export function LossCurve({ runs }: RunsFigureProps) {
 
 /** "Angle histogram" of test-pair angles, positives vs negatives, with the EER threshold. */
 export function AngleHistogram({ runs }: RunsFigureProps) {
-  const figure = useMemo(() => angleHistogramFigure(runs), [runs]);
+  const key = evaluationsKey(runs);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` captures everything of `runs` this figure draws.
+  const figure = useMemo(() => angleHistogramFigure(runs), [key]);
   const evaluated = runs.filter((r) => r.lastEval);
   const summary = evaluated.length ? `Pair angles of ${evaluated.map((r) => r.label).join(', ')} at their latest evaluation.` : 'No evaluation yet.';
   return <PlotlyFigure name="Angle histogram" data={figure.data} layout={figure.layout} summary={summary} />;
@@ -39,7 +58,9 @@ export function AngleHistogram({ runs }: RunsFigureProps) {
 /** "ROC curve": one trace per run, AUC in the legend, optional log-scale FPR. */
 export function RocCurve({ runs }: RunsFigureProps) {
   const [logFpr, setLogFpr] = useState(false);
-  const figure = useMemo(() => rocFigure(runs, logFpr), [runs, logFpr]);
+  const key = evaluationsKey(runs);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` captures everything of `runs` this figure draws.
+  const figure = useMemo(() => rocFigure(runs, logFpr), [key, logFpr]);
   const evaluated = runs.filter((r) => r.lastEval);
   const summary = evaluated.length ? evaluated.map((r) => `${r.label}: AUC ${r.lastEval!.metrics.auc.toFixed(4)}`).join('; ') : 'No evaluation yet.';
   return (

@@ -1,14 +1,20 @@
 /**
  * Drives training runs in the lab worker. Events arrive through a comlink proxy callback and are folded
- * into the run record off React's path; React sees at most one update per animation frame, so the main
+ * into the run record off React's path; React sees at most one update per PUBLISH_INTERVAL_MS, so the main
  * thread stays responsive however fast the worker reports.
  */
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendName, DataSpec, TrainConfig, TrainEvent } from '../../protocol/api.ts';
+import type { BackendName, DataSpec, DataSummary, TrainConfig, TrainEvent } from '../../protocol/api.ts';
 import { applyTrainEvent, newRunRecord } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
+
+/**
+ * Live updates reach React at most this often. A redraw of the loss curve costs tens of milliseconds on a slow
+ * machine (measured in tests/e2e/lab-ui.test.ts), so four a second keep the curve live and the page responsive.
+ */
+export const PUBLISH_INTERVAL_MS = 250;
 
 /** What starts a run. */
 export interface RunRequest {
@@ -24,6 +30,8 @@ export interface Training {
   run?: RunRecord;
   /** 'preparing' covers data loading and the first step's shader compilation. */
   phase: 'idle' | 'preparing' | 'training' | 'paused' | 'stopping';
+  /** What the run trains on, once loaded (for the epoch count). */
+  data?: DataSummary;
   /** Start a run; resolves with its final record when it ends (undefined when it could not start). */
   start(request: RunRequest): Promise<RunRecord | undefined>;
   pause(): void;
@@ -39,6 +47,7 @@ export interface Training {
 export function useTraining(worker: LabWorkerHandle | undefined, backend: BackendName | undefined, onRunChange: (run: RunRecord) => void): Training {
   const [run, setRun] = useState<RunRecord>();
   const [phase, setPhase] = useState<Training['phase']>('idle');
+  const [data, setData] = useState<DataSummary>();
   const runRef = useRef<RunRecord | undefined>(undefined);
   const frame = useRef<number | undefined>(undefined);
   const onRunChangeRef = useRef(onRunChange);
@@ -48,14 +57,14 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
 
   const publish = useCallback(() => {
     if (frame.current !== undefined) return;
-    frame.current = requestAnimationFrame(() => {
+    frame.current = window.setTimeout(() => {
       frame.current = undefined;
       setRun(runRef.current);
-    });
+    }, PUBLISH_INTERVAL_MS);
   }, []);
 
   useEffect(() => () => {
-    if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+    if (frame.current !== undefined) clearTimeout(frame.current);
   }, []);
 
   const start = useCallback(
@@ -74,7 +83,7 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
         publish();
       };
       try {
-        await worker.api.loadData(request.data);
+        setData(await worker.api.loadData(request.data));
         const result = await worker.api.train(request.config, Comlink.proxy(onEvent));
         if (pending && result.reason === 'error' && pending.status !== 'error') {
           pending = { ...pending, status: 'error', message: result.message };
@@ -110,5 +119,5 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     void worker.api.stop();
   }, [worker]);
 
-  return { run, phase, start, pause, resume, stop };
+  return { run, phase, data, start, pause, resume, stop };
 }

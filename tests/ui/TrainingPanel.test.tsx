@@ -1,0 +1,45 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatDuration, runProgress, TrainingPanel } from '../../src/ui/panels/TrainingPanel.tsx';
+import type { Training } from '../../src/ui/worker/useTraining.ts';
+import { makeRun } from './fixtures.ts';
+
+afterEach(cleanup);
+
+const training = (over: Partial<Training>): Training => ({ phase: 'idle', start: vi.fn(), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), ...over });
+const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
+
+describe('TrainingPanel', () => {
+  it('has exactly the Train, Pause, Resume and Stop buttons, enabled by phase', () => {
+    const { rerender } = render(<TrainingPanel training={training({})} canStart onTrain={() => {}} />);
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Train', 'Pause', 'Resume', 'Stop']);
+    expect([button('Train').disabled, button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([false, true, true, true]);
+    rerender(<TrainingPanel training={training({ phase: 'training', run: makeRun('r') })} canStart onTrain={() => {}} />);
+    expect([button('Train').disabled, button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([true, false, true, false]);
+    rerender(<TrainingPanel training={training({ phase: 'paused', run: makeRun('r') })} canStart onTrain={() => {}} />);
+    expect([button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([true, false, false]);
+  });
+
+  it('calls the training commands', () => {
+    const t = training({ phase: 'training', run: makeRun('r') });
+    render(<TrainingPanel training={t} canStart onTrain={() => {}} />);
+    fireEvent.click(button('Pause'));
+    fireEvent.click(button('Stop'));
+    expect(t.pause).toHaveBeenCalledOnce();
+    expect(t.stop).toHaveBeenCalledOnce();
+  });
+
+  it('shows step, epoch, images/s and time left while training', () => {
+    // 4 steps of batch 32 done at 100 images/s, of 500 steps over 640 images.
+    render(<TrainingPanel training={training({ phase: 'training', run: makeRun('r', { config: { batchSize: 32, steps: 500 } }) })} canStart onTrain={() => {}} trainImages={640} />);
+    expect(screen.getByRole('progressbar', { name: 'Training progress' }).getAttribute('value')).toBe('4');
+    expect(screen.getByText(/Step 4 \/ 500 · epoch 0\.20 · 100\.0 images\/s · 2 min 39 s left/)).toBeTruthy();
+  });
+
+  it('computes progress from the recent median throughput', () => {
+    const progress = runProgress(makeRun('r', { config: { batchSize: 10, steps: 14 } }), 40);
+    expect(progress).toMatchObject({ step: 4, steps: 14, epoch: 1, imagesPerSec: 100, etaSeconds: 1 });
+    expect(formatDuration(65)).toBe('1 min 05 s');
+    expect(formatDuration(Number.NaN)).toBe('—');
+  });
+});
