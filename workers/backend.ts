@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'; // importing it re
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmTrainingKernels } from '../src/ml/wasmKernels.ts';
 import type { AdapterInfo, BackendAttempt, BackendName, BackendReport, InitOptions } from '../src/protocol/api.ts';
 
 export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
@@ -40,6 +41,7 @@ async function trySetBackend(name: BackendName): Promise<string | undefined> {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
+    registerWasmTrainingKernels(); // wasm 4.22 lacks Conv2DBackpropFilter (src/ml/wasmKernels.ts)
   }
   try {
     const ok = await tf.setBackend(name);

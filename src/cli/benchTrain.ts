@@ -4,8 +4,8 @@
  * contract: add, never rename). cpu and wasm run here in Node; webgpu and webgl run in headless Chromium:
  * the app is built with Vite, served with preview(), and the bench page (src/ui/bench/bench.html) runs
  * the worker's `bench` method and writes the JSON into <pre id="result">.
- * A backend that cannot train (wasm in tfjs 4.22 lacks Conv2DBackpropFilter) prints {"backend","error"}
- * and exits 1.
+ * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks
+ * Conv2DBackpropFilter: startBackend registers it from src/ml/wasmKernels.ts.)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

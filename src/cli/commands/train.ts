@@ -24,6 +24,9 @@ export async function startBackend(backend: 'cpu' | 'wasm'): Promise<void> {
   if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // wasm 4.22 lacks Conv2DBackpropFilter: without it no convolution can train there.
+    const { registerWasmTrainingKernels } = await import('../../ml/wasmKernels.ts');
+    registerWasmTrainingKernels();
   }
   if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`tfjs could not start the ${backend} backend`);
   await tf.ready();
