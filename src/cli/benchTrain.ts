@@ -7,11 +7,9 @@
  * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks
  * Conv2DBackpropFilter: startBackend registers it from src/ml/wasmKernels.ts.)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BackendName, BenchOptions, BenchResult } from '../protocol/api.ts';
 import { intOption, parseOptions, UsageError } from './args.ts';
+import { runBenchPage } from './benchPage.ts';
 
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
@@ -46,38 +44,16 @@ async function benchInNode(options: BenchOptions & { backend: 'cpu' | 'wasm' }):
   return { backend: options.backend, ...(await benchTrainSteps(options)) };
 }
 
-/** Runs the bench page in headless Chromium against a fresh production build. */
+/** The training benchmark on a browser backend (webgpu, webgl), through the bench page. */
 async function benchInBrowser(options: BenchOptions & { backend: BackendName }): Promise<BenchResult> {
-  const { build, preview } = await import('vite');
-  const { launchLabBrowser } = await import('./chromium.ts');
-  const outDir = await mkdtemp(join(tmpdir(), 'margin-lab-bench-'));
-  const browser = await launchLabBrowser();
-  try {
-    await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    const server = await preview({ logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-    try {
-      const base = server.resolvedUrls?.local[0];
-      if (!base) throw new Error('vite preview did not report a local URL');
-      const query = new URLSearchParams({
-        backend: options.backend,
-        model: options.backbone,
-        steps: String(options.steps),
-        batch: String(options.batchSize),
-        size: String(options.inputSize),
-      });
-      await browser.page.goto(new URL(`src/ui/bench/bench.html?${query}`, base).toString());
-      const result = browser.page.locator('#result[data-done]');
-      await result.waitFor({ timeout: 590_000 });
-      const parsed = JSON.parse((await result.textContent()) ?? '{}') as BenchResult | { error: string };
-      if ('error' in parsed) throw new Error(`${parsed.error}\n${browser.consoleLines.join('\n')}`);
-      return parsed;
-    } finally {
-      await server.close();
-    }
-  } finally {
-    await browser.close();
-    await rm(outDir, { recursive: true, force: true });
-  }
+  const query = new URLSearchParams({
+    backend: options.backend,
+    model: options.backbone,
+    steps: String(options.steps),
+    batch: String(options.batchSize),
+    size: String(options.inputSize),
+  });
+  return (await runBenchPage(query)) as unknown as BenchResult;
 }
 
 /** Entry called by src/cli/bench.ts. */

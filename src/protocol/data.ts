@@ -5,6 +5,9 @@
  * Types only: both threads import this file.
  */
 import type { SkippedFile } from '../core/dataset/inventory.ts';
+import type { AlignOptions } from '../core/align/options.ts';
+
+export type { AlignOptions, FaceDetectorName } from '../core/align/options.ts';
 
 export type { SkippedFile, SkipReason, SkipCode } from '../core/dataset/inventory.ts';
 
@@ -34,6 +37,11 @@ export interface DecodeOptions {
   readonly centreCrop: boolean;
   /** Colour transparent pixels are composited over before alpha is dropped. */
   readonly background: AlphaBackground;
+  /**
+   * "Align faces": detect the largest face and warp it onto the ArcFace template (replaces the
+   * centre crop); images without a face are skipped as 'no-face'. Off when absent.
+   */
+  readonly align?: AlignOptions;
 }
 
 /** Settings for loading one folder; the sampling fields apply to the training role only. */
@@ -116,6 +124,36 @@ export interface FolderReport {
   readonly cache: CacheReport;
   /** Wall-clock seconds the load took. */
   readonly seconds: number;
+  /** With "Align faces": the settings used, images aligned and images left out for want of a face. */
+  readonly align?: AlignSummary;
+}
+
+/** What aligning a folder did. */
+export interface AlignSummary extends AlignOptions {
+  /** Images where a face was found and aligned. */
+  readonly aligned: number;
+  /** Images left out because no face was found (also listed in `skipped` with code 'no-face'). */
+  readonly noFace: number;
+}
+
+/** One image of the alignment preview: the original (downscaled, chosen face marked) next to its crop. */
+export interface AlignPreviewItem {
+  readonly path: string;
+  /** JPEG of the original photo, at most ALIGN_PREVIEW_SIDE px, the chosen box and 5 points drawn on it. */
+  readonly original: Blob;
+  /** JPEG of the aligned crop at the folder's image size. */
+  readonly crop: Blob;
+  /** Faces found in the photo (the largest was aligned). */
+  readonly faces: number;
+  readonly score: number;
+}
+
+/** The alignment preview of a loaded folder. */
+export interface AlignPreview {
+  readonly role: FolderRole;
+  readonly items: readonly AlignPreviewItem[];
+  /** Paths of images where no face was found (not shown as crops). */
+  readonly noFace: readonly string[];
 }
 
 /** One identity of a gallery page with a few of its images as small JPEG blobs. */
@@ -155,8 +193,13 @@ export interface DataApi {
   thumbnails(role: FolderRole, page: number, identitiesPerPage?: number, thumbnailsPerIdentity?: number): Promise<GalleryPage>;
   /** The test pairs in use as LFW pairs.txt text (names are identity keys). */
   exportPairsTxt(): Promise<string>;
-  /** Decode the first n files (with the default decode options) and time it. */
-  measureDecode(files: readonly PickedFile[], n: number): Promise<DecodeMeasurement>;
+  /**
+   * Decode the first n supported files (default decode options) with `concurrency` decodes in flight (default 4,
+   * as a folder load does) and time it: the throughput the training pipeline can count on.
+   */
+  measureDecode(files: readonly PickedFile[], n: number, concurrency?: number): Promise<DecodeMeasurement>;
   /** Current memory use of the decoded-pixel cache. */
   cacheReport(): Promise<CacheReport>;
+  /** Originals next to their aligned crops for the first `count` images of a folder loaded with "Align faces". */
+  alignPreview?(role: FolderRole, count?: number): Promise<AlignPreview>;
 }

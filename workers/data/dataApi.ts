@@ -33,21 +33,25 @@ async function galleryPage(store: DataStore, role: FolderRole, page: number, per
 }
 
 /** Decode up to n supported images among `files` and time it (sniffing is not timed). */
-async function measureDecode(files: readonly PickedFile[], n: number): Promise<DecodeMeasurement> {
+/** Decodes in flight when a folder is read (workers/data/scanPicked.ts uses the same number). */
+const DECODE_LANES = 4;
+
+async function measureDecode(files: readonly PickedFile[], n: number, concurrency = DECODE_LANES): Promise<DecodeMeasurement> {
   const chosen: PickedFile[] = [];
   for (const picked of files) {
     if (chosen.length >= n) break;
     if (picked.file.size > 0 && (await sniffBlob(picked.file)).kind === 'supported') chosen.push(picked);
   }
   let failures = 0;
-  const started = performance.now();
-  for (const picked of chosen) {
-    try {
-      await decodeToRgb(picked.file, DEFAULT_DECODE_OPTIONS);
-    } catch {
-      failures++;
+  let next = 0;
+  const lane = async () => {
+    while (next < chosen.length) {
+      const picked = chosen[next++];
+      await decodeToRgb(picked.file, DEFAULT_DECODE_OPTIONS).catch(() => failures++);
     }
-  }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, chosen.length)) }, lane));
   const seconds = (performance.now() - started) / 1000;
   return { images: chosen.length, failures, seconds, imagesPerSecond: seconds > 0 ? chosen.length / seconds : 0 };
 }
@@ -62,7 +66,9 @@ export function createDataApi(store: DataStore = workerDataStore): DataApi {
     thumbnails: (role, page, identitiesPerPage = GALLERY_DEFAULTS.identitiesPerPage, thumbnailsPerIdentity = GALLERY_DEFAULTS.thumbnailsPerIdentity) =>
       galleryPage(store, role, page, identitiesPerPage, thumbnailsPerIdentity),
     exportPairsTxt: async () => store.exportPairsTxt(),
-    measureDecode: (files, n) => measureDecode(files, n),
+    measureDecode: (files, n, concurrency) => measureDecode(files, n, concurrency),
     cacheReport: async () => store.cacheReport(),
+    // Loaded on first use: it pulls in face-api, which a folder loaded without alignment never needs.
+    alignPreview: async (role, count) => (await import('./alignPreview.ts')).alignPreview(store, role, count),
   };
 }

@@ -2,10 +2,11 @@
  * The bench page: reads its parameters from the URL (?backend=webgpu&model=tiny&steps=5&batch=16&size=32,
  * optionally &data=builtin&width=4 for a tiny synthetic overfit task), starts the lab worker, runs its
  * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
- * the browser tests to read.
+ * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts).
  */
 import type { BackendName, BenchOptions } from '../../protocol/api.ts';
 import { startLabWorker } from '../worker/labBridge.ts';
+import { runDecodeBench } from './decodeBench.ts';
 
 const params = new URLSearchParams(location.search);
 const out = document.getElementById('result') as HTMLPreElement;
@@ -24,6 +25,7 @@ async function main(): Promise<unknown> {
   const backend = (params.get('backend') ?? 'webgpu') as BackendName;
   const worker = startLabWorker();
   try {
+    if (params.get('mode') === 'decode') return await runDecodeBench(worker, params);
     const options: BenchOptions = {
       backend,
       backbone: (params.get('model') ?? 'tiny') as BenchOptions['backbone'],
