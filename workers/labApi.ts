@@ -6,15 +6,18 @@
 import { BUILTIN_DATA, createSynthDataset, type SynthDataset } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
 import type { BackendReport, BenchResult, BuiltinDataSpec, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
-import type { TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
+import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
 import { benchTrainSteps } from '../src/ml/train/bench.ts';
 import { TrainControl } from '../src/ml/train/control.ts';
 import { itemBatchSource, makeTestSet, type BatchSource, type TestSet } from '../src/ml/train/data.ts';
+import { synthProbe } from '../src/ml/train/geometry.ts';
 import { TrainingSession } from '../src/ml/train/session.ts';
 import { summarize, type CheckpointStore } from './checkpointStore.ts';
 import { workerDataStore, type DataStore } from './data/dataStore.ts';
 import { folderRunData, folderSummary } from './data/folderData.ts';
+import { createModelsApi } from './models/modelsApi.ts';
+import { openModelStore, type ModelStore } from './models/modelStore.ts';
 
 /** What the API needs from its host (the worker entry, or a test). */
 export interface LabApiDeps {
@@ -30,6 +33,8 @@ export interface LabApiDeps {
   imagenetWeights?: string;
   /** The folders `{ kind: 'folder' }` trains on (default the worker's shared workerDataStore, which api.data fills). */
   dataStore?: DataStore;
+  /** Opens the saved-model store (default workers/models/modelStore.ts openModelStore in the global indexedDB). */
+  openModelStore?(): Promise<ModelStore>;
 }
 
 /** The training part of LabWorkerApi (the `data` sub-API of local folders is workers/data's, joined in the entry). */
@@ -40,7 +45,9 @@ export function eventTransferables(event: TrainEvent): ArrayBuffer[] {
   const arrays: Float32Array[] = [];
   if (event.type === 'step') arrays.push(...Object.values(event.points));
   if (event.type === 'eval') arrays.push(event.roc.fpr, event.roc.tpr, event.roc.thresholds, event.angles.positives, event.angles.negatives);
-  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+  const g = event.type === 'eval' ? event.geometry : undefined;
+  const geometryArrays: ArrayBufferView[] = g ? [g.points, g.identities, g.centres, g.centreIds, g.thetaY.counts] : [];
+  return [...new Set([...arrays, ...geometryArrays].map((a) => a.buffer as ArrayBuffer))];
 }
 
 /** The train/test synthetic sets of a builtin spec, rendered at `size` px. */
@@ -63,7 +70,9 @@ function runDataOf(spec: DataSpec, config: TrainConfig, store: DataStore): RunDa
   if (spec.kind === 'folder') return folderRunData(store, spec, { inputSize: config.model.inputSize, evalPairs: config.evalPairs, seed: config.seed });
   const sets = builtinSets(spec, config.model.inputSize);
   const numIdentities = sets.train.identityNames.length;
-  return { source: itemBatchSource(sets.train, numIdentities), test: makeTestSet(sets.test, config.evalPairs, config.seed), numIdentities };
+  // Held-out photos of the training people, for the angle statistics and the "Hypersphere" figure.
+  const test = { ...makeTestSet(sets.test, config.evalPairs, config.seed), probe: synthProbe(sets.train.spec) };
+  return { source: itemBatchSource(sets.train, numIdentities), test, numIdentities };
 }
 
 /** Builds the API object. */
@@ -75,6 +84,7 @@ export function createLabApi(deps: LabApiDeps) {
   const getStore = () => (store ??= deps.openStore());
   const deliver = deps.deliver ?? ((onEvent, event) => onEvent(event));
   const dataStore = deps.dataStore ?? workerDataStore;
+  const models = createModelsApi({ openStore: deps.openModelStore ?? (() => openModelStore()), currentSession: () => session, currentData: () => data, dataStore });
 
   const requireSession = (): TrainingSession => {
     if (!session) throw new Error('no model yet: train a run or restore a checkpoint first');
@@ -99,6 +109,8 @@ export function createLabApi(deps: LabApiDeps) {
     // wait until the page has handled the last event, so a run's final events are in before train() returns.
     let lastDelivery: unknown;
     const send = (event: TrainEvent) => {
+      // Saved models keep the eval's thresholds: note them before deliver transfers (detaches) its buffers.
+      if (event.type === 'eval') models.noteEval(event);
       lastDelivery = deliver(onEvent, event);
     };
     try {
@@ -116,6 +128,7 @@ export function createLabApi(deps: LabApiDeps) {
   };
 
   const api = {
+    ...models.api,
     init: (options?: InitOptions) => deps.selectBackend(options),
 
     async loadData(spec: DataSpec): Promise<DataSummary> {
@@ -154,12 +167,19 @@ export function createLabApi(deps: LabApiDeps) {
     async stop() {
       control?.stop();
     },
+    async setLive(params: LiveParams) {
+      if (!control || !session) throw new Error('no run is training: live changes apply to a running run');
+      session.checkLive(params);
+      control.setLive(params);
+    },
 
     async evaluate() {
       const s = requireSession();
       const spec = s.data ?? data;
       if (!spec) throw new Error('no data loaded: call loadData first');
-      return s.evaluate(runDataOf(spec, s.config, dataStore).test);
+      const result = await s.evaluate(runDataOf(spec, s.config, dataStore).test);
+      models.noteEval(result);
+      return result;
     },
 
     embed: (images: Uint8Array, count: number, flip?: boolean) => requireSession().embed(images, count, flip),

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   synth: () => import('./commands/synth.ts'),
   pairs: () => import('./commands/pairs.ts'),
   train: () => import('./commands/train.ts'),
+  align: () => import('./commands/align.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -50,7 +50,7 @@ export const CONFIG_FORMAT_VERSION = 1;
 /** The "format" value of a config JSON file. */
 export const CONFIG_JSON_FORMAT = 'margin-lab-config';
 /** Hash keys kept for UI state: returned in `extras`, never treated as config or as errors. */
-export const RESERVED_HASH_KEYS: readonly string[] = Object.freeze(['preset', 'lesson', 'run', 'tab', 'view']);
+export const RESERVED_HASH_KEYS: readonly string[] = Object.freeze(['preset', 'lesson', 'step', 'run', 'tab', 'view']);
 const VERSION_KEY = 'v';
 const ABSENT = '~';
 

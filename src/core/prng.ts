@@ -1,6 +1,6 @@
 /**
  * Seeded pseudo-random numbers for everything in the lab that must be reproducible
- * (pair sampling, synthetic data, shuffles, weight init seeds). Math.random is banned by lint.
+ * (pair sampling, synthetic data, shuffles, weight init seeds). The global unseeded generator is banned by lint.
  *
  * Generator: sfc32 (Chris Doty-Humphrey's "small fast counting" generator from PractRand).
  * Why sfc32 rather than mulberry32: mulberry32 has a single 32-bit state word, so its period is

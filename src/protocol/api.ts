@@ -1,10 +1,12 @@
 import type { BackendName, BackendReport, InitOptions } from './backend.ts';
 import type { TrainConfig, TrainConfigInput } from '../core/trainConfig.ts';
-import type { DoneReason, EvalEvent, StepPoints, TrainEventHandler } from './events.ts';
+import type { DoneReason, EvalEvent, LiveChange, LiveParams, StepPoints, TrainEventHandler } from './events.ts';
 import type { DataApi } from './data.ts';
+import type { ModelsApi } from './models.ts';
 
 export type * from './backend.ts';
 export type * from './events.ts';
+export type * from './models.ts';
 export type {
   BackboneId,
   ConstantSchedule,
@@ -129,10 +131,12 @@ export interface TrainCheckpoint {
   optimizer: { kind: 'sgd' | 'adam'; slots: TensorRecord[] };
   /** Every step point so far, as Float32Array buffers per StepPoints column. */
   history: Record<keyof StepPoints, ArrayBuffer>;
-  /** Every evaluation so far (step and summary numbers). */
-  evals: { step: number; metrics: EvalEvent['metrics'] }[];
+  /** Every evaluation so far (step, summary numbers and, when measured, angle statistics). */
+  evals: { step: number; metrics: EvalEvent['metrics']; angleStats?: EvalEvent['angleStats'] }[];
   /** Set when the run had diverged (it cannot be resumed past that step). */
   diverged: boolean;
+  /** Live changes of loss/optimiser values made while it trained, in step order (absent: none). */
+  liveChanges?: LiveChange[];
 }
 
 /** Options of the worker's benchmark: N steps of the real training step on noise images. */
@@ -179,9 +183,10 @@ export interface BenchResult {
 /**
  * The lab worker's API, as the UI sees it through comlink. The worker entry `satisfies` this interface,
  * so the two sides cannot drift apart. Callbacks (`onEvent`) are wrapped with Comlink.proxy by the
- * caller; large arrays in events arrive as transferred Float32Arrays.
+ * caller; large arrays in events arrive as transferred Float32Arrays. Saved models and verification: ModelsApi
+ * (src/protocol/models.ts).
  */
-export interface LabWorkerApi {
+export interface LabWorkerApi extends ModelsApi {
   /** Initialise tfjs on the best available backend and report which one is in use and why. */
   init(options?: InitOptions): Promise<BackendReport>;
   /** Prepare the data the next run trains and evaluates on (synthetic images render lazily). */
@@ -197,6 +202,12 @@ export interface LabWorkerApi {
   resume(): Promise<void>;
   /** Stop gracefully: the current batch finishes, a checkpoint is stored, a done event (reason 'stopped') follows. */
   stop(): Promise<void>;
+  /**
+   * Change the running run's margin, α or base learning rate; the change applies from the next step
+   * dispatched and is reported as a 'live' event. Throws when no run trains or the values do not fit
+   * its loss (e.g. a margin for a softmax run).
+   */
+  setLive(params: LiveParams): Promise<void>;
   /** Evaluate the current model on the loaded test pairs. */
   evaluate(): Promise<EvaluationResult>;
   /** Embeddings (L2-normalised, [count, D] row-major) of `count` RGB images at the model's input size. */

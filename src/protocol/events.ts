@@ -4,6 +4,10 @@
  * points as Float32Array columns; the worker transfers those buffers instead of copying them. The CLI
  * prints the same events as JSON lines, with the arrays as plain number arrays.
  */
+import type { AngleStats } from '../core/angleStats.ts';
+import type { LossConfig } from '../core/lossConfig.ts';
+
+export type { AngleStats } from '../core/angleStats.ts';
 
 /** Per-step training figures, one entry per step in every column (all columns have the same length). */
 export interface StepPoints {
@@ -73,6 +77,68 @@ export interface EvalEvent {
   flipEval: boolean;
   /** Wall time of the evaluation, seconds. */
   seconds: number;
+  /** Angle statistics (src/core/angleStats.ts); intra and inter need held-out images of training identities. */
+  angleStats?: AngleStats;
+  /** Held-out embeddings of training identities and the class centres, for the "Hypersphere" figure. */
+  geometry?: EvalGeometry;
+}
+
+/**
+ * What the "Hypersphere" figure draws at one evaluation: a sample of held-out images of *training*
+ * identities (so each has a class centre, its head row) embedded by the model, and those centres.
+ */
+export interface EvalGeometry {
+  /**
+   * 'embedding': the points are the unit embeddings themselves (D = 2 or 3); 'pca': a 2-D principal-
+   * component projection of the D-dimensional embeddings and centres (angles are NOT preserved).
+   */
+  space: 'embedding' | 'pca';
+  /** Coordinates per point and centre: D for 'embedding', 2 for 'pca'. */
+  dim: number;
+  /** The embedding dimension of the model. */
+  embeddingDim: number;
+  /** The held-out embeddings, [n, dim] row-major. */
+  points: Float32Array;
+  /** The class (head row) of each point. */
+  identities: Int32Array;
+  /** The class centres of the drawn identities, [k, dim]: head rows normalised (then projected for 'pca'). */
+  centres: Float32Array;
+  /** The head row of each centre. */
+  centreIds: Int32Array;
+  /** For 'pca': the fraction of the variance each drawn axis explains. */
+  explained?: number[];
+  /** θ_y of the held-out points (angle to their own centre in the full space), counts over 0–180° in equal bins. */
+  thetaY: { binDeg: number; counts: Float32Array };
+}
+
+/** Loss and optimiser values that may be changed while a run trains (applied between steps). */
+export interface LiveParams {
+  /** ArcFace m / combined m2, degrees. */
+  marginDeg?: number;
+  /** CosFace m / combined m3. */
+  cosineMargin?: number;
+  /** The intra-class penalty weight α ('intra' runs). */
+  alpha?: number;
+  /** The base learning rate (the schedule still multiplies it). */
+  lr?: number;
+}
+
+/** A live change, as stored in a run's history and checkpoint. */
+export interface LiveChange {
+  /** The first step trained with the new values. */
+  step: number;
+  /** The values changed (the others stay as they were). */
+  params: LiveParams;
+}
+
+/** Live parameters changed mid-run: from `step` on, the run trains with `loss` and base learning rate `lr`. */
+export interface LiveChangeEvent extends LiveChange {
+  type: 'live';
+  runId: string;
+  /** The loss in force from `step` on (before any margin warm-up ramp). */
+  loss: LossConfig;
+  /** The base learning rate in force from `step` on. */
+  lr: number;
 }
 
 /** Something the user should know that does not stop the run. */
@@ -133,7 +199,7 @@ export interface ErrorEvent {
 }
 
 /** Every event of a training run. */
-export type TrainEvent = StepEvent | EvalEvent | WarningEvent | DivergedEvent | CheckpointEvent | DoneEvent | ErrorEvent;
+export type TrainEvent = StepEvent | EvalEvent | WarningEvent | DivergedEvent | CheckpointEvent | DoneEvent | ErrorEvent | LiveChangeEvent;
 
 /** The callback a run reports to (wrapped with Comlink.proxy on the UI side). */
 export type TrainEventHandler = (event: TrainEvent) => void;

@@ -16,6 +16,9 @@ import { useExperimentConfig } from './useExperimentConfig.ts';
 import { dataApiOf } from './worker/dataBridge.ts';
 import { useLabWorker } from './worker/useLabWorker.ts';
 import { useTraining } from './worker/useTraining.ts';
+import { TeachingViews } from './teach/TeachingViews.tsx';
+import { SavedModels } from './models/SavedModels.tsx';
+import { VerifyPanel } from './verify/VerifyPanel.tsx';
 
 const BUILTIN_DATA: DataSpec = { kind: 'builtin' };
 const BUILTIN_LABEL = 'built-in synthetic faces';
@@ -129,6 +132,12 @@ export function App() {
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>
         </div>
       </section>
+      {/* Issue 8 (teaching views); after the runs table so the runs table stays the page's first table. */}
+      <TeachingViews training={training} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
+        onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={shownRuns} runs={runs}
+        canStart={!!ready && !problem && !busy} photosLoaded={folderData !== undefined} />
+      <SavedModels api={ready?.worker.api} currentRun={training.run} canSave={!busy && training.run !== undefined} />
+      <VerifyPanel api={ready?.worker.api} currentRun={training.run} />
     </main>
   );
 }

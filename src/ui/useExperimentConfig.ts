@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { decodeConfigHash, encodeConfigHash } from '../core/configCodec.ts';
 import { findPreset, presetConfig, QUICK_DEMO_PRESET } from '../core/presets.ts';
+import { readHashKeys } from '../core/lessons.ts';
 import type { TrainConfig } from '../protocol/api.ts';
 
 /** The config, the preset it came from (if unchanged since), and problems found in the link. */
@@ -28,15 +29,32 @@ export function initialExperimentState(hash: string): ExperimentConfigState {
   return { config: decoded.config, presetId: preset?.id, linkErrors: errors };
 }
 
+/** The part of the hash that this state defines: config and preset. */
+const setupKey = (state: ExperimentConfigState) => encodeConfigHash(state.config, state.presetId ? { preset: state.presetId } : {});
+
 /** Experiment config state synced with location.hash. */
 export function useExperimentConfig() {
   const [state, setState] = useState<ExperimentConfigState>(() => initialExperimentState(window.location.hash));
 
   useEffect(() => {
-    const extras: Record<string, string> = state.presetId ? { preset: state.presetId } : {};
+    // Lesson mode owns its own keys (src/ui/teach/LessonMode.tsx): keep them when the config changes.
+    const extras: Record<string, string> = { ...(state.presetId ? { preset: state.presetId } : {}), ...readHashKeys(window.location.hash, ['lesson', 'step']) };
     const hash = encodeConfigHash(state.config, extras);
     if (hash !== window.location.hash) window.history.replaceState(null, '', hash);
   }, [state.config, state.presetId]);
+
+  // A link opened in this tab changes only the hash (no reload): take its setup when it differs from ours
+  // (lesson keys changing alone leave the config as it is).
+  useEffect(() => {
+    const onHashChange = () => {
+      setState((current) => {
+        const next = initialExperimentState(window.location.hash);
+        return setupKey(next) === setupKey(current) && next.linkErrors.length === 0 ? current : next;
+      });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
 
   const setConfig = useCallback((config: TrainConfig) => setState((s) => ({ ...s, config, presetId: undefined })), []);
   const choosePreset = useCallback((id: string) => setState((s) => ({ ...s, config: presetConfig(id), presetId: id })), []);

@@ -10,23 +10,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encodeConfigHash } from '../../src/core/configCodec.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSynthDataset } from '../../src/core/synth/index.ts';
-import { parseTrainConfig } from '../../src/core/trainConfig.ts';
 import { launchLabBrowser, type LabBrowser } from './browser.ts';
-
-/** A micro run (as in lab-ui.test.ts): width-4 CNN at 32 px, 6 steps, evaluated once at the end. */
-const MICRO = parseTrainConfig({
-  model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 16 },
-  loss: { kind: 'softmax', scale: 16 },
-  optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 },
-  batchSize: 16,
-  steps: 6,
-  evalEvery: 0,
-  evalPairs: 40,
-  checkpointEvery: 0,
-});
+import { labUrl } from './micro.ts';
 
 const TRAIN_ROOT = 'faces 顔';
 const TRAIN_NAMES = ['平木大作', 'José Núñez', 'Ana 😀 Lima', 'Zoë Smith', 'Ólafur'];
@@ -69,7 +56,7 @@ describe('training on picked folders in the built app', () => {
   it('picks a training and a test folder, trains on them, and shows the AUC and the folder in the runs table', async () => {
     const { page, consoleLines } = browser;
     const log = () => consoleLines.join('\n');
-    await page.goto(new URL(encodeConfigHash(MICRO), inject('baseUrl')).toString());
+    await page.goto(labUrl());
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
 
     const dataInUse = page.getByRole('status', { name: 'Data in use' });

@@ -3,22 +3,9 @@
  * a second run overlaid on the ROC curve, and runs surviving a reload. Real WebGPU (SwiftShader) in the worker.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encodeConfigHash } from '../../src/core/configCodec.ts';
-import { parseTrainConfig } from '../../src/core/trainConfig.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchLabBrowser, type LabBrowser } from './browser.ts';
-
-/** A micro run: width-4 CNN at 32 px, 6 steps, evaluated once at the end on 40 pairs (SwiftShader is slow). */
-const MICRO = parseTrainConfig({
-  model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 16 },
-  loss: { kind: 'softmax', scale: 16 },
-  optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 },
-  batchSize: 16,
-  steps: 6,
-  evalEvery: 0,
-  evalPairs: 40,
-  checkpointEvery: 0,
-});
+import { labUrl } from './micro.ts';
 
 describe('the lab UI in headless Chromium', () => {
   let browser: LabBrowser;
@@ -48,7 +35,7 @@ describe('the lab UI in headless Chromium', () => {
       new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
     });
     const takeLongTasks = () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
-    await page.goto(new URL(encodeConfigHash(MICRO), inject('baseUrl')).toString());
+    await page.goto(labUrl());
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
     // The link's settings reached the controls.
     await expect(page.getByLabel('Steps', { exact: true }).inputValue()).resolves.toBe('6');

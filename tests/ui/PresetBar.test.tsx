@@ -77,3 +77,19 @@ describe('experiment config from the URL hash', () => {
     expect(state.linkErrors.join('\n')).toMatch(/unknown preset 'nonsense'/);
   });
 });
+
+describe('useExperimentConfig', () => {
+  it('takes the setup of a link opened in the same tab (hash change without reload)', async () => {
+    const { renderHook } = await import('@testing-library/react');
+    const { useExperimentConfig } = await import('../../src/ui/useExperimentConfig.ts');
+    window.history.replaceState(null, '', encodeConfigHash(presetConfig('softmax'), { preset: 'softmax' }));
+    const { result } = renderHook(() => useExperimentConfig());
+    expect(result.current.presetId).toBe('softmax');
+    await act(async () => {
+      window.location.hash = encodeConfigHash(presetConfig('margin-60'), { preset: 'margin-60' }).slice(1);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(result.current.presetId).toBe('margin-60');
+    expect(result.current.config).toEqual(presetConfig('margin-60'));
+  });
+});

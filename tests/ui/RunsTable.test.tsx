@@ -48,7 +48,7 @@ describe('RunsTable', () => {
   it('has the column headers, including exactly "AUC"', () => {
     renderTable();
     expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
-      'Show on plots', 'Run', 'Config', 'AUC', 'EER', 'TAR@FAR=1e-3', 'Best acc.', '10-fold acc.', 'Time', 'Backend', 'Status', 'Actions',
+      'Show on plots', 'Run', 'Config', 'AUC', 'EER', 'TAR@FAR=1e-3', 'Best acc.', '10-fold acc.', 'Intra', 'Inter', 'Time', 'Backend', 'Status', 'Actions',
     ]);
     expect(within(header('AUC')).getByRole('button', { name: 'AUC' })).toBeTruthy();
   });
@@ -58,9 +58,9 @@ describe('RunsTable', () => {
     renderTable([run]);
     const cells = screen.getAllByRole('row')[1].querySelectorAll('td');
     const text = Array.from(cells, (td) => td.textContent);
-    expect(text.slice(2, 10)).toEqual([
+    expect(text.slice(2, 12)).toEqual([
       'resnet50 (ImageNet) · ArcFace m=30° · s=64 · lr 0.01 · batch 32 · 3000 steps',
-      '0.9123', '15.00%', '40.00%', '86.00%', '85.00% ± 2.00%', '3:05', 'webgpu',
+      '0.9123', '15.00%', '40.00%', '86.00%', '85.00% ± 2.00%', '—', '—', '3:05', 'webgpu',
     ]);
     expect(formatDuration(42)).toBe('42 s');
     expect(formatDuration(3723)).toBe('1:02:03');

@@ -145,7 +145,7 @@ export class DataStore {
     this.folders.delete(role);
     this.cache.retainOnly(prefixOf(role), new Set());
     if (options.memoryBudgetBytes !== undefined) this.cache.setBudget(options.memoryBudgetBytes);
-    const decode: DecodeOptions = { imageSize: options.imageSize, centreCrop: options.centreCrop, background: options.background };
+    const decode: DecodeOptions = { imageSize: options.imageSize, centreCrop: options.centreCrop, background: options.background, ...(options.align ? { align: options.align } : {}) };
 
     const root = pickedRootOf(files.map((f) => f.relativePath));
     const pairsFile = role === 'test' ? files.find((f) => isRootPairsTxt(f.relativePath, root)) : undefined;
@@ -229,6 +229,7 @@ export class DataStore {
       pairsError,
       cache: { ...this.cacheReport(), imagesInUse: inUse.size },
       seconds: (performance.now() - started) / 1000,
+      ...(decode.align ? { align: { ...decode.align, aligned: inventory.images, noFace: inventory.skipped.filter((s) => s.reason.code === 'no-face').length } } : {}),
     };
     const folder: LoadedFolder = {
       role, decode, files: new Map(files.map((f) => [f.relativePath, f.file])), identities, validation, pairs, report: folderReport,

@@ -78,6 +78,9 @@ function contextFor(size: number): OffscreenCanvasRenderingContext2D {
  * decode it (the caller reports that file as corrupt).
  */
 export async function decodeToRgb(file: Blob, options: DecodeOptions = DEFAULT_DECODE_OPTIONS): Promise<Uint8Array> {
+  // "Align faces" replaces the crop with a face warp (align.ts, loaded only when used; it rejects with NoFaceError).
+  const { align } = options;
+  if (align) return (await import('./align.ts')).decodeAligned(file, { ...options, align });
   const size = options.imageSize;
   const full = await createImageBitmap(file);
   let resized: ImageBitmap;

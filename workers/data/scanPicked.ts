@@ -7,6 +7,7 @@ import { skipBeforeReading, type ScannedFile } from '../../src/core/dataset/inve
 import type { PathOptions } from '../../src/core/dataset/paths.ts';
 import type { DecodeOptions, PickedFile } from '../../src/protocol/data.ts';
 import { decodeToRgb, sniffBlob } from './decode.ts';
+import { AlignUnavailableError, NoFaceError } from './alignCache.ts';
 
 /** Settings of a scan of picked files. */
 export interface ScanPickedOptions {
@@ -42,8 +43,11 @@ async function inspect(picked: PickedFile, options: ScanPickedOptions): Promise<
   try {
     const pixels = await decodeToRgb(picked.file, options.decode);
     options.onDecoded?.(base.path, pixels);
-    return { ...base, sniff, decode: { ok: true } };
-  } catch {
+    return { ...base, sniff, decode: { ok: true }, ...(options.decode.align ? { face: { found: true } } : {}) };
+  } catch (err) {
+    // Alignment on and no face at the threshold: an image, left out with its own reason.
+    if (err instanceof NoFaceError) return { ...base, sniff, decode: { ok: true }, face: { found: false, detail: err.detail } };
+    if (err instanceof AlignUnavailableError) throw err;
     // Chromium says only "The source image could not be decoded.", which adds nothing to the
     // reason's own message ('corrupt or truncated beyond decoding'): leave the detail empty.
     return { ...base, sniff, decode: { ok: false, error: '' } };

@@ -5,7 +5,7 @@
  *
  * Order of the rules, first match wins: hidden/system file → unreadable (also an unreadable
  * folder, listed as 'folder/') → outside any identity folder → zero bytes → not an image / unsupported format (magic bytes) → corrupt or
- * truncated (decode failed). Greyscale, CMYK, alpha, 16-bit, tiny and huge images are images.
+ * truncated (decode failed) → no face found (only when alignment is on). Greyscale, CMYK, alpha, 16-bit, tiny and huge images are images.
  */
 import { classifyPath, compareCodePoints, type PathOptions } from './paths.ts';
 import { FORMAT_LABELS, type SniffResult, type UnsupportedFormat } from './sniff.ts';
@@ -18,7 +18,9 @@ export type SkipReason =
   | { readonly code: 'zero-bytes'; readonly message: string }
   | { readonly code: 'not-image'; readonly message: string }
   | { readonly code: 'unsupported-format'; readonly format: UnsupportedFormat; readonly message: string }
-  | { readonly code: 'corrupt'; readonly message: string };
+  | { readonly code: 'corrupt'; readonly message: string }
+  /** "Align faces" is on and the detector found no face at or above its score threshold (the report's 42,100 → 39,677). */
+  | { readonly code: 'no-face'; readonly message: string };
 
 /** The code of a skip reason. */
 export type SkipCode = SkipReason['code'];
@@ -36,6 +38,7 @@ export const skipReasons = Object.freeze({
   corrupt: (detail?: string): SkipReason => ({
     code: 'corrupt', message: detail ? `corrupt or truncated beyond decoding: ${detail}` : 'corrupt or truncated beyond decoding',
   }),
+  noFace: (detail?: string): SkipReason => ({ code: 'no-face', message: detail ? `no face found (${detail})` : 'no face found' }),
 });
 
 /** The outcome of trying to decode a file's pixels. */
@@ -56,6 +59,8 @@ export interface ScannedFile {
    * its magic bytes alone (a scanner should decode; the Node scanner checks BMP by header).
    */
   readonly decode?: DecodeResult;
+  /** Face detection outcome when alignment is on; absent means not attempted (alignment off). */
+  readonly face?: { readonly found: boolean; readonly detail?: string };
 }
 
 /** An identity: the files (verbatim paths) of one identity folder that hold usable images. */
@@ -113,6 +118,7 @@ export function skipReasonOf(file: ScannedFile, options: PathOptions = {}): Skip
   if (file.sniff === undefined || file.sniff.kind === 'not-image') return skipReasons.notImage();
   if (file.sniff.kind === 'unsupported') return skipReasons.unsupported(file.sniff.format);
   if (file.decode !== undefined && !file.decode.ok) return skipReasons.corrupt(file.decode.error);
+  if (file.face !== undefined && !file.face.found) return skipReasons.noFace(file.face.detail);
   return null;
 }
 

@@ -8,7 +8,7 @@
  *
  * Determinism (same pixels in Node and Chromium): all arithmetic is Float64 (no Float32 arrays,
  * no Math.fround); per pixel the only call is Math.sqrt (correctly rounded by IEEE 754); shape
- * set-up uses Math.sin/cos (V8's fdlibm ports, identical in Node and Chromium); no Math.random.
+ * set-up uses Math.sin/cos (V8's fdlibm ports, identical in Node and Chromium); no unseeded randomness.
  */
 
 /** A float RGB image, channel values nominally in [0, 255], pixels in row-major order. */

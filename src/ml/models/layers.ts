@@ -9,7 +9,7 @@ export const BATCH_NORM_DEFAULTS = Object.freeze({ momentum: 0.99, epsilon: 1e-3
 
 /**
  * Hands out one initializer seed per layer, derived from the model seed. tfjs draws a fresh
- * Math.random seed when given 0 or nothing (tfjs-core rand_util: `seed ? seed : Math.random()`),
+ * unseeded random seed when given 0 or nothing (tfjs-core rand_util falls back to the global generator),
  * so the derived seeds are never 0; they are mixed (a 32-bit integer hash) so that layers of the
  * same shape do not start from the same values and nearby model seeds do not share layer seeds.
  */

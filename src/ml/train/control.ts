@@ -2,6 +2,7 @@
  * Pause, resume and graceful stop of a running loop. The loop calls `gate()` between batches: it waits
  * there while paused and learns there that a stop was asked for, so a batch is never cut in half.
  */
+import type { LiveParams } from '../../protocol/events.ts';
 
 /** Shared between the loop and whoever controls it (the worker API, the CLI's signal handler, tests). */
 export class TrainControl {
@@ -9,6 +10,22 @@ export class TrainControl {
   private stopped = false;
   private waiting = false;
   private wake: (() => void) | null = null;
+  private live: LiveParams | null = null;
+
+  /**
+   * Queue a change of margin, α or learning rate; the loop takes it before its next step (changes made
+   * before it takes them merge, later values winning).
+   */
+  setLive(params: LiveParams): void {
+    this.live = { ...(this.live ?? {}), ...params };
+  }
+
+  /** The queued live change, once (null when none); called by the loop before each step. */
+  takeLive(): LiveParams | null {
+    const live = this.live;
+    this.live = null;
+    return live;
+  }
 
   /** Pause before the next batch. */
   pause(): void {

@@ -47,6 +47,11 @@ export interface ImageSet {
 export interface TestSet {
   readonly images: ImageSet;
   readonly pairs: readonly Pair[];
+  /**
+   * Optional held-out images of the *training* identities (`itemIdentity` = head row), for the angle
+   * statistics against class centres and the "Hypersphere" figure (src/ml/train/geometry.ts).
+   */
+  readonly probe?: { readonly images: ImageSet };
 }
 
 /** Rendered images kept in memory by itemBatchSource, bytes (synthetic faces are costly to draw). */

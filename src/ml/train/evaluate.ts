@@ -8,7 +8,7 @@ import { evaluateVerification, type VerificationReport } from '../../core/metric
 import type { EvalEvent, EvalMetrics } from '../../protocol/events.ts';
 import type { BackboneName } from '../models/embedding.ts';
 import { preprocessFor } from '../preprocess.ts';
-import { imageBytes, type TestSet } from './data.ts';
+import { imageBytes, type ImageSet, type TestSet } from './data.ts';
 
 /** Images per forward pass when embedding (small enough for 112 px ResNet50 on a laptop GPU). */
 export const EMBED_BATCH = 32;
@@ -68,8 +68,12 @@ export function pairScores(embeddings: Float32Array, rowOfItem: Map<number, numb
   return scores;
 }
 
-/** The verification report of the model on `test`, plus how long it took. */
-export async function evaluatePairs(m: EmbedModel, test: TestSet, flip: boolean): Promise<{ report: VerificationReport; seconds: number }> {
+/** The verification report of the model on `test`, plus how long it took and the pairs' labels (1 = same) and scores. */
+export async function evaluatePairs(
+  m: EmbedModel,
+  test: TestSet,
+  flip: boolean,
+): Promise<{ report: VerificationReport; seconds: number; labels: Uint8Array; scores: Float32Array }> {
   const started = performance.now();
   const items = [...new Set(test.pairs.flatMap((p) => [p.a, p.b]))].sort((a, b) => a - b);
   const rowOfItem = new Map(items.map((item, row) => [item, row]));
@@ -81,7 +85,17 @@ export async function evaluatePairs(m: EmbedModel, test: TestSet, flip: boolean)
   const dim = embeddings.length / items.length;
   const scores = pairScores(embeddings, rowOfItem, dim, test.pairs);
   const labels = Uint8Array.from(test.pairs, (p) => (p.same ? 1 : 0));
-  return { report: evaluateVerification(labels, scores), seconds: (performance.now() - started) / 1000 };
+  return { report: evaluateVerification(labels, scores), seconds: (performance.now() - started) / 1000, labels, scores };
+}
+
+/** Normalised embeddings of every image of `set` (rendered in order) and the identity of each. */
+export async function embedSet(m: EmbedModel, set: ImageSet, flip: boolean): Promise<{ embeddings: Float32Array; identities: Int32Array }> {
+  if (set.size !== m.inputSize) throw new Error(`probe images are ${set.size} px but the model takes ${m.inputSize} px`);
+  const per = imageBytes(m.inputSize);
+  const packed = new Uint8Array(set.count * per);
+  for (let i = 0; i < set.count; i++) packed.set(await set.render(i, new Uint8Array(per)), i * per);
+  const identities = Int32Array.from({ length: set.count }, (_, i) => set.itemIdentity(i));
+  return { embeddings: await embedImages(m, packed, set.count, flip), identities };
 }
 
 /** The summary numbers of a report. */

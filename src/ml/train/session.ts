@@ -8,18 +8,20 @@
  * the points, checks divergence and collapse, and sends throttled step events.
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyLiveValues, liveValuesAt } from '../../core/liveParams.ts';
 import { createRng, type Rng } from '../../core/prng.ts';
 import { learningRateAt, marginRamp, rampLossConfig } from '../../core/schedule.ts';
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import type { CheckpointSummary, DataSpec, RunResult, TrainCheckpoint } from '../../protocol/api.ts';
-import type { DivergedEvent, DoneReason, EvalEvent, TrainEvent } from '../../protocol/events.ts';
+import type { DivergedEvent, DoneReason, EvalEvent, LiveChange, LiveParams, TrainEvent } from '../../protocol/events.ts';
 import { createEmbeddingModel, createHead } from '../models/embedding.ts';
 import { loadImageNetWeights } from '../models/imagenet.ts';
 import { assignRecord, historyPoints, historyRecord, recordBytes, tensorRecord } from './checkpoint.ts';
 import { CollapseDetector, DEFAULT_COLLAPSE_RULE, type CollapseRule } from './collapse.ts';
 import { TrainControl } from './control.ts';
 import { randomFlips, type BatchSource, type TestSet } from './data.ts';
-import { embedImages, evalEvent, evalMetrics, evaluatePairs } from './evaluate.ts';
+import { embedImages, embedSet, evalEvent, evalMetrics, evaluatePairs } from './evaluate.ts';
+import { evaluationGeometry } from './geometry.ts';
 import { createMaskedOptimizer } from './optimizers.ts';
 import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer, type StepPoint } from './stepBuffer.ts';
 import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, trainableVariables, type TrainState } from './trainStep.ts';
@@ -66,6 +68,8 @@ export class TrainingSession {
   readonly evals: TrainCheckpoint['evals'] = [];
   /** True once a step was not finite: the run cannot continue. */
   diverged = false;
+  /** Margin/α/learning-rate changes made while it trained, in step order (they are part of its history). */
+  readonly liveChanges: LiveChange[] = [];
   private disposed = false;
 
   private constructor(
@@ -132,6 +136,7 @@ export class TrainingSession {
     session.history.push(...historyPoints(checkpoint.history));
     session.evals.push(...checkpoint.evals);
     session.diverged = checkpoint.diverged;
+    session.liveChanges.push(...(checkpoint.liveChanges ?? []));
     return session;
   }
 
@@ -154,8 +159,13 @@ export class TrainingSession {
       head,
       optimizer: { kind: s.optimizer.kind, slots },
       history: historyRecord(this.history),
-      evals: this.evals.map((e) => ({ step: e.step, metrics: { ...e.metrics, tarAtFar: { ...e.metrics.tarAtFar } } })),
+      evals: this.evals.map((e) => ({
+        step: e.step,
+        metrics: { ...e.metrics, tarAtFar: { ...e.metrics.tarAtFar } },
+        ...(e.angleStats ? { angleStats: { ...e.angleStats } } : {}),
+      })),
       diverged: this.diverged,
+      ...(this.liveChanges.length ? { liveChanges: this.liveChanges.map((c) => ({ step: c.step, params: { ...c.params } })) } : {}),
     };
   }
 
@@ -172,9 +182,26 @@ export class TrainingSession {
 
   /** The eval event of the model on `test` now (also recorded in `evals`). */
   async evaluate(test: TestSet): Promise<EvalEvent> {
-    const { report, seconds } = await evaluatePairs(this.state, test, this.config.flipEval);
-    this.evals.push({ step: this.step, metrics: evalMetrics(report) });
-    return evalEvent(this.runId, this.step, report, this.config.flipEval, seconds);
+    const started = performance.now();
+    const { flipEval } = this.config;
+    const { report, labels, scores } = await evaluatePairs(this.state, test, flipEval);
+    const probe = test.probe ? await embedSet(this.state, test.probe.images, flipEval) : { embeddings: new Float32Array(0), identities: new Int32Array(0) };
+    const head = (await this.state.head.data()) as Float32Array;
+    const { angleStats, geometry } = evaluationGeometry({ dim: this.config.model.embeddingDim, ...probe, head, pairLabels: labels, pairScores: scores });
+    this.evals.push({ step: this.step, metrics: evalMetrics(report), angleStats });
+    const event = evalEvent(this.runId, this.step, report, flipEval, (performance.now() - started) / 1000);
+    return { ...event, angleStats, ...(geometry ? { geometry } : {}) };
+  }
+
+  /** The loss and base learning rate in force now: the config with every live change applied. */
+  liveValues(): { loss: TrainConfig['loss']; lr: number } {
+    return liveValuesAt(this.config.loss, this.config.optimizer.lr, this.liveChanges, Number.POSITIVE_INFINITY);
+  }
+
+  /** Throws (naming the value) when `params` cannot be applied to this run's loss; the worker API checks before queueing. */
+  checkLive(params: LiveParams): void {
+    const now = this.liveValues();
+    applyLiveValues(now.loss, now.lr, params);
   }
 
   /** L2-normalised embeddings [count, D] of packed RGB images at the input size. */
@@ -196,6 +223,8 @@ export class TrainingSession {
     const collapse = new CollapseDetector(this.numIdentities, config.steps, options.collapseRule ?? DEFAULT_COLLAPSE_RULE);
     const dataRng = createRng(config.seed).fork('data');
     const pending: { step: number; lr: number; ramp: number; metrics: tf.Tensor1D }[] = [];
+    // The loss and base learning rate in force (the config after any live changes so far).
+    let current = liveValuesAt(config.loss, config.optimizer.lr, this.liveChanges, this.step);
     let lastRead = performance.now();
     const emit = (event: TrainEvent) => {
       if (event.type !== 'step') buffer.flush();
@@ -276,9 +305,15 @@ export class TrainingSession {
         // generator so it can decode the next batch while the device trains on this one.
         if (step + 1 < config.steps) source.prefetch?.(config.batchSize, batchRng(dataRng, step + 1));
         if (config.flipAugment) randomFlips(batch.images, batch.labels.length, config.model.inputSize, rng.fork('flip'));
-        const lr = learningRateAt(config.optimizer.schedule, config.optimizer.lr, step, config.steps);
+        const live = control.takeLive();
+        if (live) {
+          current = applyLiveValues(current.loss, current.lr, live);
+          this.liveChanges.push({ step, params: { ...live } });
+          emit({ type: 'live', runId, step, params: { ...live }, loss: { ...current.loss }, lr: current.lr });
+        }
+        const lr = learningRateAt(config.optimizer.schedule, current.lr, step, config.steps);
         const ramp = marginRamp(step, config.marginWarmupSteps);
-        pending.push({ step, lr, ramp, metrics: dispatchTrainStep(this.state, batch.images, batch.labels, step, lr, rampLossConfig(config.loss, ramp)) });
+        pending.push({ step, lr, ramp, metrics: dispatchTrainStep(this.state, batch.images, batch.labels, step, lr, rampLossConfig(current.loss, ramp)) });
         const done = step + 1;
         const evalDue = options.test != null && config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.steps;
         const saveDue = config.checkpointEvery > 0 && done % config.checkpointEvery === 0 && done < config.steps;

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DataApi } from '../../protocol/data.ts';
 import { folderDataChoice, type DataChoice } from './dataChoice.ts';
 import { FolderSection } from './FolderSection.tsx';
+import { AlignPreview } from './AlignPreview.tsx';
 import { DEFAULT_DATA_SETTINGS, type DataSettings } from './settings.ts';
 import { SettingsForm } from './SettingsForm.tsx';
 import type { FolderLoadState } from './useFolderLoad.ts';
@@ -61,7 +62,9 @@ export function DataPanel({ data, onDataReady }: { data: DataApi | undefined; on
       </p>
       <SettingsForm settings={settings} onChange={setSettings} />
       <FolderSection key={`train-${generation}`} role="train" title="Training folder" data={data} settings={settings} onStateChange={setTrain} />
+      <AlignPreview data={data} role="train" title="Training folder" state={train} />
       <FolderSection key={`test-${generation}`} role="test" title="Test folder" data={data} settings={settings} onStateChange={setTest} />
+      <AlignPreview data={data} role="test" title="Test folder" state={test} />
     </section>
   );
 }

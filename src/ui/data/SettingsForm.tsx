@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { DataSettings } from './settings.ts';
+import { AlignControls } from './AlignControls.tsx';
 
 type NumberKey = { [K in keyof DataSettings]-?: DataSettings[K] extends number | undefined ? K : never }[keyof DataSettings];
 
@@ -52,6 +53,7 @@ export function SettingsForm({ settings, onChange, disabled = false }: { setting
         <input id={cropId} type="checkbox" checked={settings.centreCrop} onChange={(e) => onChange({ ...settings, centreCrop: e.currentTarget.checked })} />{' '}
         <label htmlFor={cropId}>Centre crop to a square</label>
       </span>
+      <AlignControls settings={settings} onChange={onChange} />
     </fieldset>
   );
 }

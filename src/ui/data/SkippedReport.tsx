@@ -10,6 +10,7 @@ export const SKIP_GROUP_TITLES: Readonly<Record<SkipCode, string>> = Object.free
   'not-image': 'Not images',
   'unsupported-format': 'Unsupported image formats',
   corrupt: 'Corrupt or truncated',
+  'no-face': 'No face found (alignment)',
 });
 
 /** Files listed per group before a "show all" button (a folder can hold thousands of stray files). */

@@ -1,4 +1,4 @@
-import type { AlphaBackground, FolderOptions } from '../../protocol/data.ts';
+import type { AlphaBackground, FaceDetectorName, FolderOptions } from '../../protocol/data.ts';
 
 /** The data panel's form: what the user sets before (re)loading folders. Blank counts mean "all". */
 export interface DataSettings {
@@ -16,6 +16,11 @@ export interface DataSettings {
   readonly imageSize: number;
   readonly centreCrop: boolean;
   readonly background: AlphaBackground;
+  /** "Align faces": detect and warp each face onto the ArcFace template (replaces the centre crop). */
+  readonly alignFaces: boolean;
+  readonly faceDetector: FaceDetectorName;
+  /** Detector score threshold in [0, 1]. */
+  readonly faceScoreThreshold: number;
 }
 
 /**
@@ -31,6 +36,10 @@ export const DEFAULT_DATA_SETTINGS: DataSettings = Object.freeze({
   imageSize: 112,
   centreCrop: true,
   background: 'black',
+  // Alignment off by default: it costs a detection per image. Tiny detector at face-api's 0.5 (src/core/align/options.ts).
+  alignFaces: false,
+  faceDetector: 'tiny',
+  faceScoreThreshold: 0.5,
 });
 
 /** The worker's load options for the form's settings. */
@@ -46,5 +55,6 @@ export function folderOptionsOf(settings: DataSettings): Omit<FolderOptions, 'ro
     imageSize: settings.imageSize,
     centreCrop: settings.centreCrop,
     background: settings.background,
+    ...(settings.alignFaces ? { align: { detector: settings.faceDetector, scoreThreshold: settings.faceScoreThreshold } } : {}),
   };
 }

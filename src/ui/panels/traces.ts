@@ -5,6 +5,7 @@
 import { smoothSeries } from '../../core/series.ts';
 import type { PlotData, PlotLayout } from '../plot/plotly.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
+import { liveChangeMarks } from '../teach/teachTraces.ts';
 
 /** Colours for overlaid runs (Okabe–Ito, distinguishable with common colour-vision deficiencies). */
 export const RUN_COLOURS = Object.freeze(['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#8c6d31', '#999999']);
@@ -55,6 +56,8 @@ export function lossCurveFigure(runs: readonly RunRecord[], smoothing = DEFAULT_
     legend: { orientation: 'h', y: 1.12 },
     showlegend: true,
     uirevision: 'loss',
+    // Live changes of margin/α/lr of the main run, as vertical lines across the three panels.
+    ...liveChangeMarks(runs[0]),
   };
   return { data, layout };
 }

@@ -5,6 +5,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { configSummary, finalEval, TABLE_TAR_FAR } from './exportRuns.ts';
 import type { RunRecord, RunStatus } from './runRecord.ts';
+import { formatDegrees, latestAngleStats } from '../teach/teachTraces.ts';
 
 /** Props: the runs (shown in this order until a header is clicked) and who owns the selection and deletion. */
 export interface RunsTableProps {
@@ -91,7 +92,16 @@ const COLUMNS: readonly Column[] = [
       </>
     ),
   },
-  { header: 'Config', value: (r) => configSummary(r.config), cell: (r) => configSummary(r.config) },
+  {
+    header: 'Config',
+    value: (r) => configSummary(r.config),
+    cell: (r) => (
+      <>
+        {configSummary(r.config)}
+        {r.changedMidRun && <div className="run-changed">changed mid-run ({r.liveChanges?.length ?? 0}×): not comparable to an unchanged run</div>}
+      </>
+    ),
+  },
   {
     header: 'AUC',
     title: 'Area under the ROC curve of the latest evaluation (1 = every pair ranked right)',
@@ -128,6 +138,20 @@ const COLUMNS: readonly Column[] = [
       const m = metrics(r);
       return m ? `${formatPercent(m.tenFoldMean)} ± ${formatPercent(m.tenFoldStd)}` : DASH;
     },
+    numeric: true,
+  },
+  {
+    header: 'Intra',
+    title: 'Mean angle between held-out features and their class centre at the latest evaluation (ArcFace table; smaller = tighter classes)',
+    value: (r) => latestAngleStats(r)?.intraMeanDeg,
+    cell: (r) => formatDegrees(latestAngleStats(r)?.intraMeanDeg),
+    numeric: true,
+  },
+  {
+    header: 'Inter',
+    title: 'Mean angle between class centres at the latest evaluation (larger = classes further apart)',
+    value: (r) => latestAngleStats(r)?.interMeanDeg,
+    cell: (r) => formatDegrees(latestAngleStats(r)?.interMeanDeg),
     numeric: true,
   },
   { header: 'Time', title: 'Training wall time', value: (r) => r.seconds, cell: (r) => formatDuration(r.seconds), numeric: true },

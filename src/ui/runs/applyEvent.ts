@@ -34,8 +34,18 @@ export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
     case 'eval':
       return {
         ...run,
-        evals: [...run.evals, { step: event.step, metrics: event.metrics }],
-        lastEval: { step: event.step, metrics: event.metrics, roc: event.roc, angles: event.angles },
+        evals: [...run.evals, { step: event.step, metrics: event.metrics, ...(event.angleStats ? { angleStats: event.angleStats } : {}) }],
+        lastEval: {
+          step: event.step, metrics: event.metrics, roc: event.roc, angles: event.angles,
+          ...(event.angleStats ? { angleStats: event.angleStats } : {}),
+          ...(event.geometry ? { geometry: event.geometry } : {}),
+        },
+      };
+    case 'live':
+      return {
+        ...run,
+        liveChanges: [...(run.liveChanges ?? []), { step: event.step, params: event.params, loss: event.loss, lr: event.lr }],
+        changedMidRun: true,
       };
     case 'warning':
       return { ...run, warnings: [...run.warnings, { step: event.step, code: event.code, message: event.message }] };

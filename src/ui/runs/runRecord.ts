@@ -2,7 +2,7 @@
  * A training run as the UI keeps it: what was trained, how it went, and its latest evaluation.
  * Stored whole in IndexedDB (structured clone keeps the Float32Arrays), so runs survive a reload.
  */
-import type { BackendName, EvalEvent, StepPoints, TrainConfig } from '../../protocol/api.ts';
+import type { AngleStats, BackendName, EvalEvent, LiveChangeEvent, StepPoints, TrainConfig } from '../../protocol/api.ts';
 
 /** Where a run stands. */
 export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'diverged' | 'error';
@@ -11,7 +11,12 @@ export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'diverg
 export interface RunEval {
   step: number;
   metrics: EvalEvent['metrics'];
+  /** Angle statistics of that evaluation (runs recorded before they existed have none). */
+  angleStats?: AngleStats;
 }
+
+/** A change of margin, α or learning rate made while the run trained (from `step` on). */
+export type RunLiveChange = Pick<LiveChangeEvent, 'step' | 'params' | 'loss' | 'lr'>;
 
 /** A warning the engine raised (e.g. collapse at a 60° margin), kept with the run. */
 export interface RunWarning {
@@ -41,7 +46,11 @@ export interface RunRecord {
   history: StepPoints;
   evals: RunEval[];
   /** The latest evaluation in full, for the ROC curve and angle histogram. */
-  lastEval?: Pick<EvalEvent, 'step' | 'metrics' | 'roc' | 'angles'>;
+  lastEval?: Pick<EvalEvent, 'step' | 'metrics' | 'roc' | 'angles' | 'angleStats' | 'geometry'>;
+  /** Live changes in step order; `config` stays what the run started with. */
+  liveChanges?: RunLiveChange[];
+  /** True once a value was changed mid-run: its results are not those of `config` alone. */
+  changedMidRun?: boolean;
   warnings: RunWarning[];
   /** Set when the run ended with an error or divergence: what happened. */
   message?: string;

@@ -1,0 +1,166 @@
+/**
+ * Lesson mode for instructors: guided sequences through the report's story on the built-in data. Each
+ * step says in two or three sentences what to look at and what the report found, and names the preset
+ * its one-click run trains. A lesson and its position live in the URL hash (`lesson=<id>&step=<n>`,
+ * n counted from 1), so an instructor can prepare a link before class.
+ */
+import { findPreset } from './presets.ts';
+
+/** One step of a lesson. */
+export interface LessonStep {
+  /** Short heading, shown large on a projector. */
+  readonly title: string;
+  /** Two or three sentences: what to look at and what the report found. */
+  readonly text: string;
+  /** The preset the step's "Run" button trains (DEMO_SWEEP ids); absent for a step without a run. */
+  readonly presetId?: string;
+  /** The figure the step is about, by its name in the lab ("Loss curve", "Angle histogram", …). */
+  readonly look: string;
+  /** True when the step needs the user's own photos loaded (it cannot run on the built-in faces). */
+  readonly needsPhotos?: boolean;
+}
+
+/** A guided sequence of steps. */
+export interface Lesson {
+  /** URL-safe id (`lesson=<id>`). */
+  readonly id: string;
+  readonly title: string;
+  readonly steps: readonly LessonStep[];
+}
+
+/** The report's story: softmax → + intra → margins of 30°, 45°, 60° → alignment on/off with photos. */
+export const MARGINS_LESSON: Lesson = deepFreeze({
+  id: 'margins',
+  title: 'Why angular margins help face verification',
+  steps: [
+    {
+      title: '1. Softmax',
+      look: 'Angle histogram',
+      presetId: 'quick-softmax',
+      text:
+        'Plain normalised softmax separates the training classes, but nothing asks a person’s photos to be close together. ' +
+        'Look at the angle histogram: same-person and different-person pairs overlap widely. This is the report’s baseline.',
+    },
+    {
+      title: '2. Softmax + intra-class penalty',
+      look: 'Angle histogram',
+      presetId: 'quick-softmax-intra',
+      text:
+        'An extra penalty α·θ_y pulls every feature towards its own class centre. ' +
+        'Compare with step 1: same-person angles shrink (their histogram moves left), and the intra angle in the runs table drops.',
+    },
+    {
+      title: '3. Margin 30°',
+      look: 'Target logit',
+      presetId: 'quick-margin-30',
+      text:
+        'ArcFace scores the true class as if the feature were 30° further from its centre, so the network must earn a 30° lead. ' +
+        'The target-logit figure shows the curve shifted 30° to the left; compare the ROC curve with steps 1 and 2.',
+    },
+    {
+      title: '4. Margin 45°',
+      look: 'Loss curve',
+      presetId: 'quick-margin-45',
+      text:
+        'A harder target: training accuracy rises later than at 30°. ' +
+        'Watch the loss curve against the previous steps’ curves: the margin buys separation at the cost of a slower start.',
+    },
+    {
+      title: '5. Margin 60°',
+      look: 'Target logit',
+      presetId: 'quick-margin-60',
+      text:
+        'At 60° the target logit beats an unrelated class only for θ below 30°, which almost no feature reaches at the start. ' +
+        'In the report training accuracy stayed under 1% while the loss fell: the collapse warning flags exactly this.',
+    },
+    {
+      title: '6. Alignment on and off',
+      look: 'ROC curve',
+      needsPhotos: true,
+      text:
+        'With real photos, faces must first be aligned (eyes and mouth moved to fixed places) before training. ' +
+        'Load a folder of photos in the Data panel, then train the 30° margin with alignment on and off and compare the ROC curves.',
+    },
+  ],
+});
+
+/** Every lesson, by id. */
+export const LESSONS: readonly Lesson[] = Object.freeze([MARGINS_LESSON]);
+
+/** The lesson with this id (ids come from URLs), or undefined. */
+export function findLesson(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
+
+/** Where a lesson stands: the lesson and the 0-based index of its current step. */
+export interface LessonPosition {
+  lesson: Lesson;
+  step: number;
+}
+
+/**
+ * The position a URL's extras name (`lesson`, and `step` counted from 1; a missing or unreadable step
+ * is the first, one past the end the last), or undefined without a `lesson`. An unknown lesson id is
+ * reported in `error`.
+ */
+export function lessonFromExtras(extras: Readonly<Record<string, string>>): { position?: LessonPosition; error?: string } {
+  const id = extras.lesson;
+  if (id === undefined || id === '') return {};
+  const lesson = findLesson(id);
+  if (!lesson) return { error: `unknown lesson '${id}' in the link (known: ${LESSONS.map((l) => l.id).join(', ')})` };
+  const n = Number(extras.step);
+  const step = Number.isInteger(n) ? Math.min(Math.max(n, 1), lesson.steps.length) - 1 : 0;
+  return { position: { lesson, step } };
+}
+
+/** The URL extras of a position: `{ lesson: id, step: "n" }` with n counted from 1. */
+export function lessonExtras(position: LessonPosition): Record<string, string> {
+  return { lesson: position.lesson.id, step: String(position.step + 1) };
+}
+
+/** The values of `keys` in a URL hash (`#a=1&b=2`, URL-decoded); keys that are absent are left out. */
+export function readHashKeys(hash: string, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of hash.replace(/^#/, '').split('&')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    if (!keys.includes(key) || key in out) continue;
+    try {
+      out[key] = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
+    } catch {
+      // An undecodable value is treated as absent.
+    }
+  }
+  return out;
+}
+
+/**
+ * `hash` with `values` set (appended at the end, or replacing the key's part where it was) and keys whose
+ * value is undefined removed; every other part is kept as it was.
+ */
+export function withHashKeys(hash: string, values: Readonly<Record<string, string | undefined>>): string {
+  const parts = hash.replace(/^#/, '').split('&').filter((part) => {
+    if (part === '') return false;
+    const eq = part.indexOf('=');
+    return !((eq < 0 ? part : part.slice(0, eq)) in values);
+  });
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) parts.push(`${key}=${encodeURIComponent(value)}`);
+  return parts.length ? `#${parts.join('&')}` : '';
+}
+
+/** Checks a lesson: every step's preset exists, texts are two or three sentences. Throws naming the step. */
+export function validateLesson(lesson: Lesson): void {
+  lesson.steps.forEach((step, i) => {
+    if (step.presetId !== undefined && !findPreset(step.presetId)) throw new Error(`lesson ${lesson.id} step ${i + 1}: unknown preset '${step.presetId}'`);
+    const sentences = step.text.split(/(?<=[.!?])\s+/).filter((s) => s.trim() !== '').length;
+    if (sentences < 2 || sentences > 3) throw new Error(`lesson ${lesson.id} step ${i + 1}: ${sentences} sentences (two or three wanted)`);
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,223 @@
+/**
+ * Saving, exporting and loading the embedding model (issue 6). Pure tfjs + fflate, so the same code
+ * runs in the worker and in Node.
+ *
+ * Zip layout (MODEL_ZIP_FILES): `model.json` — a TF.js layers model whose weightsManifest names one
+ * shard, `group1-shard1of1.bin` (the float32 weights in weightSpecs order), so `tf.loadLayersModel`
+ * loads the extracted folder as it is; and `run.json` — ModelRunInfo (src/protocol/models.ts): format
+ * 'margin-lab-model', version, full run config, preprocessing, identity count, latest evaluation and
+ * its thresholds. JSON has no Infinity, so a TAR@FAR threshold that accepts nothing is written as the
+ * string "Infinity".
+ *
+ * Only the embedding model travels: the class head and optimiser state are training-only (a
+ * checkpoint keeps those).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { parseTrainConfig, type TrainConfig } from '../core/trainConfig.ts';
+import type { TensorRecord } from '../protocol/api.ts';
+import type { ModelRunInfo } from '../protocol/models.ts';
+import { createEmbeddingModel } from './models/embedding.ts';
+import { PREPROCESSING } from './preprocess.ts';
+import { assignRecord } from './train/checkpoint.ts';
+
+/** File names inside a model zip. */
+export const MODEL_ZIP_FILES = Object.freeze({ model: 'model.json', weights: 'group1-shard1of1.bin', run: 'run.json' });
+
+/** The run.json format tag and version this code writes and reads. */
+export const MODEL_FORMAT = 'margin-lab-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** A model.json as `tf.loadLayersModel` reads it. */
+interface LayersModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: object;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+/** Bytes per element of the weight dtypes a layers model can hold. */
+const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({ float32: 4, int32: 4, bool: 1 });
+
+/** A model's topology and weights, captured through a save handler (no files, no network). */
+export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured?.modelTopology || !captured.weightSpecs || captured.weightData === undefined) throw new Error('the model could not be serialised');
+  return captured;
+}
+
+/** The weights of artifacts as one byte array. */
+function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
+  const data = artifacts.weightData;
+  if (data === undefined) return new Uint8Array(0);
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
+}
+
+/** run.json text (Infinity thresholds as the string "Infinity"). */
+export function runInfoJson(run: ModelRunInfo): string {
+  return JSON.stringify(run, (_key, value: unknown) => (value === Number.POSITIVE_INFINITY ? 'Infinity' : value), 2);
+}
+
+function fail(reason: string): never {
+  throw new Error(`not a Margin Lab model: ${reason}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Parses and checks run.json text; throws "not a Margin Lab model: …" with the reason. */
+export function parseRunInfo(text: string): ModelRunInfo {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text, (_key, value: unknown) => (value === 'Infinity' ? Number.POSITIVE_INFINITY : value));
+  } catch (err) {
+    fail(`run.json is not valid JSON (${(err as Error).message})`);
+  }
+  if (!isObject(raw)) fail('run.json is not an object');
+  if (raw.format !== MODEL_FORMAT) fail(`run.json format is ${JSON.stringify(raw.format)}, expected '${MODEL_FORMAT}'`);
+  if (raw.version !== MODEL_FORMAT_VERSION) fail(`run.json version ${String(raw.version)} is not supported (this lab reads version ${MODEL_FORMAT_VERSION})`);
+  let config: TrainConfig;
+  try {
+    config = parseTrainConfig(raw.config);
+  } catch (err) {
+    fail(`run.json config is invalid (${(err as Error).message})`);
+  }
+  const pre = raw.preprocessing;
+  if (!isObject(pre)) fail('run.json has no preprocessing record');
+  if (pre.backbone !== config.model.backbone || pre.inputSize !== config.model.inputSize) {
+    fail(`run.json preprocessing (${String(pre.backbone)}, ${String(pre.inputSize)} px) disagrees with its config (${config.model.backbone}, ${config.model.inputSize} px)`);
+  }
+  if (typeof pre.centreCrop !== 'boolean' || typeof pre.aligned !== 'boolean' || typeof pre.flipEval !== 'boolean') fail('run.json preprocessing lacks centreCrop/aligned/flipEval');
+  if (pre.background !== 'black' && pre.background !== 'white') fail(`run.json preprocessing background ${JSON.stringify(pre.background)} is not black or white`);
+  if (pre.normalization !== 'symmetric' && pre.normalization !== 'caffe') fail(`run.json normalization ${JSON.stringify(pre.normalization)} is unknown`);
+  if (typeof raw.runId !== 'string' || typeof raw.label !== 'string' || typeof raw.savedAt !== 'string') fail('run.json lacks runId, label or savedAt');
+  if (!Number.isInteger(raw.identities) || !Number.isInteger(raw.step)) fail('run.json lacks the identity count or step');
+  if (raw.evaluation !== null && !isObject(raw.evaluation)) fail('run.json evaluation is not an object');
+  if (raw.thresholds !== null && !isObject(raw.thresholds)) fail('run.json thresholds is not an object');
+  return { ...(raw as unknown as ModelRunInfo), config };
+}
+
+/** Packs a model's artifacts and run info into the zip layout of the module comment. */
+export function packModelZip(artifacts: tf.io.ModelArtifacts, run: ModelRunInfo): Uint8Array {
+  if (!artifacts.modelTopology || !artifacts.weightSpecs) throw new Error('model artifacts lack a topology or weight specs');
+  const modelJson: LayersModelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs} (Margin Lab)`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology as object,
+    weightsManifest: [{ paths: [MODEL_ZIP_FILES.weights], weights: artifacts.weightSpecs }],
+  };
+  return zipSync({
+    [MODEL_ZIP_FILES.model]: strToU8(JSON.stringify(modelJson)),
+    // Weights compress poorly: store them, and deflate only the JSON.
+    [MODEL_ZIP_FILES.weights]: [weightBytes(artifacts), { level: 0 }],
+    [MODEL_ZIP_FILES.run]: strToU8(runInfoJson(run)),
+  });
+}
+
+/** What a model zip holds. */
+export interface UnpackedModel {
+  artifacts: tf.io.ModelArtifacts;
+  run: ModelRunInfo;
+}
+
+/** Expected bytes of the weights a manifest describes. */
+function specBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
+  return specs.reduce((sum, s) => {
+    const per = DTYPE_BYTES[s.dtype];
+    if (per === undefined || s.quantization) fail(`weight ${s.name} has dtype ${s.dtype}${s.quantization ? ' (quantised)' : ''}, which this lab does not read`);
+    return sum + per * s.shape.reduce((n, d) => n * d, 1);
+  }, 0);
+}
+
+/**
+ * Reads a zip made by packModelZip, checking everything that can be checked without building the
+ * model: the files, run.json, and that the weight bytes match the manifest. Throws
+ * "not a Margin Lab model: …" with the reason otherwise.
+ */
+export function unpackModelZip(bytes: Uint8Array): UnpackedModel {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (err) {
+    fail(`the file is not a readable .zip (${(err as Error).message})`);
+  }
+  for (const name of [MODEL_ZIP_FILES.model, MODEL_ZIP_FILES.run]) if (!files[name]) fail(`the zip has no ${name}`);
+  const run = parseRunInfo(strFromU8(files[MODEL_ZIP_FILES.run]));
+  let modelJson: Partial<LayersModelJson>;
+  try {
+    modelJson = JSON.parse(strFromU8(files[MODEL_ZIP_FILES.model])) as Partial<LayersModelJson>;
+  } catch (err) {
+    fail(`model.json is not valid JSON (${(err as Error).message})`);
+  }
+  if (!isObject(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) fail('model.json is not a TF.js layers model (modelTopology or weightsManifest missing)');
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const shards: Uint8Array[] = [];
+  for (const group of modelJson.weightsManifest) {
+    weightSpecs.push(...group.weights);
+    for (const path of group.paths) {
+      const shard = files[path];
+      if (!shard) fail(`model.json names weight file ${path}, which the zip lacks`);
+      shards.push(shard);
+    }
+  }
+  const total = shards.reduce((n, s) => n + s.byteLength, 0);
+  const expected = specBytes(weightSpecs);
+  if (total !== expected) fail(`the weight files hold ${total} bytes, the manifest describes ${expected}`);
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const shard of shards) {
+    weightData.set(shard, offset);
+    offset += shard.byteLength;
+  }
+  return { artifacts: { modelTopology: modelJson.modelTopology, weightSpecs, weightData: weightData.buffer, format: 'layers-model' }, run };
+}
+
+/**
+ * The embedding model of a zip, checked against its run.json: input side, embedding dimension and
+ * the per-backbone normalisation this lab applies. The caller disposes the model.
+ */
+export async function loadModelZip(bytes: Uint8Array): Promise<{ model: tf.LayersModel; run: ModelRunInfo }> {
+  const { artifacts, run } = unpackModelZip(bytes);
+  const expectedNormalization = PREPROCESSING[run.config.model.backbone];
+  if (run.preprocessing.normalization !== expectedNormalization) {
+    fail(`it was trained with ${run.preprocessing.normalization} normalisation, but this lab feeds ${run.config.model.backbone} ${expectedNormalization}-normalised images`);
+  }
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (err) {
+    fail(`model.json could not be loaded (${(err as Error).message})`);
+  }
+  const [, height, width, channels] = model.inputs[0].shape;
+  const [, dim] = model.outputs[0].shape;
+  const size = run.config.model.inputSize;
+  if (height !== size || width !== size || channels !== 3 || dim !== run.config.model.embeddingDim) {
+    model.dispose();
+    fail(`the model maps [${height}, ${width}, ${channels}] images to ${dim} values, but run.json says ${size} px and ${run.config.model.embeddingDim} dimensions`);
+  }
+  return { model, run };
+}
+
+/** An inference-only embedding model for `config`, with the weights of a checkpoint's model records. */
+export function embeddingModelFromRecords(config: TrainConfig, records: readonly TensorRecord[]): tf.LayersModel {
+  const m = config.model;
+  const model = createEmbeddingModel({
+    backbone: m.backbone, inputSize: m.inputSize, embeddingDim: m.embeddingDim, l2: m.l2, seed: config.seed, ...(m.width === undefined ? {} : { width: m.width }),
+  });
+  const weights = model.weights;
+  if (weights.length !== records.length) {
+    model.dispose();
+    throw new Error(`the checkpoint has ${records.length} model tensors, the model ${weights.length}`);
+  }
+  weights.forEach((w, i) => assignRecord(w.read() as tf.Variable, records[i]));
+  return model;
+}

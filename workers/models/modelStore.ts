@@ -1,0 +1,59 @@
+/**
+ * Saved models in IndexedDB (database MODELS_DB): the listing and the model zips in two object
+ * stores, so listing reads summaries only (a ResNet50 zip is about 100 MB). A model is stored as the
+ * very .zip it exports (src/ml/modelIo.ts), so export is a read and import is a checked write.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SavedModelSummary } from '../../src/protocol/models.ts';
+
+/** Database name and version (bump the version, with a migration, when the stores change). */
+export const MODELS_DB = 'margin-lab-models';
+export const MODELS_DB_VERSION = 1;
+
+interface ModelsSchema extends DBSchema {
+  summaries: { key: string; value: SavedModelSummary };
+  zips: { key: string; value: ArrayBuffer };
+}
+
+/** The operations the worker needs. */
+export interface ModelStore {
+  /** Stores (or replaces) a model's summary and zip in one transaction. */
+  put(summary: SavedModelSummary, zip: Uint8Array): Promise<void>;
+  /** Newest first. */
+  list(): Promise<SavedModelSummary[]>;
+  summary(id: string): Promise<SavedModelSummary | undefined>;
+  zip(id: string): Promise<Uint8Array | undefined>;
+  delete(id: string): Promise<void>;
+  close(): void;
+}
+
+/** Opens (creating when needed) the model store in the global indexedDB (fake-indexeddb in Node tests). */
+export async function openModelStore(name = MODELS_DB): Promise<ModelStore> {
+  const db: IDBPDatabase<ModelsSchema> = await openDB<ModelsSchema>(name, MODELS_DB_VERSION, {
+    upgrade(database) {
+      if (!database.objectStoreNames.contains('summaries')) database.createObjectStore('summaries', { keyPath: 'id' });
+      if (!database.objectStoreNames.contains('zips')) database.createObjectStore('zips');
+    },
+  });
+  return {
+    async put(summary, zip) {
+      const tx = db.transaction(['summaries', 'zips'], 'readwrite');
+      // A copy of exactly the zip's bytes (the view may sit in a larger buffer).
+      await Promise.all([tx.objectStore('summaries').put(summary), tx.objectStore('zips').put(zip.slice().buffer, summary.id), tx.done]);
+    },
+    async list() {
+      const all = await db.getAll('summaries');
+      return all.sort((a, b) => b.savedAt.localeCompare(a.savedAt) || a.id.localeCompare(b.id));
+    },
+    summary: (id) => db.get('summaries', id),
+    async zip(id) {
+      const buffer = await db.get('zips', id);
+      return buffer ? new Uint8Array(buffer) : undefined;
+    },
+    async delete(id) {
+      const tx = db.transaction(['summaries', 'zips'], 'readwrite');
+      await Promise.all([tx.objectStore('summaries').delete(id), tx.objectStore('zips').delete(id), tx.done]);
+    },
+    close: () => db.close(),
+  };
+}

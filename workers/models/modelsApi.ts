@@ -1,0 +1,251 @@
+/**
+ * The models part of the lab worker's API (src/protocol/models.ts ModelsApi): saving the current
+ * model to IndexedDB, export/import as .zip, and verifying images with the current, a saved or an
+ * imported model.
+ *
+ * A verify image goes through the test folder's path: sniffed, decoded by the browser's decoder
+ * (workers/data/decode.ts) at the model's input size with the model's crop and background, then
+ * normalised per backbone and embedded by the engine (flip-averaged when the model's evaluation was),
+ * so the thumbnail returned is exactly what the model saw. Every refusal (not an image, broken file,
+ * no model, a preprocessing the model was not trained with) throws before anything changes.
+ */
+import { identityMeans, nearestIdentities, type IdentityMeans } from '../../src/core/verify.ts';
+import { FORMAT_LABELS } from '../../src/core/dataset/sniff.ts';
+import type { DataSpec } from '../../src/protocol/api.ts';
+import type { EvalEvent } from '../../src/protocol/events.ts';
+import type { ModelChoice, ModelRunInfo, ModelsApi, SavedModelSummary, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
+import { embeddingModelFromRecords, loadModelZip, modelArtifacts, packModelZip } from '../../src/ml/modelIo.ts';
+import { embedImages } from '../../src/ml/train/evaluate.ts';
+import type { TrainingSession } from '../../src/ml/train/session.ts';
+import type * as tf from '@tensorflow/tfjs';
+import type { DataStore } from '../data/dataStore.ts';
+import { DEFAULT_ALIGN_OPTIONS, type AlignOptions } from '../../src/core/align/options.ts';
+import { AlignUnavailableError, NoFaceError } from '../data/alignCache.ts';
+import { decodeToRgb, sniffBlob } from '../data/decode.ts';
+import type { ModelStore } from './modelStore.ts';
+import { decodeSettingsOf, noteEvaluation, sessionRunInfo, type NotedEvaluation } from './runInfo.ts';
+import { testIdentities } from './testIdentities.ts';
+
+/** Whether face alignment (issue 7) exists: verify images of aligned models are aligned like their test set. */
+export const ALIGNMENT_AVAILABLE = true;
+
+/** Nearest identities returned when the caller names no count. */
+export const DEFAULT_NEAREST = 5;
+
+/** Test images embedded per call while building identity means (bounds the packed batch). */
+const MEANS_CHUNK = 128;
+
+/** What the models API needs from the rest of the worker. */
+export interface ModelsDeps {
+  openStore(): Promise<ModelStore>;
+  /** The training session whose model is "current" (null before any run or restore). */
+  currentSession(): TrainingSession | null;
+  /** The data loaded with loadData (null before it). */
+  currentData(): DataSpec | null;
+  dataStore: DataStore;
+}
+
+/** A model ready to embed packed RGB images. */
+interface Embedder {
+  /** Identifies the weights (for caching identity means). */
+  key: string;
+  run: ModelRunInfo;
+  embed(pixels: Uint8Array, count: number): Promise<Float32Array>;
+}
+
+/** The refusal for alignment requests and mismatches, or nothing when the image pipeline fits the model. */
+export function pipelineProblem(run: ModelRunInfo, options: VerifyOptions = {}): string | undefined {
+  const align = options.align ?? run.preprocessing.aligned;
+  if (align && !ALIGNMENT_AVAILABLE) return 'alignment is not available yet: verify with alignment off';
+  if (align !== run.preprocessing.aligned) {
+    return run.preprocessing.aligned
+      ? `the model '${run.label}' was trained on aligned faces: turn alignment on`
+      : `the model '${run.label}' was trained on unaligned centre crops: turn alignment off`;
+  }
+  return undefined;
+}
+
+/** Builds the API plus the hook the engine calls with each eval event (before its buffers leave). */
+export function createModelsApi(deps: ModelsDeps) {
+  let store: Promise<ModelStore> | null = null;
+  const getStore = () => (store ??= deps.openStore());
+  /** Latest noted evaluation per run id. */
+  const noted = new Map<string, NotedEvaluation>();
+  /** The one saved model held in memory (loading a zip is the slow part). */
+  let loaded: { id: string; model: tf.LayersModel; run: ModelRunInfo } | null = null;
+  let means: { key: string; table: IdentityMeans; names: readonly string[]; label: string } | null = null;
+
+  const requireSession = (): TrainingSession => {
+    const session = deps.currentSession();
+    if (!session) throw new Error('no model yet: train a run, or choose a saved or imported model');
+    return session;
+  };
+
+  const currentInfo = (label?: string): ModelRunInfo => {
+    const session = requireSession();
+    const decode = decodeSettingsOf(session.data, deps.dataStore.folder('test')?.decode ?? deps.dataStore.folder('train')?.decode);
+    return sessionRunInfo(session, { label, noted: noted.get(session.runId), decode });
+  };
+
+  /**
+   * Detector settings for aligning verify images: the loaded folders' (as the test set was aligned),
+   * else the defaults — a model's run info records that it was aligned, not with which detector.
+   */
+  const verifyAlignOptions = (): AlignOptions =>
+    deps.dataStore.folder('test')?.decode.align ?? deps.dataStore.folder('train')?.decode.align ?? DEFAULT_ALIGN_OPTIONS;
+
+  const savedModel = async (id: string) => {
+    if (loaded?.id === id) return loaded;
+    const zip = await (await getStore()).zip(id);
+    if (!zip) throw new Error(`no saved model '${id}' (it was deleted?)`);
+    const next = await loadModelZip(zip);
+    loaded?.model.dispose();
+    loaded = { id, ...next };
+    return loaded;
+  };
+
+  const embedderOf = async (choice: ModelChoice): Promise<Embedder> => {
+    if (choice.kind === 'current') {
+      const session = requireSession();
+      const run = currentInfo();
+      return { key: `current:${session.runId}:${session.step}`, run, embed: (pixels, count) => session.embed(pixels, count, run.preprocessing.flipEval) };
+    }
+    const { model, run } = await savedModel(choice.id);
+    const m = { model, backbone: run.config.model.backbone, inputSize: run.config.model.inputSize };
+    return { key: `saved:${choice.id}`, run, embed: (pixels, count) => embedImages(m, pixels, count, run.preprocessing.flipEval) };
+  };
+
+  /** Sniffs, decodes and embeds one image for `embedder`, or throws the reason it cannot. */
+  const verifyWith = async (embedder: Embedder, image: Blob, options?: VerifyOptions): Promise<VerifiedImage> => {
+    const problem = pipelineProblem(embedder.run, options);
+    if (problem) throw new Error(problem);
+    if (!(image instanceof Blob)) throw new Error('not a file: drop, pick or paste an image file');
+    const sniff = await sniffBlob(image);
+    if (sniff.kind === 'not-image') throw new Error('not an image: the file is no JPEG, PNG, GIF, WebP, BMP or AVIF');
+    if (sniff.kind === 'unsupported') throw new Error(`${FORMAT_LABELS[sniff.format]} images cannot be decoded in the browser: convert it to PNG or JPEG`);
+    const pre = embedder.run.preprocessing;
+    let pixels: Uint8Array;
+    const align = pre.aligned ? verifyAlignOptions() : undefined;
+    try {
+      pixels = await decodeToRgb(image, { imageSize: pre.inputSize, centreCrop: pre.centreCrop, background: pre.background, ...(align ? { align } : {}) });
+    } catch (err) {
+      if (err instanceof NoFaceError) throw new Error(`no face found in the image (${err.detail}): the model '${embedder.run.label}' was trained on aligned faces`, { cause: err });
+      if (err instanceof AlignUnavailableError) throw err;
+      throw new Error(`the ${FORMAT_LABELS[sniff.format]} file could not be decoded: it is broken or truncated (${(err as Error).message ?? String(err)})`, { cause: err });
+    }
+    const embedding = await embedder.embed(pixels, 1);
+    return { embedding, pixels, size: pre.inputSize, model: { runId: embedder.run.runId, label: embedder.run.label } };
+  };
+
+  const identityTable = async (embedder: Embedder) => {
+    const set = testIdentities(deps.currentData(), embedder.run.preprocessing.inputSize, deps.dataStore);
+    const key = `${embedder.key}|${set.key}|${embedder.run.preprocessing.flipEval}`;
+    if (means?.key === key) return means;
+    const size = embedder.run.preprocessing.inputSize;
+    const per = size * size * 3;
+    const count = set.identityOf.length;
+    if (count === 0) throw new Error(`the ${set.label} hold no images`);
+    const embeddings: Float32Array[] = [];
+    for (let start = 0; start < count; start += MEANS_CHUNK) {
+      const n = Math.min(MEANS_CHUNK, count - start);
+      const packed = new Uint8Array(n * per);
+      for (let i = 0; i < n; i++) packed.set(await set.render(start + i), i * per);
+      embeddings.push(await embedder.embed(packed, n));
+    }
+    const dim = embeddings[0].length / Math.min(MEANS_CHUNK, count);
+    const all = new Float32Array(count * dim);
+    embeddings.reduce((offset, part) => (all.set(part, offset), offset + part.length), 0);
+    means = { key, table: identityMeans(all, dim, set.identityOf, set.names.length), names: set.names, label: set.label };
+    return means;
+  };
+
+  const summaryOf = (id: string, run: ModelRunInfo, source: SavedModelSummary['source'], bytes: number): SavedModelSummary => ({
+    id,
+    label: run.label,
+    source,
+    savedAt: run.savedAt,
+    runId: run.runId,
+    backbone: run.config.model.backbone,
+    inputSize: run.config.model.inputSize,
+    auc: run.evaluation?.metrics.auc ?? null,
+    step: run.step,
+    bytes,
+  });
+
+  /** The current model as a zip (weights read from the device through a checkpoint). */
+  const currentZip = async (label?: string): Promise<{ zip: Uint8Array; run: ModelRunInfo }> => {
+    const session = requireSession();
+    const run = currentInfo(label);
+    const checkpoint = await session.checkpoint();
+    const model = embeddingModelFromRecords(session.config, checkpoint.model);
+    try {
+      return { zip: packModelZip(await modelArtifacts(model), run), run };
+    } finally {
+      model.dispose();
+    }
+  };
+
+  const api = {
+    describeModel: async (choice: ModelChoice) => (await embedderOf(choice)).run,
+
+    async saveModel(label?: string) {
+      const { zip, run } = await currentZip(label);
+      const summary = summaryOf(`${run.runId}@${run.step}`, run, 'run', zip.byteLength);
+      await (await getStore()).put(summary, zip);
+      return summary;
+    },
+
+    listModels: async () => (await getStore()).list(),
+
+    async deleteModel(id: string) {
+      await (await getStore()).delete(id);
+      if (loaded?.id === id) {
+        loaded.model.dispose();
+        loaded = null;
+      }
+    },
+
+    async exportModel(choice: ModelChoice) {
+      if (choice.kind === 'current') return (await currentZip()).zip;
+      const zip = await (await getStore()).zip(choice.id);
+      if (!zip) throw new Error(`no saved model '${choice.id}'`);
+      return zip;
+    },
+
+    async importModel(file: Blob, fileName?: string) {
+      if (!(file instanceof Blob)) throw new Error('not a file: pick a .zip exported by Margin Lab');
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // Checked in full (the model is built once) before anything is stored.
+      const { model, run } = await loadModelZip(bytes);
+      model.dispose();
+      const importedAt = new Date().toISOString();
+      const id = `imported-${run.runId}@${run.step}-${importedAt}`;
+      const label = fileName ? `${run.label} (${fileName})` : run.label;
+      const stored = { ...run, label, savedAt: importedAt };
+      // The stored zip is the file as given: export gives back the same bytes.
+      const summary = summaryOf(id, stored, 'imported', bytes.byteLength);
+      await (await getStore()).put(summary, bytes);
+      return summary;
+    },
+
+    verifyImage: async (choice: ModelChoice, image: Blob, options?: VerifyOptions) => verifyWith(await embedderOf(choice), image, options),
+
+    async nearestIdentities(choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions) {
+      const embedder = await embedderOf(choice);
+      const verified = await verifyWith(embedder, image, options);
+      const table = await identityTable(embedder);
+      const matches = nearestIdentities(verified.embedding, table.table, k).map((m) => ({
+        name: table.names[m.index], cosine: m.cosine, angleDeg: m.angleDeg, images: table.table.counts[m.index],
+      }));
+      return { image: verified, matches, identities: table.names.length, testSet: table.label };
+    },
+  } satisfies ModelsApi;
+
+  return {
+    api,
+    /** Notes an eval event of the current session (call before its buffers are transferred). */
+    noteEval(event: EvalEvent) {
+      noted.set(event.runId, noteEvaluation(event));
+    },
+  };
+}
