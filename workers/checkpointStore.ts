@@ -46,6 +46,11 @@ export interface CheckpointStore {
 /** Opens (creating when needed) the checkpoint store in the global indexedDB (fake-indexeddb in Node tests). */
 export async function openCheckpointStore(name = CHECKPOINT_DB): Promise<CheckpointStore> {
   const db: IDBPDatabase<CheckpointSchema> = await openDB<CheckpointSchema>(name, CHECKPOINT_DB_VERSION, {
+    // A newer lab in another tab needs this connection closed to upgrade: close it rather than stall that tab
+    // (this tab's later calls then fail with a clear error and a reload picks up the new version).
+    blocking() {
+      db.close();
+    },
     upgrade(database) {
       if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE, { keyPath: 'runId' });
     },

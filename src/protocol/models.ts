@@ -109,8 +109,8 @@ export interface VerifiedImage {
   /** The decoded RGB pixels the model saw (size × size × 3, row-major). */
   pixels: Uint8Array;
   size: number;
-  /** The model that embedded it (runId and label), so stale results can be told apart. */
-  model: { runId: string; label: string };
+  /** The model that embedded it (run, label and training step), so stale results can be told apart. */
+  model: { runId: string; label: string; step: number };
 }
 
 /** A test identity near a face. */

@@ -10,6 +10,7 @@ import { AngleHistogram, LossCurve, RocCurve } from './panels/Figures.tsx';
 import { PresetBar } from './panels/PresetBar.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
+import { InterruptedRun } from './runs/InterruptedRun.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { useRuns } from './runs/useRuns.ts';
 import { useExperimentConfig } from './useExperimentConfig.ts';
@@ -46,6 +47,12 @@ export function App() {
   const experiment = useExperimentConfig();
   const { runs, selected, setSelected, saveRun, deleteRun, storageProblem } = useRuns();
   const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
+  // A deleted run takes its stored checkpoint with it (weights and optimiser state: up to hundreds of MB).
+  const api = ready?.worker.api;
+  const deleteRunAndCheckpoint = useCallback((id: string) => {
+    deleteRun(id);
+    api?.deleteCheckpoint(id).catch(() => undefined);
+  }, [deleteRun, api]);
   const [queue, setQueue] = useState<{ names: string[]; index: number }>();
   const [folderData, setFolderData] = useState<DataChoice>();
   const cancelQueue = useRef(false);
@@ -109,6 +116,7 @@ export function App() {
           <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
             onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
           <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue} onTrain={onTrain} trainImages={training.data?.trainImages} />
+          <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, fromStep) => void training.resumeRun(run, fromStep)} />
           {queue && (
             <p className="help" aria-live="polite">
               Running all presets: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
@@ -126,7 +134,7 @@ export function App() {
       <section className="panel runs-panel" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
         {storageProblem && <p className="warning" role="alert">Runs are not being saved: {storageProblem}</p>}
-        <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRun} />
+        <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRunAndCheckpoint} />
         <div className="buttons">
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), 'text/csv;charset=utf-8')}>Export metrics CSV</button>
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>

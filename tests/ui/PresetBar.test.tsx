@@ -50,11 +50,11 @@ describe('PresetBar', () => {
     await act(async () => {
       fireEvent.change(input, { target: { files: [new File([configToJson(good)], 'setup.json')] } });
     });
-    await vi.waitFor(() => expect(p.onConfig).toHaveBeenCalledWith(good));
+    await vi.waitFor(() => expect(p.onConfig).toHaveBeenCalledWith(good), { timeout: 5000 });
     await act(async () => {
       fireEvent.change(input, { target: { files: [new File(['{"nope":1}'], 'broken.json')] } });
     });
-    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^broken\.json: /));
+    await vi.waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^broken\.json: /), { timeout: 5000 });
   });
 });
 

@@ -6,7 +6,7 @@ import { makeRun } from './fixtures.ts';
 
 afterEach(cleanup);
 
-const training = (over: Partial<Training>): Training => ({ phase: 'idle', start: vi.fn(), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), ...over });
+const training = (over: Partial<Training>): Training => ({ phase: 'idle', start: vi.fn(), resumeRun: vi.fn(), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), ...over });
 const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
 
 describe('TrainingPanel', () => {

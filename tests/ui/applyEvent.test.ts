@@ -43,3 +43,37 @@ describe('applyTrainEvent', () => {
     expect(applyTrainEvent(start(), { type: 'error', runId: 'r1', message: 'no kernel' })).toMatchObject({ status: 'error', message: 'no kernel' });
   });
 });
+
+describe('resuming an interrupted run', () => {
+  it('truncateRun drops the points and evaluations after the checkpoint step', async () => {
+    const { truncateRun } = await import('../../src/ui/runs/applyEvent.ts');
+    const { makeRun } = await import('./fixtures.ts');
+    const run = makeRun('r', { steps: 6, auc: 0.9 }); // evaluated at step 6
+    const cut = truncateRun(run, 4);
+    expect(Array.from(cut.history.step)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(cut.history.loss)).toEqual([5, 4, 3, 2]);
+    expect(cut.evals).toEqual([]);
+    expect(cut.lastEval).toBeUndefined();
+    expect(cut.step).toBe(4);
+    expect(truncateRun(run, 6).evals).toHaveLength(1);
+  });
+
+  it('offers the newest unfinished run that has a checkpoint', async () => {
+    const { resumableRun } = await import('../../src/ui/runs/InterruptedRun.tsx');
+    const { makeRun } = await import('./fixtures.ts');
+    const stopped = { ...makeRun('a', { steps: 4, config: { steps: 100 } }), status: 'stopped' as const };
+    const done = { ...makeRun('b', { steps: 4, config: { steps: 4 } }), status: 'completed' as const };
+    const checkpoint = (runId: string, step: number, steps: number) => ({ runId, step, steps, savedAt: '', backbone: 'tiny' as const, lossKind: 'softmax' as const, bytes: 1 });
+    expect(resumableRun([done, stopped], [checkpoint('b', 4, 4), checkpoint('a', 3, 100)])).toMatchObject({ run: { id: 'a' }, checkpoint: { step: 3 } });
+    expect(resumableRun([stopped], [])).toBeUndefined();
+    expect(resumableRun([done], [checkpoint('b', 4, 4)])).toBeUndefined();
+  });
+});
+
+describe('step columns', () => {
+  it('the UI knows every column the engine sends', async () => {
+    const { STEP_COLUMN_NAMES } = await import('../../src/ui/runs/applyEvent.ts');
+    const { STEP_COLUMNS } = await import('../../src/ml/train/stepBuffer.ts');
+    expect([...STEP_COLUMN_NAMES].sort()).toEqual([...STEP_COLUMNS].sort());
+  });
+});

@@ -31,7 +31,7 @@ function fakeApi(models: SavedModelSummary[] = []) {
   const verifyImage = vi.fn(async (_choice: ModelChoice, image: Blob): Promise<VerifiedImage> => {
     const deg = Number.parseFloat((image as File).name);
     if (!Number.isFinite(deg)) throw new Error('not an image: the file is no JPEG, PNG, GIF, WebP, BMP or AVIF');
-    return { embedding: Float32Array.from([cos(deg), sin(deg)]), pixels: new Uint8Array(4 * 4 * 3), size: 4, model: { runId: 'r1', label: 'run one' } };
+    return { embedding: Float32Array.from([cos(deg), sin(deg)]), pixels: new Uint8Array(4 * 4 * 3), size: 4, model: { runId: 'r1', label: 'run one', step: 10 } };
   });
   const api: ModelsApi = {
     describeModel: vi.fn(async () => info()),
@@ -87,6 +87,27 @@ describe('VerifyPanel', () => {
     await drop(screen.getByRole('region', { name: 'Image B' }), 'hello', 'notes.txt');
     expect(within(screen.getByRole('region', { name: 'Image B' })).getByRole('alert').textContent).toMatch(/not an image/);
     expect(within(verdict).getByTestId('pair-angle').textContent).toBe('45.00');
+  });
+
+  it('keeps the newest drop on a slot when an older one answers later', async () => {
+    const api = fakeApi();
+    const fast = api.verifyImage;
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    api.verifyImage = vi.fn(async (choice: ModelChoice, image: Blob) => {
+      if ((image as File).name === '80.png') await slow; // the first drop embeds slowly
+      return fast(choice, image);
+    });
+    render(<VerifyPanel api={api} currentRun={{ id: 'r1', label: 'run one', status: 'completed' }} />);
+    await settle();
+    const verdict = screen.getByRole('status', { name: 'Verdict' });
+    await drop(screen.getByRole('region', { name: 'Image A' }), '0');
+    await drop(screen.getByRole('region', { name: 'Image B' }), '80');
+    await drop(screen.getByRole('region', { name: 'Image B' }), '30');
+    releaseSlow();
+    await settle();
+    await settle();
+    expect(within(verdict).getByTestId('pair-angle').textContent).toBe('30.00');
   });
 
   it('lists the five nearest identities of a searched face', async () => {

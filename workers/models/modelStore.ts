@@ -30,6 +30,11 @@ export interface ModelStore {
 /** Opens (creating when needed) the model store in the global indexedDB (fake-indexeddb in Node tests). */
 export async function openModelStore(name = MODELS_DB): Promise<ModelStore> {
   const db: IDBPDatabase<ModelsSchema> = await openDB<ModelsSchema>(name, MODELS_DB_VERSION, {
+    // A newer lab in another tab needs this connection closed to upgrade: close it rather than stall that tab
+    // (this tab's later calls then fail with a clear error and a reload picks up the new version).
+    blocking() {
+      db.close();
+    },
     upgrade(database) {
       if (!database.objectStoreNames.contains('summaries')) database.createObjectStore('summaries', { keyPath: 'id' });
       if (!database.objectStoreNames.contains('zips')) database.createObjectStore('zips');

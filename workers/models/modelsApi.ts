@@ -94,6 +94,17 @@ export function createModelsApi(deps: ModelsDeps) {
   const verifyAlignOptions = (): AlignOptions =>
     deps.dataStore.folder('test')?.decode.align ?? deps.dataStore.folder('train')?.decode.align ?? DEFAULT_ALIGN_OPTIONS;
 
+  /**
+   * Model operations run one at a time: loading another saved model disposes the loaded one, which must not
+   * happen while an earlier call is still embedding with it.
+   */
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(operation: () => Promise<T>): Promise<T> => {
+    const result = queue.then(operation);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
   const savedModel = async (id: string) => {
     if (loaded?.id === id) return loaded;
     const zip = await (await getStore()).zip(id);
@@ -134,7 +145,7 @@ export function createModelsApi(deps: ModelsDeps) {
       throw new Error(`the ${FORMAT_LABELS[sniff.format]} file could not be decoded: it is broken or truncated (${(err as Error).message ?? String(err)})`, { cause: err });
     }
     const embedding = await embedder.embed(pixels, 1);
-    return { embedding, pixels, size: pre.inputSize, model: { runId: embedder.run.runId, label: embedder.run.label } };
+    return { embedding, pixels, size: pre.inputSize, model: { runId: embedder.run.runId, label: embedder.run.label, step: embedder.run.step } };
   };
 
   const identityTable = async (embedder: Embedder) => {
@@ -186,7 +197,7 @@ export function createModelsApi(deps: ModelsDeps) {
   };
 
   const api = {
-    describeModel: async (choice: ModelChoice) => (await embedderOf(choice)).run,
+    describeModel: (choice: ModelChoice) => exclusive(async () => (await embedderOf(choice)).run),
 
     async saveModel(label?: string) {
       const { zip, run } = await currentZip(label);
@@ -197,13 +208,13 @@ export function createModelsApi(deps: ModelsDeps) {
 
     listModels: async () => (await getStore()).list(),
 
-    async deleteModel(id: string) {
+    deleteModel: (id: string) => exclusive(async () => {
       await (await getStore()).delete(id);
       if (loaded?.id === id) {
         loaded.model.dispose();
         loaded = null;
       }
-    },
+    }),
 
     async exportModel(choice: ModelChoice) {
       if (choice.kind === 'current') return (await currentZip()).zip;
@@ -228,9 +239,9 @@ export function createModelsApi(deps: ModelsDeps) {
       return summary;
     },
 
-    verifyImage: async (choice: ModelChoice, image: Blob, options?: VerifyOptions) => verifyWith(await embedderOf(choice), image, options),
+    verifyImage: (choice: ModelChoice, image: Blob, options?: VerifyOptions) => exclusive(async () => verifyWith(await embedderOf(choice), image, options)),
 
-    async nearestIdentities(choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions) {
+    nearestIdentities: (choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions) => exclusive(async () => {
       const embedder = await embedderOf(choice);
       const verified = await verifyWith(embedder, image, options);
       const table = await identityTable(embedder);
@@ -238,7 +249,7 @@ export function createModelsApi(deps: ModelsDeps) {
         name: table.names[m.index], cosine: m.cosine, angleDeg: m.angleDeg, images: table.table.counts[m.index],
       }));
       return { image: verified, matches, identities: table.names.length, testSet: table.label };
-    },
+    }),
   } satisfies ModelsApi;
 
   return {

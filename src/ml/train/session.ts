@@ -100,7 +100,12 @@ export class TrainingSession {
         model.dispose();
         throw new Error('model.pretrained is imagenet but no ImageNet weights source was given');
       }
-      await loadImageNetWeights(model, options.imagenetWeights);
+      try {
+        await loadImageNetWeights(model, options.imagenetWeights);
+      } catch (err) {
+        model.dispose();
+        throw err;
+      }
     }
     const head = createHead(numIdentities, m.embeddingDim, config.seed);
     const { variables, statistics } = trainableVariables(model, head);
@@ -123,7 +128,18 @@ export class TrainingSession {
     if (checkpoint.format !== 'margin-lab-checkpoint' || checkpoint.version !== 1) throw new Error('not a Margin Lab checkpoint (format/version)');
     // ImageNet weights are in the checkpoint already: build from scratch, then overwrite everything.
     const session = await TrainingSession.build(checkpoint.config, checkpoint.numIdentities, { runId: checkpoint.runId, data: checkpoint.data }, false);
-    const s = session.state;
+    try {
+      session.restore(checkpoint);
+    } catch (err) {
+      session.dispose();
+      throw err;
+    }
+    return session;
+  }
+
+  /** Overwrites this fresh session's weights, optimiser state, step and history with `checkpoint`'s. */
+  private restore(checkpoint: TrainCheckpoint): void {
+    const s = this.state;
     const weights = s.model.weights;
     if (weights.length !== checkpoint.model.length) throw new Error(`checkpoint has ${checkpoint.model.length} model tensors, the model ${weights.length}`);
     weights.forEach((w, i) => assignRecord(w.read() as tf.Variable, checkpoint.model[i]));
@@ -132,12 +148,11 @@ export class TrainingSession {
       throw new Error('checkpoint optimiser state does not match the config');
     }
     s.optimizer.slots.forEach((v, i) => assignRecord(v, checkpoint.optimizer.slots[i]));
-    session.step = checkpoint.step;
-    session.history.push(...historyPoints(checkpoint.history));
-    session.evals.push(...checkpoint.evals);
-    session.diverged = checkpoint.diverged;
-    session.liveChanges.push(...(checkpoint.liveChanges ?? []));
-    return session;
+    this.step = checkpoint.step;
+    this.history.push(...historyPoints(checkpoint.history));
+    this.evals.push(...checkpoint.evals);
+    this.diverged = checkpoint.diverged;
+    this.liveChanges.push(...(checkpoint.liveChanges ?? []));
   }
 
   /** Everything needed to continue this run exactly (reads the weights from the device). */
@@ -294,10 +309,15 @@ export class TrainingSession {
     let reason: DoneReason = 'completed';
     try {
       while (this.step + pending.length < config.steps) {
+        const pausing = control.pauseRequested;
+        // Show every point before parking: the curve must not lag behind for the whole pause.
+        if (pausing) buffer.flush();
         if (!(await control.gate())) {
           reason = 'stopped';
           break;
         }
+        // Time spent paused is not training time (images/s and the ETA would absorb it).
+        if (pausing) lastRead = performance.now();
         const step = this.step + pending.length;
         const rng = dataRng.fork(step);
         const batch = await source.nextBatch(config.batchSize, batchRng(dataRng, step));
@@ -327,6 +347,8 @@ export class TrainingSession {
         }
         if (evalDue && options.test) emit(await this.evaluate(options.test));
         if (saveDue) await save();
+        // Nor is evaluating or saving.
+        if (evalDue || saveDue) lastRead = performance.now();
       }
       const diverged = await drain();
       if (diverged) {

@@ -9,17 +9,7 @@ import { LoadProgressBar } from './LoadProgressBar.tsx';
 import { folderOptionsOf, type DataSettings } from './settings.ts';
 import { SkippedReport } from './SkippedReport.tsx';
 import { useFolderLoad, type FolderLoadState } from './useFolderLoad.ts';
-
-/** Save text as a file through a Blob URL: the data never leave the browser. */
-function downloadText(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  // Revoking at once can cancel the download in some browsers; a minute is ample.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+import { downloadText } from '../download.ts';
 
 /**
  * One folder (training or test): picker, progress, counts, skipped files and gallery.
@@ -53,7 +43,7 @@ export function FolderSection({ role, title, data, settings, onStateChange }: {
   const exportPairs = async () => {
     if (!data) return;
     try {
-      downloadText(await data.exportPairsTxt(), 'pairs.txt');
+      downloadText('pairs.txt', await data.exportPairsTxt());
       setExportError(undefined);
     } catch (err) {
       setExportError(err instanceof Error ? err.message : String(err));

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { downloadBlob } from '../download.ts';
 import type { ModelsApi, SavedModelSummary } from '../../protocol/models.ts';
 import { errorText, modelsChanged, useSavedModels } from './useSavedModels.ts';
 
@@ -12,15 +13,8 @@ export interface SavedModelsProps {
   canSave: boolean;
 }
 
-/** A model's zip as a download (made in the page, never sent anywhere). */
-function downloadBytes(fileName: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes.slice()], { type: 'application/zip' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+/** A model's zip as a download. */
+const downloadZip = (fileName: string, bytes: Uint8Array) => downloadBlob(fileName, new Blob([bytes.slice()], { type: 'application/zip' }));
 
 /** A file name from a model label. */
 export function zipName(model: Pick<SavedModelSummary, 'label' | 'step'>): string {
@@ -59,7 +53,7 @@ export function SavedModels({ api, currentRun, canSave }: SavedModelsProps) {
   const importFile = (file: File) => act(async () => `Imported '${(await api!.importModel(file, file.name)).label}'.`);
   const exportModel = (model: SavedModelSummary) =>
     act(async () => {
-      downloadBytes(zipName(model), await api!.exportModel({ kind: 'saved', id: model.id }));
+      downloadZip(zipName(model), await api!.exportModel({ kind: 'saved', id: model.id }));
       return `Exported '${model.label}'.`;
     });
   const remove = (model: SavedModelSummary) =>

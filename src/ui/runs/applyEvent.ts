@@ -6,8 +6,8 @@ import { appendColumns } from '../../core/series.ts';
 import type { BackendName, StepPoints, TrainConfig, TrainEvent } from '../../protocol/api.ts';
 import type { RunRecord, RunStatus } from './runRecord.ts';
 
-/** The StepPoints columns, for empty histories. */
-const STEP_COLUMN_NAMES: readonly (keyof StepPoints)[] = Object.freeze([
+/** The StepPoints columns, for empty histories (tests/ui/applyEvent.test.ts keeps it equal to the engine's STEP_COLUMNS). */
+export const STEP_COLUMN_NAMES: readonly (keyof StepPoints)[] = Object.freeze([
   'step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec',
 ] as const);
 
@@ -58,4 +58,14 @@ export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
     case 'error':
       return { ...run, status: 'error', message: event.message };
   }
+}
+
+/** `run` as it was after `steps` steps: later step points and evaluations are dropped (a resume sends them again). */
+export function truncateRun(run: RunRecord, steps: number): RunRecord {
+  const keep = run.history.step.findIndex((s) => s >= steps);
+  const cut = keep < 0 ? run.history.step.length : keep;
+  const history = Object.fromEntries(Object.entries(run.history).map(([k, v]) => [k, (v as Float32Array).slice(0, cut)])) as unknown as StepPoints;
+  const evals = run.evals.filter((e) => e.step <= steps);
+  const lastEval = run.lastEval && run.lastEval.step <= steps ? run.lastEval : undefined;
+  return { ...run, history, evals, lastEval, step: Math.min(run.step, steps) };
 }

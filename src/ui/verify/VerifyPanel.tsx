@@ -1,5 +1,5 @@
 import './verify.css';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { angleDegToCosine, cosineToAngleDeg, THRESHOLD_LABELS, thresholdOf, verdictOf, type ThresholdChoice } from '../../core/verify.ts';
 import type { ModelChoice, ModelRunInfo, ModelsApi, NearestIdentitiesResult, VerifiedImage } from '../../protocol/models.ts';
 import { errorText, useSavedModels } from '../models/useSavedModels.ts';
@@ -73,14 +73,20 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
     };
   }, [api, choice, currentKey]);
 
+  // The newest request per slot wins: a reply to an older drop (slower to embed) must not replace a newer one.
+  const requests = useRef({ a: 0, b: 0, probe: 0 });
+
   const verify = useCallback(
     async (slot: Slot, file: File) => {
       if (!api) return;
+      const ticket = ++requests.current[slot];
       try {
         const result = await track(() => api.verifyImage(choice, file, { align }));
+        if (ticket !== requests.current[slot]) return;
         setAccepted((prev) => ({ ...prev, [slot]: { ...result, name: file.name || 'pasted image', file, modelValue, alignUsed: align } }));
         setErrors((prev) => ({ ...prev, [slot]: undefined }));
       } catch (err) {
+        if (ticket !== requests.current[slot]) return;
         // A refused image changes nothing: the previous image and figures stay.
         setErrors((prev) => ({ ...prev, [slot]: errorText(err) }));
       }
@@ -92,7 +98,7 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
   useEffect(() => {
     for (const slot of ['a', 'b'] as const) {
       const image = accepted[slot];
-      if (image && (image.modelValue !== modelValue || image.alignUsed !== align || image.model.runId !== info?.runId)) void verify(slot, image.file);
+      if (image && (image.modelValue !== modelValue || image.alignUsed !== align || image.model.runId !== info?.runId || image.model.step !== info?.step)) void verify(slot, image.file);
     }
     // Only a change of model (info) or of the pipeline (verify) should trigger this, not accepted itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -100,11 +106,14 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
 
   const search = async (file: File) => {
     if (!api) return;
+    const ticket = ++requests.current.probe;
     try {
       const result = await track(() => api.nearestIdentities(choice, file, 5, { align }));
+      if (ticket !== requests.current.probe) return;
       setNearest({ ...result, name: file.name || 'pasted image' });
       setErrors((prev) => ({ ...prev, probe: undefined }));
     } catch (err) {
+      if (ticket !== requests.current.probe) return;
       setErrors((prev) => ({ ...prev, probe: errorText(err) }));
     }
   };
@@ -117,7 +126,8 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
     ? thresholdOf(effectiveChoice, { ...thresholds, tarAtFar: thresholds.tarAtFar ?? Number.NaN }, angleDegToCosine(manualAngle))
     : angleDegToCosine(manualAngle);
   const { a, b } = accepted;
-  const sameModel = a && b && info && [a, b].every((x) => x.modelValue === modelValue && x.alignUsed === align && x.model.runId === info.runId);
+  // Both embeddings from the same weights: same model, run and step (the current model moves while it trains).
+  const sameModel = a && b && info && [a, b].every((x) => x.modelValue === modelValue && x.alignUsed === align && x.model.runId === info.runId && x.model.step === info.step);
   const verdict = sameModel && !Number.isNaN(threshold) ? verdictOf(a.embedding, b.embedding, threshold) : undefined;
   const thresholdAngle = threshold === Number.POSITIVE_INFINITY ? 0 : cosineToAngleDeg(threshold);
   const figure = useMemo(() => (info ? markedHistogramFigure(info, thresholdAngle, verdict?.angleDeg) : undefined), [info, thresholdAngle, verdict?.angleDeg]);

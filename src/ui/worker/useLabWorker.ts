@@ -14,7 +14,7 @@ export function useLabWorker(): LabWorkerState {
   useEffect(() => {
     const worker = startLabWorker();
     let live = true;
-    worker.api.init().then(
+    Promise.race([worker.api.init(), worker.failed]).then(
       (backend) => live && setState({ phase: 'ready', worker, backend }),
       (err: unknown) => live && setState({ phase: 'failed', error: err instanceof Error ? err.message : String(err) }),
     );

@@ -5,8 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendName, DataSpec, DataSummary, TrainConfig, TrainEvent } from '../../protocol/api.ts';
-import { applyTrainEvent, newRunRecord } from '../runs/applyEvent.ts';
+import type { BackendName, DataSpec, DataSummary, RunResult, TrainConfig, TrainEvent, TrainEventHandler } from '../../protocol/api.ts';
+import { applyTrainEvent, newRunRecord, truncateRun } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
 
@@ -34,6 +34,8 @@ export interface Training {
   data?: DataSummary;
   /** Start a run; resolves with its final record when it ends (undefined when it could not start). */
   start(request: RunRequest): Promise<RunRecord | undefined>;
+  /** Continue `run` from its stored checkpoint, taken after `fromStep` steps (e.g. after a page reload). */
+  resumeRun(run: RunRecord, fromStep: number): Promise<RunRecord | undefined>;
   pause(): void;
   resume(): void;
   /** Graceful stop: the current batch finishes and the run ends with status 'stopped'. */
@@ -67,11 +69,19 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     if (frame.current !== undefined) clearTimeout(frame.current);
   }, []);
 
-  const start = useCallback(
-    async (request: RunRequest): Promise<RunRecord | undefined> => {
+  /**
+   * Runs one training call (`call` gets the event callback) and folds its events into a record; `initial` is the
+   * record a resumed run continues. Resolves with the final record when the run ends, or when the worker dies.
+   */
+  const drive = useCallback(
+    async (
+      request: Omit<RunRequest, 'data'>,
+      call: (onEvent: TrainEventHandler) => Promise<RunResult>,
+      initial?: RunRecord,
+    ): Promise<RunRecord | undefined> => {
       if (!worker || !backend) return undefined;
       setPhase('preparing');
-      let pending: RunRecord | undefined;
+      let pending: RunRecord | undefined = initial && { ...initial, status: 'running', message: undefined };
       const onEvent = (event: TrainEvent) => {
         pending ??= newRunRecord({
           id: event.runId, label: request.label, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString(),
@@ -83,8 +93,8 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
         publish();
       };
       try {
-        setData(await worker.api.loadData(request.data));
-        const result = await worker.api.train(request.config, Comlink.proxy(onEvent));
+        // A worker that dies (out of memory, GPU lost) never answers: its failure ends the wait instead.
+        const result = await Promise.race([call(Comlink.proxy(onEvent)), worker.failed]);
         if (pending && result.reason === 'error' && pending.status !== 'error') {
           pending = { ...pending, status: 'error', message: result.message };
           onRunChangeRef.current(pending);
@@ -105,19 +115,49 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     [worker, backend, publish],
   );
 
+  const start = useCallback(
+    (request: RunRequest) =>
+      drive(request, async (onEvent) => {
+        setData(await worker!.api.loadData(request.data));
+        return worker!.api.train(request.config, onEvent);
+      }),
+    [drive, worker],
+  );
+
+  const resumeRun = useCallback(
+    (previous: RunRecord, fromStep: number) =>
+      // The checkpoint may be older than the last points shown: drop those, the resumed run sends them again.
+      drive(previous, (onEvent) => worker!.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep)),
+    [drive, worker],
+  );
+
+  /** Marks the live record paused or running (the runs table shows it). */
+  const markStatus = useCallback((status: 'paused' | 'running') => {
+    if (!runRef.current) return;
+    runRef.current = { ...runRef.current, status };
+    setRun(runRef.current);
+  }, []);
+
+  // The phase moves only from the phase the command was for: a run that ended meanwhile stays idle.
   const pause = useCallback(() => {
     if (!worker) return;
-    void worker.api.pause().then(() => setPhase('paused'));
-  }, [worker]);
+    void worker.api.pause().then(() => {
+      setPhase((p) => (p === 'training' ? 'paused' : p));
+      markStatus('paused');
+    });
+  }, [worker, markStatus]);
   const resume = useCallback(() => {
     if (!worker) return;
-    void worker.api.resume().then(() => setPhase('training'));
-  }, [worker]);
+    void worker.api.resume().then(() => {
+      setPhase((p) => (p === 'paused' ? 'training' : p));
+      markStatus('running');
+    });
+  }, [worker, markStatus]);
   const stop = useCallback(() => {
     if (!worker) return;
-    setPhase('stopping');
+    setPhase((p) => (p === 'idle' ? p : 'stopping'));
     void worker.api.stop();
   }, [worker]);
 
-  return { run, phase, data, start, pause, resume, stop };
+  return { run, phase, data, start, resumeRun, pause, resume, stop };
 }
