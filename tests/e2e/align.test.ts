@@ -8,22 +8,11 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import type { Locator, Page } from 'playwright-core';
 import { launchLabBrowser, type LabBrowser } from './browser.ts';
 import { labUrl, microConfig } from './micro.ts';
+import { dropFile } from './drop.ts';
 
 const DEMO = join(dirname(new URL(import.meta.resolve('@vladmandic/face-api/package.json')).pathname), 'demo');
-
-/** Dispatches a drop of one file on `target`, as a user dragging it from the desktop would (as in verify.test.ts). */
-async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer, type: string): Promise<void> {
-  const handle = await target.elementHandle();
-  await page.evaluate(({ element, name, base64, type }) => {
-    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([data], name, { type }));
-    (element as Element).dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-  }, { element: handle, name, base64: bytes.toString('base64'), type });
-}
 
 describe('aligning a picked folder in the browser', () => {
   let browser: LabBrowser;

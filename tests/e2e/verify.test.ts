@@ -8,12 +8,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DATA, createSynthDataset } from '../../src/core/synth/index.ts';
 import { unpackModelZip } from '../../src/ml/modelIo.ts';
 import { launchLabBrowser, type LabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
+import { dropFile } from './drop.ts';
 
 /** PNGs of built-in test faces at the model's input size: two photos of identity 0, and one of a person of another family. */
 async function faceFiles(): Promise<{ same0: Buffer; same1: Buffer; other: Buffer }> {
@@ -23,17 +23,6 @@ async function faceFiles(): Promise<{ same0: Buffer; same1: Buffer; other: Buffe
   const png = (item: number) => sharp(Buffer.from(set.render(item)), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
   const [first, second] = items(0);
   return { same0: await png(first), same1: await png(second), other: await png(items(otherIdentity)[0]) };
-}
-
-/** Dispatches a drop of one file on `target`, as a user dragging it from the desktop would. */
-async function dropFile(page: Page, target: Locator, name: string, bytes: Buffer, type: string): Promise<void> {
-  const handle = await target.elementHandle();
-  await page.evaluate(({ element, name, base64, type }) => {
-    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([data], name, { type }));
-    (element as Element).dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-  }, { element: handle, name, base64: bytes.toString('base64'), type });
 }
 
 interface Verdict { verdict: string; cosine: number; angle: number; threshold: number; text: string }

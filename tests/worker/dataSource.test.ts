@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/prng.ts';
 import { PixelCache } from '../../workers/data/cache.ts';
-import { bytesPerImage, cropRect, rgbaToRgb, rgbToRgba, sniffBlob } from '../../workers/data/decode.ts';
+import { rgbToRgba } from '../../src/core/pixels.ts';
+import { bytesPerImage, cropRect, rgbaToRgb, sniffBlob } from '../../workers/data/decode.ts';
 import { FolderBatchSource, folderImageSet } from '../../workers/data/folderSource.ts';
 import { throttledProgress } from '../../workers/data/scanPicked.ts';
 

@@ -15,6 +15,7 @@
  */
 import { sniffFormat, SNIFF_BYTES, type SniffResult } from '../../src/core/dataset/sniff.ts';
 import type { AlphaBackground, DecodeOptions } from '../../src/protocol/data.ts';
+import { rgbToRgba } from '../../src/core/pixels.ts';
 
 /** Decode settings used when a caller gives none (the paper's 112×112 centre crop over black). */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = Object.freeze({ imageSize: 112, centreCrop: true, background: 'black' });
@@ -42,18 +43,6 @@ export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, out = new Uint8A
     out[o] = rgba[i];
     out[o + 1] = rgba[i + 1];
     out[o + 2] = rgba[i + 2];
-  }
-  return out;
-}
-
-/** RGB to opaque RGBA, for drawing decoded pixels back onto a canvas. */
-export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, o = 0; i < rgb.length; i += 3, o += 4) {
-    out[o] = rgb[i];
-    out[o + 1] = rgb[i + 1];
-    out[o + 2] = rgb[i + 2];
-    out[o + 3] = 255;
   }
   return out;
 }

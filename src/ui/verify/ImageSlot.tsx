@@ -1,16 +1,5 @@
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
-
-/** RGB bytes → opaque RGBA for ImageData. */
-export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, o = 0; i < rgb.length; i += 3, o += 4) {
-    out[o] = rgb[i];
-    out[o + 1] = rgb[i + 1];
-    out[o + 2] = rgb[i + 2];
-    out[o + 3] = 255;
-  }
-  return out;
-}
+import { rgbToRgba } from '../../core/pixels.ts';
 
 /** The model's input pixels, drawn at their own resolution and shown enlarged (pixelated: what the model saw). */
 export function Thumbnail({ pixels, size, label }: { pixels: Uint8Array; size: number; label: string }) {
