@@ -22,3 +22,29 @@ describe('bench page, decode mode (npm run bench -- --decode)', () => {
     expect(parsed.imagesPerSec).toBeCloseTo(24 / (parsed.seconds as number), 6);
   });
 });
+
+describe('built-in synthetic faces in the browser', () => {
+  let browser: LabBrowser;
+  beforeAll(async () => {
+    browser = await launchLabBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders the same pixels in Chromium as in Node for the same seed', async () => {
+    const { BUILTIN_DATA, createSynthDataset, pixelChecksum } = await import('../../src/core/synth/index.ts');
+    const items = [0, 7, 1234, 5999];
+    const train = createSynthDataset(BUILTIN_DATA.train);
+    const test = createSynthDataset(BUILTIN_DATA.test);
+    const inNode = { train: items.map((i) => pixelChecksum(train.render(i))), test: items.map((i) => pixelChecksum(test.render(i % test.count))) };
+    expect(inNode.train[0]).toBe('53dd069f'); // the value pinned in tests/unit/core/synth.test.ts
+
+    const { page, consoleLines } = browser;
+    await page.goto(new URL(`src/ui/bench/bench.html?mode=synth&items=${items.join(',')}`, inject('baseUrl')).toString());
+    const result = page.locator('#result[data-done]');
+    await result.waitFor({ timeout: 60_000 });
+    const inBrowser = JSON.parse((await result.textContent()) ?? '{}') as Record<string, unknown>;
+    expect(inBrowser, consoleLines.join('\n')).toEqual({ bench: 'synth', ...inNode });
+  });
+});

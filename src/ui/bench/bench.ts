@@ -2,11 +2,13 @@
  * The bench page: reads its parameters from the URL (?backend=webgpu&model=tiny&steps=5&batch=16&size=32,
  * optionally &data=builtin&width=4 for a tiny synthetic overfit task), starts the lab worker, runs its
  * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
- * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts).
+ * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts); ?mode=synth checksums built-in
+ * synthetic faces rendered in the browser (./synthCheck.ts).
  */
 import type { BackendName, BenchOptions } from '../../protocol/api.ts';
 import { startLabWorker } from '../worker/labBridge.ts';
 import { runDecodeBench } from './decodeBench.ts';
+import { synthChecksums } from './synthCheck.ts';
 
 const params = new URLSearchParams(location.search);
 const out = document.getElementById('result') as HTMLPreElement;
@@ -22,6 +24,7 @@ function numberParam(name: string, fallback: number): number {
 }
 
 async function main(): Promise<unknown> {
+  if (params.get('mode') === 'synth') return synthChecksums(params);
   const backend = (params.get('backend') ?? 'webgpu') as BackendName;
   const worker = startLabWorker();
   try {
