@@ -39,7 +39,9 @@ describe('scanDir on the bad corpus', () => {
     const reasons = Object.fromEntries(scanned.inventory.skipped.map((s) => [s.path, s.reason.message]));
     expect(reasons['alice/scan.tiff']).toBe('unsupported format: TIFF');
     expect(reasons['alice/empty.jpg']).toBe('empty file (0 bytes)');
-    expect(reasons['alice/truncated.jpg']).toMatch(/^corrupt or truncated beyond decoding: .*premature end/);
+    // The code above is the verdict; libvips' own detail text varies when decodes run concurrently
+    // ("premature end of JPEG file" or "Unknown error"), so only the reason's fixed part is checked.
+    expect(reasons['alice/truncated.jpg']).toMatch(/^corrupt or truncated beyond decoding/);
     expect(reasons['alice/cut.bmp']).toMatch(/truncated BMP/);
   });
 
