@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { withLabBrowser } from './browser.ts';
 
 describe('bench page, decode mode (npm run bench -- --decode)', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   it('decodes synthetic JPEGs through the folder decoder in the worker and reports the throughput', async () => {
     const { page, consoleLines } = browser;
@@ -24,13 +18,7 @@ describe('bench page, decode mode (npm run bench -- --decode)', () => {
 });
 
 describe('built-in synthetic faces in the browser', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   it('renders the same pixels in Chromium as in Node for the same seed', async () => {
     const { BUILTIN_DATA, createSynthDataset, pixelChecksum } = await import('../../src/core/synth/index.ts');

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { BenchResult } from '../../src/protocol/api.ts';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { withLabBrowser } from './browser.ts';
 
 describe('training engine in the built app’s worker (headless Chromium, WebGPU)', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   it('trains the tiny model on synthetic faces on webgpu and the loss falls', async () => {
     const { page, consoleLines } = browser;

@@ -3,18 +3,12 @@
  * a second run overlaid on the ROC curve, and runs surviving a reload. Real WebGPU (SwiftShader) in the worker.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { withLabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 
 describe('the lab UI in headless Chromium', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   /** Number of points in the first trace of a figure (Plotly keeps the drawn data on its graph div). */
   const tracePoints = (testId: string) =>

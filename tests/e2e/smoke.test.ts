@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { withLabBrowser } from './browser.ts';
 
 describe('built app in headless Chromium', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   it('starts a module worker that runs tfjs on the webgpu backend and reports the adapter', async () => {
     const { page, consoleLines } = browser;

@@ -3,11 +3,11 @@
  * "Hypersphere" with every identity, a margin moved during training is applied from the next step and
  * recorded, and lesson mode advances through its steps with its position in the URL.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { encodeConfigHash } from '../../src/core/configCodec.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../../src/core/trainConfig.ts';
 import { TOY_DATA } from '../../src/core/toy.ts';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { withLabBrowser } from './browser.ts';
 
 /** Micro runs (width-4 CNN at 32 px, batch 16, no flip at evaluation): SwiftShader takes 1–2 s a step. */
 const micro = (overrides: TrainConfigInput) =>
@@ -24,13 +24,7 @@ const micro = (overrides: TrainConfigInput) =>
   });
 
 describe('teaching views in headless Chromium', () => {
-  let browser: LabBrowser;
-  beforeAll(async () => {
-    browser = await launchLabBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withLabBrowser();
 
   const open = async (hash: string) => {
     // From a blank page: a goto that changes only the hash would not reload the app.

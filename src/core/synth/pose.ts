@@ -6,6 +6,7 @@
  *   (yaw) slides them sideways by R·sin(φ + yaw) and squeezes the far side (cos(φ + yaw) / cos φ);
  *   pitch slides them up or down by their depth. Protruding points (nose tip) move further.
  */
+import type { Nuisance } from './nuisance.ts';
 import { ellipse, polygon, stroke, type EllipseShape, type Linear, type PolygonShape, type StrokeShape } from './raster.ts';
 
 /** A feature point after projection: image-plane face units plus local foreshortening. */
@@ -20,14 +21,7 @@ export interface Placed {
 }
 
 /** The pose parameters the mapping needs (a subset of Nuisance). */
-export interface PoseParams {
-  readonly yaw: number;
-  readonly pitch: number;
-  readonly roll: number;
-  readonly scale: number;
-  readonly shiftX: number;
-  readonly shiftY: number;
-}
+export type PoseParams = Pick<Nuisance, 'yaw' | 'pitch' | 'roll' | 'scale' | 'shiftX' | 'shiftY'>;
 
 /** Maps face units to pixels for one image of `size` px under `pose`; `radius` is the head cylinder's. */
 export class FacePose {
