@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   pairs: () => import('./commands/pairs.ts'),
   train: () => import('./commands/train.ts'),
   align: () => import('./commands/align.ts'),
+  sweep: () => import('./commands/sweep.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { flattenImages } from '../core/dataset/inventory.ts';
-import { BUILTIN_DATA, createSynthDataset } from '../core/synth/index.ts';
+import { BUILTIN_DATA, createSynthDataset, type BuiltinDataChoice } from '../core/synth/index.ts';
 import type { ImageSet } from '../ml/train/data.ts';
 import { scanDir } from './scanDir.ts';
 
@@ -16,10 +16,10 @@ export interface LabelledSet {
   identities: number;
 }
 
-/** The built-in synthetic train and test sets at `size` px. */
-export function builtinSets(size: number): { train: LabelledSet; test: LabelledSet } {
-  const train = createSynthDataset({ ...BUILTIN_DATA.train, size });
-  const test = createSynthDataset({ ...BUILTIN_DATA.test, size });
+/** The built-in synthetic train and test sets at `size` px, with `choice`'s overrides (e.g. a domain preset's). */
+export function builtinSets(size: number, choice: BuiltinDataChoice = {}): { train: LabelledSet; test: LabelledSet } {
+  const train = createSynthDataset({ ...BUILTIN_DATA.train, ...choice.train, size });
+  const test = createSynthDataset({ ...BUILTIN_DATA.test, ...choice.test, size });
   return { train: { set: train, identities: train.identityNames.length }, test: { set: test, identities: test.identityNames.length } };
 }
 

@@ -75,6 +75,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = deepFreeze([
     { path: 'model.width', urlKey: 'wid', type: 'int', optional: true, min: 1, max: 64, step: 1, label: 'Base width',
       help: "Channels in the first stage of the tiny CNN or ResNet18; leave empty for the backbone's default.",
       appliesWhen: when('model.backbone', 'tiny', 'resnet18') },
+    { path: 'model.embeddingNorm', urlKey: 'en', type: 'enum', values: ['none', 'batchnorm'], optional: true, label: 'Embedding norm',
+      help: 'Batch-normalise the embedding (as ArcFace does) so features stay centred instead of collapsing into one cap of the sphere.' },
   ]),
   ...inGroup('loss', [
     { path: 'loss.kind', urlKey: 'loss', type: 'enum', values: [...LOSS_KINDS], label: 'Loss',

@@ -7,6 +7,7 @@
  * so they stay valid when a default changes and say only what the experiment is about.
  */
 import { LOSS_PARAMETER_DEFAULTS, type LossConfig } from './lossConfig.ts';
+import { BUILTIN_DOMAINS, type BuiltinDataChoice } from './synth/dataset.ts';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './trainConfig.ts';
 
 /** An experiment the UI offers as one button. */
@@ -19,6 +20,11 @@ export interface ExperimentPreset {
   readonly description: string;
   /** The settings that differ from DEFAULT_TRAIN_CONFIG. */
   readonly config: Readonly<TrainConfigInput>;
+  /**
+   * The built-in data it trains and tests on, when not the default built-in faces (the domain presets).
+   * Folders the user loaded take its place, as they do for every preset.
+   */
+  readonly data?: BuiltinDataChoice;
 }
 
 /**
@@ -149,8 +155,30 @@ export const DEMO_SWEEP: readonly ExperimentPreset[] = deepFreeze(
 /** Alias of DEMO_SWEEP: the Quick demo backbone with each of the five losses. */
 export const QUICK_DEMO_SWEEP: readonly ExperimentPreset[] = DEMO_SWEEP;
 
-/** Every preset the UI lists as a button: the report's five, then Quick demo. */
-export const PRESETS: readonly ExperimentPreset[] = Object.freeze([...REPORT_PRESETS, QUICK_DEMO_PRESET]);
+/**
+ * The report's "Does ethnicity care?" at the Quick demo scale: the same model, loss (30° margin), identity
+ * count and images, trained on the population of the test people ('a', "Same domain") or on another one
+ * ('b', "Other domain"), and both tested on population a's unseen people.
+ */
+export const DOMAIN_PRESETS: readonly ExperimentPreset[] = deepFreeze([
+  {
+    id: 'domain-same',
+    name: 'Same domain',
+    description: "Trained on population A's people, tested on unseen people of population A: the report's model trained on the test set's own domain.",
+    config: configAt(QUICK_DEMO_TRAINING, lossOf('margin-30')),
+    data: { train: { ...BUILTIN_DOMAINS.a.train }, test: { ...BUILTIN_DOMAINS.a.test } },
+  },
+  {
+    id: 'domain-other',
+    name: 'Other domain',
+    description: 'Trained on population B (darker skin, dark hair and eyes, narrower face shapes), tested on unseen people of population A: a domain the model never saw.',
+    config: configAt(QUICK_DEMO_TRAINING, lossOf('margin-30')),
+    data: { train: { ...BUILTIN_DOMAINS.b.train }, test: { ...BUILTIN_DOMAINS.a.test } },
+  },
+]);
+
+/** Every preset the UI lists as a button: the report's five, then Quick demo, then the two domain presets. */
+export const PRESETS: readonly ExperimentPreset[] = Object.freeze([...REPORT_PRESETS, QUICK_DEMO_PRESET, ...DOMAIN_PRESETS]);
 
 const ALL_PRESETS: readonly ExperimentPreset[] = Object.freeze([...PRESETS, ...DEMO_SWEEP]);
 

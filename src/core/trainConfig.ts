@@ -25,7 +25,16 @@ export interface ModelConfig {
   l2: number;
   /** Base channel count of tiny/resnet18 (micro models for tests); omit for the backbone's default. */
   width?: number;
+  /**
+   * 'batchnorm' adds a batch normalisation after the dense embedding layer, as the
+   * ArcFace/insightface output block does: it centres the features over each batch, so they cannot all drift
+   * into one cap of the sphere. Absent or 'none': the dense layer's output is the feature (the report's layout).
+   */
+  embeddingNorm?: EmbeddingNorm;
 }
+
+/** What follows the dense embedding layer (see ModelConfig.embeddingNorm). */
+export type EmbeddingNorm = 'none' | 'batchnorm';
 
 /** The optimiser and its schedule. */
 export interface OptimizerConfig {
@@ -115,7 +124,7 @@ const TOP_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
   'model', 'loss', 'optimizer', 'batchSize', 'steps', 'evalEvery', 'evalPairs', 'flipAugment', 'flipEval',
   'marginWarmupSteps', 'seed', 'checkpointEvery',
 ] as const);
-const MODEL_KEYS: readonly (keyof ModelConfig)[] = Object.freeze(['backbone', 'pretrained', 'inputSize', 'embeddingDim', 'l2', 'width'] as const);
+const MODEL_KEYS: readonly (keyof ModelConfig)[] = Object.freeze(['backbone', 'pretrained', 'inputSize', 'embeddingDim', 'l2', 'width', 'embeddingNorm'] as const);
 const OPTIMIZER_KEYS: readonly (keyof OptimizerConfig)[] = Object.freeze(['kind', 'lr', 'momentum', 'weightDecay', 'schedule'] as const);
 const LOSS_KEYS: readonly (keyof LossConfig)[] = Object.freeze(['kind', 'scale', 'alpha', 'marginDeg', 'cosineMargin', 'angleFactor'] as const);
 const SCHEDULE_KEYS = Object.freeze(['kind', 'warmupSteps', 'milestones', 'gamma', 'minFactor']);
@@ -150,6 +159,9 @@ export function validateTrainConfig(config: TrainConfig): void {
   requireInt('model.embeddingDim', model.embeddingDim, 2);
   requireNumber('model.l2', model.l2, (v) => v >= 0, 'a finite number ≥ 0');
   if (model.width !== undefined) requireInt('model.width', model.width, 1);
+  if (model.embeddingNorm !== undefined && model.embeddingNorm !== 'none' && model.embeddingNorm !== 'batchnorm') {
+    throw new Error(`model.embeddingNorm must be 'none' or 'batchnorm' (got ${String(model.embeddingNorm)})`);
+  }
   validateLossConfig(config.loss);
   if (optimizer.kind !== 'sgd' && optimizer.kind !== 'adam') throw new Error(`optimizer.kind must be 'sgd' or 'adam' (got ${String(optimizer.kind)})`);
   requireNumber('optimizer.lr', optimizer.lr, (v) => v > 0, 'a finite number > 0');

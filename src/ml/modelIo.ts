@@ -211,7 +211,13 @@ export async function loadModelZip(bytes: Uint8Array): Promise<{ model: tf.Layer
 export function embeddingModelFromRecords(config: TrainConfig, records: readonly TensorRecord[]): tf.LayersModel {
   const m = config.model;
   const model = createEmbeddingModel({
-    backbone: m.backbone, inputSize: m.inputSize, embeddingDim: m.embeddingDim, l2: m.l2, seed: config.seed, ...(m.width === undefined ? {} : { width: m.width }),
+    backbone: m.backbone,
+    inputSize: m.inputSize,
+    embeddingDim: m.embeddingDim,
+    l2: m.l2,
+    seed: config.seed,
+    ...(m.width === undefined ? {} : { width: m.width }),
+    ...(m.embeddingNorm === undefined ? {} : { embeddingNorm: m.embeddingNorm }),
   });
   const weights = model.weights;
   if (weights.length !== records.length) {

@@ -1,5 +1,6 @@
 import type { BackendName, BackendReport, InitOptions } from './backend.ts';
 import type { TrainConfig, TrainConfigInput } from '../core/trainConfig.ts';
+import type { SynthSplitOverrides } from '../core/synth/dataset.ts';
 import type { DoneReason, EvalEvent, LiveChange, LiveParams, StepPoints, TrainEventHandler } from './events.ts';
 import type { DataApi } from './data.ts';
 import type { ModelsApi } from './models.ts';
@@ -21,13 +22,7 @@ export type {
 } from '../core/trainConfig.ts';
 
 /** Overrides of the built-in synthetic data (src/core/synth BUILTIN_DATA); images are rendered at the model's input size. */
-export interface BuiltinSplitOverrides {
-  identities?: number;
-  imagesPerIdentity?: number;
-  familySize?: number;
-  difficulty?: number;
-  seed?: number;
-}
+export type BuiltinSplitOverrides = SynthSplitOverrides;
 
 /** The built-in synthetic faces: a training set and a test set of unseen people. */
 export interface BuiltinDataSpec {

@@ -1,9 +1,10 @@
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { parseTrainConfig } from '../core/trainConfig.ts';
-import { PRESETS, type ExperimentPreset } from '../core/presets.ts';
-import type { DataSpec, TrainConfig } from '../protocol/api.ts';
+import { findPreset, type ExperimentPreset } from '../core/presets.ts';
+import type { TrainConfig } from '../protocol/api.ts';
 import { BackendStatus } from './BackendStatus.tsx';
 import { DataPanel as DataPanelView, type DataChoice } from './data/DataPanel.tsx';
+import { runDataFor } from './data/presetData.ts';
 import { downloadText } from './download.ts';
 import { ConfigPanel as ConfigPanelView } from './panels/ConfigPanel.tsx';
 import { AngleHistogram, LossCurve, RocCurve } from './panels/Figures.tsx';
@@ -13,6 +14,7 @@ import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
 import { InterruptedRun } from './runs/InterruptedRun.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { useRuns } from './runs/useRuns.ts';
+import { ReproduceReport } from './report/ReproduceReport.tsx';
 import { useExperimentConfig } from './useExperimentConfig.ts';
 import { dataApiOf } from './worker/dataBridge.ts';
 import { useLabWorker } from './worker/useLabWorker.ts';
@@ -21,14 +23,10 @@ import { TeachingViews } from './teach/TeachingViews.tsx';
 import { SavedModels } from './models/SavedModels.tsx';
 import { VerifyPanel } from './verify/VerifyPanel.tsx';
 
-const BUILTIN_DATA: DataSpec = { kind: 'builtin' };
-const BUILTIN_LABEL = 'built-in synthetic faces';
 // Panels whose props stay the same while a run trains: skipping their re-render keeps live updates cheap.
 const ConfigPanel = memo(ConfigPanelView);
 const DataPanel = memo(DataPanelView);
 const RunsTable = memo(RunsTableView);
-
-const PRESET_NAME: Readonly<Record<string, string>> = Object.fromEntries(PRESETS.map((p) => [p.id, p.name]));
 
 /** Why the engine would refuse this config, if it would. */
 function configProblem(config: TrainConfig): string | undefined {
@@ -53,31 +51,33 @@ export function App() {
     deleteRun(id);
     api?.deleteCheckpoint(id).catch(() => undefined);
   }, [deleteRun, api]);
-  const [queue, setQueue] = useState<{ names: string[]; index: number }>();
+  const [queue, setQueue] = useState<{ title: string; names: string[]; index: number }>();
   const [folderData, setFolderData] = useState<DataChoice>();
   const cancelQueue = useRef(false);
 
   const problem = useMemo(() => configProblem(experiment.config), [experiment.config]);
   const busy = training.phase !== 'idle' || queue !== undefined;
 
+  // A preset's run trains on the preset's built-in data (unless folders are loaded) and keeps its id.
   const trainOne = useCallback(
-    (config: TrainConfig, label: string) =>
-      training.start({ config, label, data: folderData?.spec ?? BUILTIN_DATA, dataLabel: folderData?.label ?? BUILTIN_LABEL }),
+    (config: TrainConfig, label: string, preset?: ExperimentPreset) =>
+      training.start({ config, label, presetId: preset?.id, ...runDataFor(preset, folderData) }),
     [training, folderData],
   );
 
   const onTrain = () => {
     // A preset's run carries its name; a custom run says what it trains with.
-    const label = experiment.presetId ? (PRESET_NAME[experiment.presetId] ?? experiment.presetId) : `${experiment.config.model.backbone} · ${lossSummary(experiment.config.loss)}`;
-    void trainOne(experiment.config, label);
+    const preset = experiment.presetId ? findPreset(experiment.presetId) : undefined;
+    const label = preset?.name ?? experiment.presetId ?? `${experiment.config.model.backbone} · ${lossSummary(experiment.config.loss)}`;
+    void trainOne(experiment.config, label, preset);
   };
 
-  const runAll = async (presets: readonly ExperimentPreset[]) => {
+  const runAll = async (presets: readonly ExperimentPreset[], title = 'Running all presets') => {
     cancelQueue.current = false;
     for (const [index, preset] of presets.entries()) {
       if (cancelQueue.current) break;
-      setQueue({ names: presets.map((p) => p.name), index });
-      const run = await trainOne(parseTrainConfig(preset.config), preset.name);
+      setQueue({ title, names: presets.map((p) => p.name), index });
+      const run = await trainOne(parseTrainConfig(preset.config), preset.name, preset);
       if (!run || run.status === 'error') break;
     }
     setQueue(undefined);
@@ -119,7 +119,7 @@ export function App() {
           <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, fromStep) => void training.resumeRun(run, fromStep)} />
           {queue && (
             <p className="help" aria-live="polite">
-              Running all presets: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
+              {queue.title}: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
             </p>
           )}
           <ConfigPanel config={experiment.config} onChange={experiment.setConfig} disabled={busy} problem={problem} />
@@ -140,6 +140,9 @@ export function App() {
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>
         </div>
       </section>
+      {/* After the runs table, so the runs table stays the page's first table (the browser tests read it so). */}
+      <ReproduceReport runs={runs} foldersLoaded={folderData !== undefined} disabled={busy || !ready}
+        onRun={(presets) => void runAll(presets, 'Reproducing the report')} />
       {/* Issue 8 (teaching views); after the runs table so the runs table stays the page's first table. */}
       <TeachingViews training={training} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
         onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={shownRuns} runs={runs}

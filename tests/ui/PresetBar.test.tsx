@@ -25,10 +25,12 @@ if (!('text' in File.prototype)) {
 describe('PresetBar', () => {
   const props = () => ({ config: presetConfig('quick-demo'), disabled: false, onPreset: vi.fn(), onConfig: vi.fn(), onRunAll: vi.fn() });
 
-  it('offers the report presets and Quick demo as buttons, the chosen one pressed', () => {
+  it('offers the report presets, Quick demo and the two domain presets as buttons, the chosen one pressed', () => {
     render(<PresetBar {...props()} presetId="margin-30" />);
     const group = screen.getByRole('group', { name: 'Presets' });
-    expect(Array.from(group.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Softmax', 'Softmax + Intra', 'Margin 30°', 'Margin 45°', 'Margin 60°', 'Quick demo']);
+    expect(Array.from(group.querySelectorAll('button'), (b) => b.textContent)).toEqual([
+      'Softmax', 'Softmax + Intra', 'Margin 30°', 'Margin 45°', 'Margin 60°', 'Quick demo', 'Same domain', 'Other domain',
+    ]);
     expect(screen.getByRole('button', { name: 'Margin 30°' }).getAttribute('aria-pressed')).toBe('true');
     expect(screen.getByText(PRESETS[2].description)).toBeTruthy();
   });

@@ -1,11 +1,11 @@
 /**
- * `npm run lab -- synth --out DIR --seed S --identities N --images M [--size PX] [--family-size F] [--difficulty D]`:
+ * `npm run lab -- synth --out DIR --seed S --identities N --images M [--size PX] [--family-size F] [--difficulty D] [--domain mixed|a|b]`:
  * writes a synthetic face set as LFW-style identity folders of PNGs
  * (DIR/<identity>/<identity>_0001.png, …) and prints {"out","identities","images","imagesPerIdentity","size","seed"} (images = the total).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SYNTH_DEFAULTS, createSynthDataset } from '../../core/synth/index.ts';
+import { SYNTH_DEFAULTS, SYNTH_DOMAINS, createSynthDataset, type SynthDomain } from '../../core/synth/index.ts';
 import { UsageError, intOption, parseOptions } from '../args.ts';
 import { encodeRgbPng } from '../png.ts';
 
@@ -22,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     size: { type: 'string' },
     'family-size': { type: 'string' },
     difficulty: { type: 'string' },
+    domain: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.out) throw new UsageError('--out is required');
@@ -33,7 +34,10 @@ export async function run(argv: string[]): Promise<number> {
   const difficulty = values.difficulty === undefined ? SYNTH_DEFAULTS.difficulty : Number(values.difficulty);
   if (!(difficulty >= 0 && difficulty <= 1)) throw new UsageError(`--difficulty must be a number in [0, 1], got '${values.difficulty}'`);
 
-  const dataset = createSynthDataset({ seed, identities, imagesPerIdentity, size, familySize, difficulty });
+  const domain = (values.domain ?? SYNTH_DEFAULTS.domain) as SynthDomain;
+  if (!(domain in SYNTH_DOMAINS)) throw new UsageError(`--domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got '${values.domain}'`);
+
+  const dataset = createSynthDataset({ seed, identities, imagesPerIdentity, size, familySize, difficulty, domain });
   const out = resolve(values.out);
   const pixels = new Uint8Array(size * size * 3);
   for (let identity = 0; identity < identities; identity++) {

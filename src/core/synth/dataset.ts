@@ -5,7 +5,7 @@
  * workers can render any slice lazily and in any order.
  */
 import { createRng, type Rng } from '../prng.ts';
-import { sampleBaseIdentity, sampleFamilyMember, type FaceIdentity } from './identity.ts';
+import { sampleBaseIdentity, sampleFamilyMember, SYNTH_DOMAINS, type FaceIdentity, type SynthDomain } from './identity.ts';
 import { sampleNuisance, type Nuisance } from './nuisance.ts';
 import { toBytes } from './passes.ts';
 import { createCanvas } from './raster.ts';
@@ -25,10 +25,12 @@ export interface SynthSpec {
   readonly difficulty?: number;
   /** Identity names are `<namePrefix>-0001`, `<namePrefix>-0002`, … */
   readonly namePrefix?: string;
+  /** The population people are drawn from (SYNTH_DOMAINS); 'mixed' draws every appearance range whole. */
+  readonly domain?: SynthDomain;
 }
 
 /** The values used for the optional fields of SynthSpec. */
-export const SYNTH_DEFAULTS = Object.freeze({ familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth' });
+export const SYNTH_DEFAULTS = Object.freeze({ familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth', domain: 'mixed' as SynthDomain });
 
 /**
  * The lab's built-in data: a training set and a test set of unseen people. The test set comes
@@ -36,9 +38,34 @@ export const SYNTH_DEFAULTS = Object.freeze({ familySize: 3, size: 112, difficul
  * ones (continuous parameters: no test identity equals a training identity), and its names differ.
  */
 export const BUILTIN_DATA = Object.freeze({
-  train: Object.freeze({ seed: 20_160_601, identities: 300, imagesPerIdentity: 20, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth' }),
-  test: Object.freeze({ seed: 90_170_602, identities: 100, imagesPerIdentity: 10, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth-test' }),
+  train: Object.freeze({ seed: 20_160_601, identities: 300, imagesPerIdentity: 20, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth', domain: 'mixed' }),
+  test: Object.freeze({ seed: 90_170_602, identities: 100, imagesPerIdentity: 10, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth-test', domain: 'mixed' }),
 } satisfies Record<'train' | 'test', Required<SynthSpec>>);
+
+/** Overrides of one split of the built-in data (train or test); images are rendered at the model's input size. */
+export type SynthSplitOverrides = Partial<Pick<SynthSpec, 'identities' | 'imagesPerIdentity' | 'familySize' | 'difficulty' | 'seed' | 'domain'>>;
+
+/** A choice of built-in data: overrides of BUILTIN_DATA's train and test splits. */
+export interface BuiltinDataChoice {
+  readonly train?: Readonly<SynthSplitOverrides>;
+  readonly test?: Readonly<SynthSplitOverrides>;
+}
+
+/**
+ * Two populations of synthetic faces (SYNTH_DOMAINS 'a' and 'b'), each with its own training identities and
+ * its own unseen test identities, the same counts as BUILTIN_DATA: the data of the "Same domain" and "Other
+ * domain" presets. Seeds differ from BUILTIN_DATA's and from each other, so no person recurs.
+ */
+export const BUILTIN_DOMAINS = Object.freeze({
+  a: Object.freeze({
+    train: Object.freeze({ seed: 31_100_001, domain: 'a' }),
+    test: Object.freeze({ seed: 31_100_002, domain: 'a' }),
+  }),
+  b: Object.freeze({
+    train: Object.freeze({ seed: 31_200_001, domain: 'b' }),
+    test: Object.freeze({ seed: 31_200_002, domain: 'b' }),
+  }),
+} satisfies Record<'a' | 'b', Required<BuiltinDataChoice>>);
 
 /** A generated set; pixels are made only when render() is called. */
 export interface SynthDataset {
@@ -79,6 +106,7 @@ export function resolveSynthSpec(spec: SynthSpec): Required<SynthSpec> {
   checkInteger(full.familySize, 'familySize', 1, 1000);
   // Below 16 px the features are sub-pixel; 1024 keeps a render's buffers small.
   checkInteger(full.size, 'size', 16, 1024);
+  if (!(full.domain in SYNTH_DOMAINS)) throw new RangeError(`SynthSpec.domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got ${String(full.domain)}`);
   if (!(full.difficulty >= 0 && full.difficulty <= 1)) throw new RangeError(`SynthSpec.difficulty must be in [0, 1], got ${full.difficulty}`);
   return full;
 }
@@ -88,14 +116,15 @@ export function createSynthDataset(spec: SynthSpec): SynthDataset {
   const full = resolveSynthSpec(spec);
   const root = createRng(full.seed);
   const familyCount = Math.ceil(full.identities / full.familySize);
+  const domain = SYNTH_DOMAINS[full.domain];
   const familyBases: FaceIdentity[] = [];
-  for (let f = 0; f < familyCount; f++) familyBases.push(sampleBaseIdentity(root.fork(`family:${f}`)));
+  for (let f = 0; f < familyCount; f++) familyBases.push(sampleBaseIdentity(root.fork(`family:${f}`), domain));
   const identityFamily: number[] = [];
   const identities: FaceIdentity[] = [];
   for (let i = 0; i < full.identities; i++) {
     const family = Math.floor(i / full.familySize);
     identityFamily.push(family);
-    identities.push(full.familySize === 1 ? familyBases[family] : sampleFamilyMember(familyBases[family], root.fork(`identity:${i}`)));
+    identities.push(full.familySize === 1 ? familyBases[family] : sampleFamilyMember(familyBases[family], root.fork(`identity:${i}`), domain));
   }
   const digits = Math.max(4, String(full.identities).length);
   const identityNames = identities.map((_, i) => `${full.namePrefix}-${String(i + 1).padStart(digits, '0')}`);

@@ -83,18 +83,49 @@ const EYE_PALETTE: readonly Rgb[] = [
   [110, 120, 128], // grey
 ];
 
+/**
+ * A population of synthetic faces: which part of each appearance range its people are drawn from. Two
+ * populations that differ in these statistics give the lab its "Does ethnicity care?" experiment (a model
+ * trained on one population verifies people of another worse). 'mixed' draws every range whole (the lab's
+ * default built-in faces, unchanged pixel for pixel).
+ */
+export interface SynthDomainProfile {
+  /** The stretch of the skin ramp (0 = lightest, 1 = darkest) that skin tones are drawn from. */
+  readonly skinRange: readonly [number, number];
+  /** Indices into the hair palette people may have (black, dark brown, brown, auburn, blond, grey, white). */
+  readonly hairColors: readonly number[];
+  /** Indices into the eye palette (brown, hazel, green, blue, grey). */
+  readonly eyeColors: readonly number[];
+  /** Multiplies the spread of face-shape ranges around their middle (1 = as drawn in 'mixed'). */
+  readonly shapeSpread: number;
+}
+
+/** The synthetic populations. */
+export type SynthDomain = 'mixed' | 'a' | 'b';
+
+/**
+ * 'a': light skin, every hair and eye colour, the full shape ranges: colour tells people apart as much as
+ * shape does. 'b': darker skin, dark hair, brown or hazel eyes, and narrower shape ranges: people differ in
+ * finer shape details. A model trained on 'b' learns little use for hair or eye colour, which matter in 'a'.
+ */
+export const SYNTH_DOMAINS: Readonly<Record<SynthDomain, SynthDomainProfile>> = Object.freeze({
+  mixed: Object.freeze({ skinRange: Object.freeze([0, 1] as const), hairColors: Object.freeze([0, 1, 2, 3, 4, 5, 6]), eyeColors: Object.freeze([0, 1, 2, 3, 4]), shapeSpread: 1 }),
+  a: Object.freeze({ skinRange: Object.freeze([0, 0.4] as const), hairColors: Object.freeze([0, 1, 2, 3, 4, 5, 6]), eyeColors: Object.freeze([0, 1, 2, 3, 4]), shapeSpread: 1 }),
+  b: Object.freeze({ skinRange: Object.freeze([0.6, 1] as const), hairColors: Object.freeze([0, 1]), eyeColors: Object.freeze([0, 1]), shapeSpread: 0.7 }),
+});
+
 /** Uniform in [lo, hi). */
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.next();
 /** A palette colour with ±jitter per channel. */
-const pick = (rng: Rng, palette: readonly Rgb[], jitter: number): Rgb => {
-  const c = palette[rng.int(palette.length)];
+const pick = (rng: Rng, palette: readonly Rgb[], allowed: readonly number[], jitter: number): Rgb => {
+  const c = palette[allowed[rng.int(allowed.length)]];
   return [c[0] + uniform(rng, -jitter, jitter), c[1] + uniform(rng, -jitter, jitter), c[2] + uniform(rng, -jitter, jitter)];
 };
 /** Linear mix of two colours. */
 export const mix = (a: Rgb, b: Rgb, t: number): Rgb => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 
-function skinTone(rng: Rng): Rgb {
-  const t = rng.next() * (SKIN_RAMP.length - 1);
+function skinTone(rng: Rng, [lo, hi]: readonly [number, number]): Rgb {
+  const t = (lo + (hi - lo) * rng.next()) * (SKIN_RAMP.length - 1);
   const i = Math.min(SKIN_RAMP.length - 2, Math.floor(t));
   const c = mix(SKIN_RAMP[i], SKIN_RAMP[i + 1], t - i);
   // A little hue freedom (redder / more olive) so equal tones still differ.
@@ -103,24 +134,31 @@ function skinTone(rng: Rng): Rgb {
 }
 
 /** Draws one parameter group; each group reads only its own stream, so groups are independent. */
-function drawGroup(group: Group, rng: Rng, base: Partial<Record<Group, unknown>>): unknown {
+function drawGroup(group: Group, rng: Rng, base: Partial<Record<Group, unknown>>, domain: SynthDomainProfile): unknown {
+  // A shape range [lo, hi) narrowed around its middle by the domain's shapeSpread.
+  const shape = (lo: number, hi: number): number => {
+    if (domain.shapeSpread === 1) return uniform(rng, lo, hi);
+    const mid = (lo + hi) / 2;
+    const half = ((hi - lo) / 2) * domain.shapeSpread;
+    return uniform(rng, mid - half, mid + half);
+  };
   switch (group) {
     case 'head': {
-      const rx = uniform(rng, 0.22, 0.28);
-      const ry = uniform(rng, 0.27, 0.33);
+      const rx = shape(0.22, 0.28);
+      const ry = shape(0.27, 0.33);
       // The jaw ellipse sets the chin: narrow and low = pointed, wide and high = square.
-      return { rx, ry, cy: uniform(rng, 0.01, 0.04), jawRx: rx * uniform(rng, 0.62, 0.95), jawRy: ry * uniform(rng, 0.55, 0.8), jawCy: uniform(rng, 0.09, 0.15) };
+      return { rx, ry, cy: shape(0.01, 0.04), jawRx: rx * shape(0.62, 0.95), jawRy: ry * shape(0.55, 0.8), jawCy: shape(0.09, 0.15) };
     }
     case 'skin':
-      return skinTone(rng);
+      return skinTone(rng, domain.skinRange);
     case 'eyes':
-      return { spacing: uniform(rng, 0.095, 0.13), y: uniform(rng, -0.03, 0.01), rx: uniform(rng, 0.036, 0.052), ry: uniform(rng, 0.014, 0.025), tilt: uniform(rng, -0.18, 0.22), iris: uniform(rng, 0.75, 1.05) };
+      return { spacing: shape(0.095, 0.13), y: shape(-0.03, 0.01), rx: shape(0.036, 0.052), ry: shape(0.014, 0.025), tilt: shape(-0.18, 0.22), iris: shape(0.75, 1.05) };
     case 'eyeColor':
-      return pick(rng, EYE_PALETTE, 14);
+      return pick(rng, EYE_PALETTE, domain.eyeColors, 14);
     case 'brows':
-      return { gap: uniform(rng, 0.035, 0.06), thickness: uniform(rng, 0.005, 0.012), arch: uniform(rng, -0.004, 0.018), length: uniform(rng, 0.06, 0.095), slope: uniform(rng, -0.25, 0.2) };
+      return { gap: shape(0.035, 0.06), thickness: shape(0.005, 0.012), arch: shape(-0.004, 0.018), length: shape(0.06, 0.095), slope: shape(-0.25, 0.2) };
     case 'nose':
-      return { length: uniform(rng, 0.08, 0.13), width: uniform(rng, 0.024, 0.045), shade: uniform(rng, 0.3, 0.6) };
+      return { length: shape(0.08, 0.13), width: shape(0.024, 0.045), shade: shape(0.3, 0.6) };
     case 'mouth': {
       const skin = (base.skin as Rgb | undefined) ?? SKIN_RAMP[2];
       return { width: uniform(rng, 0.055, 0.09), y: uniform(rng, 0.15, 0.2), lip: uniform(rng, 0.007, 0.014), color: mix(skin, [150, 50, 60], uniform(rng, 0.35, 0.7)) };
@@ -130,7 +168,7 @@ function drawGroup(group: Group, rng: Rng, base: Partial<Record<Group, unknown>>
     case 'hair':
       return { style: HAIR_STYLES[rng.int(HAIR_STYLES.length)], volume: uniform(rng, 0, 0.04), hairline: uniform(rng, 0.45, 0.75), side: rng.next() < 0.5 ? 1 : -1 };
     case 'hairColor':
-      return pick(rng, HAIR_PALETTE, 12);
+      return pick(rng, HAIR_PALETTE, domain.hairColors, 12);
     case 'facialHair': {
       const u = rng.next();
       return u < 0.6 ? 'none' : u < 0.75 ? 'moustache' : u < 0.9 ? 'beard' : 'stubble';
@@ -140,10 +178,10 @@ function drawGroup(group: Group, rng: Rng, base: Partial<Record<Group, unknown>>
   }
 }
 
-/** A whole identity drawn afresh, every group from its own fork of `rng`. */
-export function sampleBaseIdentity(rng: Rng): FaceIdentity {
+/** A whole identity of population `domain` (default 'mixed') drawn afresh, every group from its own fork of `rng`. */
+export function sampleBaseIdentity(rng: Rng, domain: SynthDomainProfile = SYNTH_DOMAINS.mixed): FaceIdentity {
   const groups: Partial<Record<Group, unknown>> = {};
-  for (const group of GROUPS) groups[group] = drawGroup(group, rng.fork(group), groups);
+  for (const group of GROUPS) groups[group] = drawGroup(group, rng.fork(group), groups, domain);
   return assemble(groups as Record<Group, unknown>);
 }
 
@@ -151,14 +189,14 @@ export function sampleBaseIdentity(rng: Rng): FaceIdentity {
  * A family member: the family's base identity with a few groups redrawn from `memberRng` and a
  * small jitter on proportions and colours (no two people match exactly, even siblings).
  */
-export function sampleFamilyMember(base: FaceIdentity, memberRng: Rng): FaceIdentity {
+export function sampleFamilyMember(base: FaceIdentity, memberRng: Rng, domain: SynthDomainProfile = SYNTH_DOMAINS.mixed): FaceIdentity {
   const groups = disassemble(base);
   const salient = MEMBER_GROUPS[memberRng.int(SALIENT_GROUPS)];
   const others = memberRng.shuffle(MEMBER_GROUPS.filter((g) => g !== salient));
   const redraws = MEMBER_REDRAWS[0] + memberRng.int(MEMBER_REDRAWS[1] - MEMBER_REDRAWS[0] + 1);
   const redrawn = new Set<Group>([salient, ...others.slice(0, redraws - 1)]);
   for (const group of GROUPS) {
-    if (redrawn.has(group)) groups[group] = drawGroup(group, memberRng.fork(group), groups);
+    if (redrawn.has(group)) groups[group] = drawGroup(group, memberRng.fork(group), groups, domain);
   }
   const jitter = memberRng.fork('jitter');
   const scale = (v: number): number => v * (1 + uniform(jitter, -0.06, 0.06));

@@ -5,7 +5,7 @@
  * loop; `createHead` makes one with seeded values.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, LayerSeeds } from './layers.ts';
+import { BATCH_NORM_DEFAULTS, deriveSeed, LayerSeeds } from './layers.ts';
 import { resnet18Features, RESNET18_DEFAULT_WIDTH } from './resnet18.ts';
 import { resnet50Features } from './resnet50.ts';
 import { tinyFeatures, TINY_DEFAULT_WIDTH } from './tiny.ts';
@@ -60,6 +60,8 @@ export interface EmbeddingModelSpec {
   seed?: number;
   /** Base channel count of resnet18 / tiny (micro models for browser tests); resnet50 is fixed. */
   width?: number;
+  /** 'batchnorm': batch normalisation after the dense layer ('embedding_bn'). Default 'none'. */
+  embeddingNorm?: 'none' | 'batchnorm';
 }
 
 /** Seed used when the spec gives none, so an unseeded model is still reproducible. */
@@ -70,6 +72,9 @@ export const POOL_LAYER = 'avg_pool';
 
 /** Name of the dense embedding layer. */
 export const EMBEDDING_LAYER = 'embedding';
+
+/** Name of the optional batch normalisation after it. */
+export const EMBEDDING_NORM_LAYER = 'embedding_bn';
 
 /** Smallest input side accepted: the five stride-2 steps of a ResNet leave a 1×1 map at 32 px. */
 export const MIN_INPUT_SIZE = 32;
@@ -94,7 +99,7 @@ function checkSpec(spec: EmbeddingModelSpec): void {
 
 /**
  * Builds the embedding model `${backbone}_embedding`: input 'image' (N×S×S×3, preprocessed with
- * preprocessFor) → backbone → 'avg_pool' → 'embedding' dense(D) with bias. Output N×D.
+ * preprocessFor) → backbone → 'avg_pool' → 'embedding' dense(D) with bias (→ 'embedding_bn' when asked). Output N×D.
  * Initializers are seeded per layer from `spec.seed`, so the initial weights are deterministic.
  */
 export function createEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
@@ -125,7 +130,13 @@ export function createEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
       kernelRegularizer: spec.l2 > 0 ? tf.regularizers.l2({ l2: spec.l2 }) : undefined,
     })
     .apply(pooled) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: embedding, name: `${spec.backbone}_embedding` });
+  // insightface's output block ends in a batch normalisation of the features. (It fixes the scale at 1; tfjs 4.22
+  // cannot train a batch norm without a scale, normalizeBatchInTraining reads gamma unconditionally, so it is learned.)
+  const output =
+    spec.embeddingNorm === 'batchnorm'
+      ? (tf.layers.batchNormalization({ name: EMBEDDING_NORM_LAYER, axis: -1, ...BATCH_NORM_DEFAULTS }).apply(embedding) as tf.SymbolicTensor)
+      : embedding;
+  return tf.model({ inputs: input, outputs: output, name: `${spec.backbone}_embedding` });
 }
 
 /**

@@ -94,6 +94,7 @@ export class TrainingSession {
       l2: m.l2,
       seed: config.seed,
       ...(m.width === undefined ? {} : { width: m.width }),
+      ...(m.embeddingNorm === undefined ? {} : { embeddingNorm: m.embeddingNorm }),
     });
     if (m.pretrained === 'imagenet' && loadPretrained) {
       if (options.imagenetWeights === undefined) {

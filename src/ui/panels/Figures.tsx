@@ -23,6 +23,11 @@ function evaluationsKey(runs: readonly RunRecord[]): string {
 /** Props shared by the figures: the runs to draw, the main one first. */
 export interface RunsFigureProps {
   runs: readonly RunRecord[];
+  /**
+   * Accessible name and export file name, when the page shows a second copy of the figure (e.g. the report
+   * sweep's): two figures of one name could not be told apart by a screen reader or a test.
+   */
+  name?: string;
 }
 
 /** "Loss curve" of the main run, with the other selected runs overlaid. */
@@ -46,17 +51,17 @@ export function LossCurve({ runs }: RunsFigureProps) {
 }
 
 /** "Angle histogram" of test-pair angles, positives vs negatives, with the EER threshold. */
-export function AngleHistogram({ runs }: RunsFigureProps) {
+export function AngleHistogram({ runs, name = 'Angle histogram' }: RunsFigureProps) {
   const key = evaluationsKey(runs);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` captures everything of `runs` this figure draws.
   const figure = useMemo(() => angleHistogramFigure(runs), [key]);
   const evaluated = runs.filter((r) => r.lastEval);
   const summary = evaluated.length ? `Pair angles of ${evaluated.map((r) => r.label).join(', ')} at their latest evaluation.` : 'No evaluation yet.';
-  return <PlotlyFigure name="Angle histogram" data={figure.data} layout={figure.layout} summary={summary} />;
+  return <PlotlyFigure name={name} data={figure.data} layout={figure.layout} summary={summary} />;
 }
 
 /** "ROC curve": one trace per run, AUC in the legend, optional log-scale FPR. */
-export function RocCurve({ runs }: RunsFigureProps) {
+export function RocCurve({ runs, name = 'ROC curve' }: RunsFigureProps) {
   const [logFpr, setLogFpr] = useState(false);
   const key = evaluationsKey(runs);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` captures everything of `runs` this figure draws.
@@ -65,7 +70,7 @@ export function RocCurve({ runs }: RunsFigureProps) {
   const summary = evaluated.length ? evaluated.map((r) => `${r.label}: AUC ${r.lastEval!.metrics.auc.toFixed(4)}`).join('; ') : 'No evaluation yet.';
   return (
     <div className="figure-block">
-      <PlotlyFigure name="ROC curve" data={figure.data} layout={figure.layout} summary={summary} />
+      <PlotlyFigure name={name} data={figure.data} layout={figure.layout} summary={summary} />
       <label className="inline-control">
         <input type="checkbox" checked={logFpr} onChange={(e) => setLogFpr(e.target.checked)} /> Log-scale false accept rate
       </label>

@@ -31,6 +31,11 @@ export interface RunRecord {
   id: string;
   /** Human name: the preset's, or a short description of the config. */
   label: string;
+  /**
+   * The preset the run was started from, when its settings were that preset's (absent for custom settings and
+   * for runs recorded before presets were kept): "Reproduce the report" finds its runs by it.
+   */
+  presetId?: string;
   config: TrainConfig;
   /** Short description of the data, e.g. "built-in synthetic faces" or a folder name. */
   dataLabel: string;

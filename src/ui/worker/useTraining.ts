@@ -22,6 +22,8 @@ export interface RunRequest {
   label: string;
   data: DataSpec;
   dataLabel: string;
+  /** The preset whose settings these are, kept on the run record (absent: custom settings). */
+  presetId?: string;
 }
 
 /** The training state the UI shows, and its commands. */
@@ -84,7 +86,7 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
       let pending: RunRecord | undefined = initial && { ...initial, status: 'running', message: undefined };
       const onEvent = (event: TrainEvent) => {
         pending ??= newRunRecord({
-          id: event.runId, label: request.label, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString(),
+          id: event.runId, label: request.label, presetId: request.presetId, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString(),
         });
         pending = applyTrainEvent(pending, event);
         runRef.current = pending;
@@ -103,7 +105,7 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
         const message = err instanceof Error ? err.message : String(err);
         pending = pending
           ? { ...pending, status: 'error', message }
-          : { ...newRunRecord({ id: `failed-${Date.now()}`, label: request.label, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString() }), status: 'error', message };
+          : { ...newRunRecord({ id: `failed-${Date.now()}`, label: request.label, presetId: request.presetId, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString() }), status: 'error', message };
         onRunChangeRef.current(pending);
       } finally {
         runRef.current = pending;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DATA, createSynthDataset, pixelChecksum, resolveSynthSpec, type SynthDataset } from '../../../src/core/synth/index.ts';
+import { BUILTIN_DATA, BUILTIN_DOMAINS, createSynthDataset, pixelChecksum, resolveSynthSpec, SYNTH_DOMAINS, type SynthDataset } from '../../../src/core/synth/index.ts';
 import { createCanvas, ellipse, fill, polygon } from '../../../src/core/synth/raster.ts';
 
 /** Mean absolute difference per byte. */
@@ -174,6 +174,52 @@ describe('BUILTIN_DATA', () => {
     // Changing the renderer changes this on purpose only: update it together with the browser test.
     const ds = createSynthDataset(BUILTIN_DATA.train);
     expect(pixelChecksum(ds.render(0))).toBe('53dd069f');
+  });
+});
+
+describe('two domains (the "Same domain" / "Other domain" data)', () => {
+  const spec = (split: 'train' | 'test', domain: 'a' | 'b') => ({ ...BUILTIN_DATA[split], ...BUILTIN_DOMAINS[domain][split], identities: 30, imagesPerIdentity: 2, size: 48 });
+  const sets = (domain: 'a' | 'b') => ({ train: createSynthDataset(spec('train', domain)), test: createSynthDataset(spec('test', domain)) });
+  /** Mean over identities of a number drawn from each identity's parameters. */
+  const mean = (ds: SynthDataset, f: (i: number) => number) => ds.identityNames.reduce((sum, _, i) => sum + f(i), 0) / ds.identityNames.length;
+  const luminance = ([r, g, b]: readonly number[]) => 0.299 * r + 0.587 * g + 0.114 * b;
+
+  it('is deterministic: the same spec renders the same bytes', () => {
+    for (const domain of ['a', 'b'] as const) {
+      expect(pixelChecksum(sets(domain).train.render(3))).toBe(pixelChecksum(sets(domain).train.render(3)));
+    }
+  });
+
+  it('gives every split of every domain its own people (no identity shared among the four sets)', () => {
+    const all = [sets('a').train, sets('a').test, sets('b').train, sets('b').test];
+    const faces = all.map((ds) => new Set(ds.identityNames.map((_, i) => JSON.stringify(ds.identity(i)))));
+    for (let x = 0; x < faces.length; x++) {
+      for (let y = x + 1; y < faces.length; y++) expect([...faces[x]].filter((f) => faces[y].has(f)), `${x} vs ${y}`).toEqual([]);
+    }
+  });
+
+  it('differ in appearance statistics: skin, hair and eye colours, and the spread of face shapes', () => {
+    const a = sets('a').train;
+    const b = sets('b').train;
+    // Domain a is light-skinned, b dark-skinned: no overlap of skin luminance at all.
+    const skinA = a.identityNames.map((_, i) => luminance(a.identity(i).skin));
+    const skinB = b.identityNames.map((_, i) => luminance(b.identity(i).skin));
+    expect(Math.min(...skinA)).toBeGreaterThan(Math.max(...skinB));
+    // b's hair is dark (black or dark brown, jittered); a's includes light colours.
+    expect(Math.max(...b.identityNames.map((_, i) => luminance(b.identity(i).hairColor)))).toBeLessThan(80);
+    expect(Math.max(...a.identityNames.map((_, i) => luminance(a.identity(i).hairColor)))).toBeGreaterThan(120);
+    // b's face shapes vary less (shapeSpread 0.7): compare the spread of eye spacing.
+    const spread = (ds: SynthDataset) => {
+      const m = mean(ds, (i) => ds.identity(i).eyes.spacing);
+      return Math.sqrt(mean(ds, (i) => (ds.identity(i).eyes.spacing - m) ** 2));
+    };
+    expect(spread(b)).toBeLessThan(spread(a));
+    expect(SYNTH_DOMAINS.b.shapeSpread).toBeLessThan(SYNTH_DOMAINS.a.shapeSpread);
+  });
+
+  it("leaves the default 'mixed' faces as they were, and rejects an unknown domain", () => {
+    expect(pixelChecksum(createSynthDataset({ ...BUILTIN_DATA.train, domain: 'mixed' }).render(0))).toBe('53dd069f');
+    expect(() => createSynthDataset({ ...BUILTIN_DATA.train, domain: 'c' as 'a' })).toThrow(/domain must be one of mixed, a, b/);
   });
 });
 

@@ -1,0 +1,102 @@
+import { useMemo } from 'react';
+import { FINDING_THRESHOLDS } from '../../core/findings.ts';
+import type { ExperimentPreset } from '../../core/presets.ts';
+import { AngleHistogram, RocCurve } from '../panels/Figures.tsx';
+import type { RunRecord } from '../runs/runRecord.ts';
+import { findingsTable, reproducePresets, VERDICT_TEXT } from './findingsTable.ts';
+import './report.css';
+
+/** Props of the "Reproduce the report" panel. */
+export interface ReproduceReportProps {
+  /** Every run the lab keeps; the panel picks the newest completed run of each sweep preset. */
+  runs: readonly RunRecord[];
+  /** Whether the user's folders are loaded (runs then train on them, and the domain pair is left out). */
+  foldersLoaded: boolean;
+  disabled: boolean;
+  /** Train these presets one after another (App's queue). */
+  onRun(presets: readonly ExperimentPreset[]): void;
+}
+
+/** "29 Nov 2026, 10:00": when a run started, in the reader's locale. */
+function startedText(startedAt: string): string {
+  const date = new Date(startedAt);
+  return Number.isNaN(date.getTime()) ? startedAt : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * "Reproduce the report": one button trains the report's sweep, and a checklist says which of the report's
+ * findings the newest completed runs show, next to their ROC curves and angle histograms.
+ */
+export function ReproduceReport({ runs, foldersLoaded, disabled, onRun }: ReproduceReportProps) {
+  const table = useMemo(() => findingsTable(runs), [runs]);
+  const presets = reproducePresets(foldersLoaded);
+  const done = table.rows.filter((r) => r.verdict !== 'not-run').length;
+
+  return (
+    <section className="panel report-panel" aria-labelledby="report-heading">
+      <h2 id="report-heading">Reproduce the report</h2>
+      <p className="help">
+        Trains the report&apos;s five losses at the Quick demo scale{foldersLoaded ? '' : ', then the same model on two populations of faces'},
+        one after another, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at
+        least {FINDING_THRESHOLDS.clearAucGap} of AUC.
+      </p>
+      {foldersLoaded && (
+        <p className="notice">
+          Your folders are loaded: the five losses train on them. The domain finding needs the built-in populations, so its two
+          runs are left out (clear the folders to run them).
+        </p>
+      )}
+      <div className="buttons">
+        <button type="button" disabled={disabled} onClick={() => onRun(presets)} title={presets.map((p) => p.name).join(' → ')}>
+          Reproduce the report
+        </button>
+      </div>
+      <div className="report-table-wrap">
+        <table className="report-findings">
+          <caption>Findings</caption>
+          <thead>
+            <tr>
+              <th scope="col">Finding</th>
+              <th scope="col">What the report saw</th>
+              <th scope="col">What this sweep measured</th>
+              <th scope="col">Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr key={row.id}>
+                <th scope="row">{row.title}</th>
+                <td>{row.report}</td>
+                <td>{row.measured}</td>
+                <td className={`verdict verdict-${row.verdict}`}>{VERDICT_TEXT[row.verdict]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {table.sources.length > 0 ? (
+        <div aria-label="Runs behind the verdicts" role="group">
+          <p>
+            {done} of {table.rows.length} findings checked, from the newest finished run of each preset:
+          </p>
+          <ul className="report-sources">
+            {table.sources.map((run) => (
+              <li key={run.id}>
+                {run.label}: started {startedText(run.startedAt)}, {run.dataLabel}, seed {run.config.seed}
+              </li>
+            ))}
+          </ul>
+          {table.notes.map((note) => <p key={note} className="warning">{note}</p>)}
+        </div>
+      ) : (
+        <p className="help">No finished sweep runs yet: press Reproduce the report (about {presets.length} × a few minutes).</p>
+      )}
+      {table.sources.length > 0 && (
+        <div className="report-figures">
+          <RocCurve runs={table.sources} name="Report sweep ROC curve" />
+          <AngleHistogram runs={table.sources} name="Report sweep angle histogram" />
+        </div>
+      )}
+    </section>
+  );
+}
