@@ -95,6 +95,9 @@ export const CONFIG_FIELDS: readonly ConfigField[] = deepFreeze([
     { path: 'loss.angleFactor', urlKey: 'm1', type: 'number', optional: true, min: 1, max: 4, step: 0.1, label: 'Angle factor m1',
       help: 'Multiplies the true-class angle in the combined margin s·(cos(m1·θ + m2) − m3); 1 turns it off.',
       appliesWhen: when('loss.kind', 'combined') },
+    { path: 'loss.fallback', urlKey: 'fb', type: 'boolean', optional: true, label: 'Fallback past π',
+      help: 'Past θ = π − m, where cos(θ + m) turns upward, use a falling cosine instead; off: the plain formula, as in the report.',
+      appliesWhen: when('loss.kind', 'arcface', 'combined') },
   ]),
   ...inGroup('optimizer', [
     { path: 'optimizer.kind', urlKey: 'opt', type: 'enum', values: ['sgd', 'adam'], label: 'Optimiser',

@@ -53,12 +53,14 @@ export interface Finding {
 export type FindingId = 'margin-beats-intra-beats-softmax' | 'margin-45-below-30' | 'margin-60-fails' | 'softmax-fits-margin-generalises' | 'same-domain-wins';
 
 /**
- * The thresholds that turn the report's words into checks. "Clearly higher": at least CLEAR_AUC_GAP of AUC,
- * several times the run-to-run spread of one seed's AUC on the lab's 2,000 test pairs (≈ 0.002–0.004).
- * "Fits": FIT_ACCURACY, the report's "over 95%" relaxed to 90% for a live-demo scale. "Fails to learn":
- * the report's "under 1%".
+ * The thresholds that turn the report's words into checks (each sweep prints the measured gaps too, so a reader can judge):
+ * - "clearly higher": an AUC gap of at least 0.005, twice the standard error of one AUC on the demo's 6,000
+ *   balanced pairs at AUC ≈ 0.96 (Hanley & McNeil 1982: ≈ 0.0024), so sampling the pairs alone would rarely
+ *   produce it;
+ * - "fits": 90% training accuracy, the report's "over 95%" relaxed for a live-demo scale;
+ * - "fails to learn": the report's "under 1%" training accuracy.
  */
-export const FINDING_THRESHOLDS = Object.freeze({ clearAucGap: 0.01, fitAccuracy: 0.9, failAccuracy: 0.01 });
+export const FINDING_THRESHOLDS = Object.freeze({ clearAucGap: 0.005, fitAccuracy: 0.9, failAccuracy: 0.01 });
 
 /** Preset ids of the runs each set needs (the Quick sweep presets of src/core/presets.ts). */
 export const SWEEP_PRESET_IDS: Readonly<Record<SweepSet, readonly string[]>> = Object.freeze({
@@ -124,7 +126,9 @@ function check(id: FindingId, run: (preset: string) => SweepRunSummary): { holds
     }
     case 'margin-45-below-30': {
       const [m30, m45] = [run('quick-margin-30'), run('quick-margin-45')];
-      return { holds: m45.auc < m30.auc, detail: `AUC 45° ${auc(m45.auc)} vs 30° ${auc(m30.auc)} (${signed(m45.auc - m30.auc)})` };
+      // The report's 45° still learned; say so when this one did not, so a ✔ is not read as more than it is.
+      const failed = m45.collapsed ? `; 45° did not learn (training accuracy ${pct(m45.trainAccuracy)}, collapse warning)` : '';
+      return { holds: m45.auc < m30.auc, detail: `AUC 45° ${auc(m45.auc)} vs 30° ${auc(m30.auc)} (${signed(m45.auc - m30.auc)})${failed}` };
     }
     case 'margin-60-fails': {
       const m = run('quick-margin-60');

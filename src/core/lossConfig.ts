@@ -23,6 +23,12 @@ export interface LossConfig {
   marginDeg?: number; // 'arcface': additive angular margin m in degrees; 'combined': m2 in degrees
   cosineMargin?: number; // 'cosface': m; 'combined': m3
   angleFactor?: number; // 'combined': m1, default 1
+  /**
+   * Past θ* = (π − m2)/m1, where cos(m1·θ + m2) turns upward again: true (default) switches to the monotonic
+   * fallback of src/core/targetLogit.ts; false keeps cos(m1·θ + m2) − m3 at every angle, the formula exactly as
+   * the report (and the ArcFace paper's equation) writes it, with its upturn. Only margin kinds read it.
+   */
+  fallback?: boolean;
 }
 
 /** The three margins of the combined form s·(cos(m1·θ + m2) − m3) that every kind reduces to. */
@@ -33,6 +39,8 @@ export interface TargetMargins {
   readonly angularMarginRad: number;
   /** m3, subtracted from the cosine (CosFace). */
   readonly cosineMargin: number;
+  /** Use the monotonic fallback past θ* (LossConfig.fallback); absent = true. */
+  readonly fallback?: boolean;
 }
 
 /** Degrees → radians. */
@@ -118,7 +126,11 @@ export function validateLossConfig(config: LossConfig): void {
     requireNumber('cosineMargin', config.cosineMargin, (v) => v >= 0 && v < 2, 'in [0, 2)');
   }
   if (config.angleFactor !== undefined) requireNumber('angleFactor', config.angleFactor, (v) => v >= 1, 'a finite number ≥ 1');
+  if (config.fallback !== undefined && typeof config.fallback !== 'boolean') throw new Error(`LossConfig.fallback must be true or false (got ${String(config.fallback)})`);
 }
+
+/** `{ fallback: false }` when the config turns the fallback off; nothing (the default, on) otherwise. */
+const fallbackOff = (config: LossConfig): Partial<TargetMargins> => (config.fallback === false ? { fallback: false } : {});
 
 const NO_MARGIN: TargetMargins = Object.freeze({ angleFactor: 1, angularMarginRad: 0, cosineMargin: 0 });
 
@@ -134,7 +146,7 @@ export function targetMargins(config: LossConfig): TargetMargins {
     case 'intra':
       return NO_MARGIN;
     case 'arcface':
-      return Object.freeze({ angleFactor: 1, angularMarginRad: degToRad(config.marginDeg ?? d.arcfaceMarginDeg), cosineMargin: 0 });
+      return Object.freeze({ angleFactor: 1, angularMarginRad: degToRad(config.marginDeg ?? d.arcfaceMarginDeg), cosineMargin: 0, ...fallbackOff(config) });
     case 'cosface':
       return Object.freeze({ angleFactor: 1, angularMarginRad: 0, cosineMargin: config.cosineMargin ?? d.cosfaceMargin });
     case 'combined':
@@ -142,6 +154,7 @@ export function targetMargins(config: LossConfig): TargetMargins {
         angleFactor: config.angleFactor ?? d.combinedAngleFactor,
         angularMarginRad: degToRad(config.marginDeg ?? d.combinedMarginDeg),
         cosineMargin: config.cosineMargin ?? d.combinedCosineMargin,
+        ...fallbackOff(config),
       });
   }
 }

@@ -26,8 +26,12 @@ export interface MarginFallback {
   readonly shift: number;
 }
 
-/** The fallback for these margins, or null when m1·θ + m2 never passes π for θ in [0, π]. */
+/**
+ * The fallback for these margins, or null when m1·θ + m2 never passes π for θ in [0, π], or when the margins
+ * turn it off (`fallback: false`: the report's plain formula at every angle).
+ */
 export function marginFallback(margins: TargetMargins): MarginFallback | null {
+  if (margins.fallback === false) return null;
   const startRad = (Math.PI - margins.angularMarginRad) / margins.angleFactor;
   if (startRad >= Math.PI) return null;
   const startCos = Math.cos(startRad);

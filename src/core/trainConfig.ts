@@ -126,7 +126,7 @@ const TOP_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
 ] as const);
 const MODEL_KEYS: readonly (keyof ModelConfig)[] = Object.freeze(['backbone', 'pretrained', 'inputSize', 'embeddingDim', 'l2', 'width', 'embeddingNorm'] as const);
 const OPTIMIZER_KEYS: readonly (keyof OptimizerConfig)[] = Object.freeze(['kind', 'lr', 'momentum', 'weightDecay', 'schedule'] as const);
-const LOSS_KEYS: readonly (keyof LossConfig)[] = Object.freeze(['kind', 'scale', 'alpha', 'marginDeg', 'cosineMargin', 'angleFactor'] as const);
+const LOSS_KEYS: readonly (keyof LossConfig)[] = Object.freeze(['kind', 'scale', 'alpha', 'marginDeg', 'cosineMargin', 'angleFactor', 'fallback'] as const);
 const SCHEDULE_KEYS = Object.freeze(['kind', 'warmupSteps', 'milestones', 'gamma', 'minFactor']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -14,10 +14,13 @@ import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
 import { InterruptedRun } from './runs/InterruptedRun.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { useRuns } from './runs/useRuns.ts';
+import { reproducePresets } from './report/findingsTable.ts';
 import { ReproduceReport } from './report/ReproduceReport.tsx';
 import { useExperimentConfig } from './useExperimentConfig.ts';
 import { dataApiOf } from './worker/dataBridge.ts';
 import { useLabWorker } from './worker/useLabWorker.ts';
+import { sweepJobCount } from './worker/sweepPool.ts';
+import { useSweepPool } from './worker/useSweepPool.ts';
 import { useTraining } from './worker/useTraining.ts';
 import { TeachingViews } from './teach/TeachingViews.tsx';
 import { SavedModels } from './models/SavedModels.tsx';
@@ -38,6 +41,8 @@ function configProblem(config: TrainConfig): string | undefined {
   }
 }
 
+const REPRODUCE_TITLE = 'Reproducing the report';
+
 /** The lab's root component. */
 export function App() {
   const worker = useLabWorker();
@@ -45,6 +50,7 @@ export function App() {
   const experiment = useExperimentConfig();
   const { runs, selected, setSelected, saveRun, deleteRun, storageProblem } = useRuns();
   const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
+  const sweep = useSweepPool(saveRun);
   // A deleted run takes its stored checkpoint with it (weights and optimiser state: up to hundreds of MB).
   const api = ready?.worker.api;
   const deleteRunAndCheckpoint = useCallback((id: string) => {
@@ -56,7 +62,12 @@ export function App() {
   const cancelQueue = useRef(false);
 
   const problem = useMemo(() => configProblem(experiment.config), [experiment.config]);
-  const busy = training.phase !== 'idle' || queue !== undefined;
+  const busy = training.phase !== 'idle' || queue !== undefined || sweep.running;
+  // The report sweep trains in parallel workers on wasm when cores allow; folder data lives in the main worker only.
+  const backend = ready?.backend.backend;
+  const sweepJobs = sweepJobCount({
+    backend, runs: reproducePresets(folderData !== undefined).length, cores: navigator.hardwareConcurrency, foldersLoaded: folderData !== undefined,
+  });
 
   // A preset's run trains on the preset's built-in data (unless folders are loaded) and keeps its id.
   const trainOne = useCallback(
@@ -83,10 +94,18 @@ export function App() {
     setQueue(undefined);
   };
 
+  const reproduce = (presets: readonly ExperimentPreset[]) => {
+    if (sweepJobs <= 1 || !backend) return void runAll(presets, REPRODUCE_TITLE);
+    // Built-in data only (sweepJobCount is 1 with folders loaded), so every pool worker can load its run's data.
+    const requests = presets.map((p) => ({ config: parseTrainConfig(p.config), label: p.name, presetId: p.id, ...runDataFor(p, undefined) }));
+    void sweep.run(requests, sweepJobs, backend);
+  };
+
   const stop = useCallback(() => {
     cancelQueue.current = true;
     training.stop();
-  }, [training]);
+    sweep.stop();
+  }, [training, sweep]);
 
   // The plots draw the selected runs, the live run first and in its latest state.
   const shownRuns = useMemo(() => {
@@ -115,7 +134,7 @@ export function App() {
         <div className="controls">
           <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
             onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
-          <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue} onTrain={onTrain} trainImages={training.data?.trainImages} />
+          <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue && !sweep.running} onTrain={onTrain} trainImages={training.data?.trainImages} />
           <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, fromStep) => void training.resumeRun(run, fromStep)} />
           {queue && (
             <p className="help" aria-live="polite">
@@ -141,8 +160,8 @@ export function App() {
         </div>
       </section>
       {/* After the runs table, so the runs table stays the page's first table (the browser tests read it so). */}
-      <ReproduceReport runs={runs} foldersLoaded={folderData !== undefined} disabled={busy || !ready}
-        onRun={(presets) => void runAll(presets, 'Reproducing the report')} />
+      <ReproduceReport runs={runs} foldersLoaded={folderData !== undefined} disabled={busy || !ready} onRun={reproduce}
+        parallelJobs={sweepJobs} backend={backend} sweepRunning={sweep.running || queue?.title === REPRODUCE_TITLE} sweepJobs={sweep.jobs} onStop={stop} />
       {/* Issue 8 (teaching views); after the runs table so the runs table stays the page's first table. */}
       <TeachingViews training={training} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
         onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={shownRuns} runs={runs}

@@ -38,7 +38,7 @@ export const SYNTH_DEFAULTS = Object.freeze({ familySize: 3, size: 112, difficul
  * ones (continuous parameters: no test identity equals a training identity), and its names differ.
  */
 export const BUILTIN_DATA = Object.freeze({
-  train: Object.freeze({ seed: 20_160_601, identities: 300, imagesPerIdentity: 20, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth', domain: 'mixed' }),
+  train: Object.freeze({ seed: 20_160_601, identities: 100, imagesPerIdentity: 20, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth', domain: 'mixed' }),
   test: Object.freeze({ seed: 90_170_602, identities: 100, imagesPerIdentity: 10, familySize: 3, size: 112, difficulty: 0.5, namePrefix: 'synth-test', domain: 'mixed' }),
 } satisfies Record<'train' | 'test', Required<SynthSpec>>);
 

@@ -1,9 +1,12 @@
 import { useMemo } from 'react';
 import { FINDING_THRESHOLDS } from '../../core/findings.ts';
 import type { ExperimentPreset } from '../../core/presets.ts';
+import type { BackendName } from '../../protocol/api.ts';
 import { AngleHistogram, RocCurve } from '../panels/Figures.tsx';
 import type { RunRecord } from '../runs/runRecord.ts';
+import type { SweepJob } from '../worker/sweepPool.ts';
 import { findingsTable, reproducePresets, VERDICT_TEXT } from './findingsTable.ts';
+import { SweepProgress, sweepModeText } from './SweepProgress.tsx';
 import './report.css';
 
 /** Props of the "Reproduce the report" panel. */
@@ -13,8 +16,17 @@ export interface ReproduceReportProps {
   /** Whether the user's folders are loaded (runs then train on them, and the domain pair is left out). */
   foldersLoaded: boolean;
   disabled: boolean;
-  /** Train these presets one after another (App's queue). */
+  /** Train these presets (App's queue, or parallel workers when `parallelJobs` > 1). */
   onRun(presets: readonly ExperimentPreset[]): void;
+  /** Runs the sweep trains at once (1: one after another; default 1). */
+  parallelJobs?: number;
+  /** The main worker's backend, for the mode line (absent while it starts). */
+  backend?: BackendName;
+  /** A sweep is training (either way): the panel offers "Stop the sweep". */
+  sweepRunning?: boolean;
+  /** Each parallel run's progress (the last parallel sweep's once it ended). */
+  sweepJobs?: readonly SweepJob[];
+  onStop?(): void;
 }
 
 /** "29 Nov 2026, 10:00": when a run started, in the reader's locale. */
@@ -27,17 +39,18 @@ function startedText(startedAt: string): string {
  * "Reproduce the report": one button trains the report's sweep, and a checklist says which of the report's
  * findings the newest completed runs show, next to their ROC curves and angle histograms.
  */
-export function ReproduceReport({ runs, foldersLoaded, disabled, onRun }: ReproduceReportProps) {
+export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallelJobs = 1, backend, sweepRunning = false, sweepJobs, onStop }: ReproduceReportProps) {
   const table = useMemo(() => findingsTable(runs), [runs]);
   const presets = reproducePresets(foldersLoaded);
   const done = table.rows.filter((r) => r.verdict !== 'not-run').length;
+  const mode = sweepModeText(parallelJobs, backend);
 
   return (
     <section className="panel report-panel" aria-labelledby="report-heading">
       <h2 id="report-heading">Reproduce the report</h2>
       <p className="help">
         Trains the report&apos;s five losses at the Quick demo scale{foldersLoaded ? '' : ', then the same model on two populations of faces'},
-        one after another, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at
+        {parallelJobs > 1 ? 'several at a time' : 'one after another'}, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at
         least {FINDING_THRESHOLDS.clearAucGap} of AUC.
       </p>
       {foldersLoaded && (
@@ -51,6 +64,8 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun }: Reprod
           Reproduce the report
         </button>
       </div>
+      {mode && <p className="help" aria-label="Sweep mode">Trains {mode}.</p>}
+      <SweepProgress jobs={sweepJobs} running={sweepRunning} onStop={() => onStop?.()} />
       <div className="report-table-wrap">
         <table className="report-findings">
           <caption>Findings</caption>

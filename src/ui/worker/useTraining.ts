@@ -6,9 +6,10 @@
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendName, DataSpec, DataSummary, RunResult, TrainConfig, TrainEvent, TrainEventHandler } from '../../protocol/api.ts';
-import { applyTrainEvent, newRunRecord, truncateRun } from '../runs/applyEvent.ts';
+import { truncateRun } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
+import { trackRun } from './runTracker.ts';
 
 /**
  * Live updates reach React at most this often. A redraw of the loss curve costs tens of milliseconds on a slow
@@ -83,36 +84,23 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     ): Promise<RunRecord | undefined> => {
       if (!worker || !backend) return undefined;
       setPhase('preparing');
-      let pending: RunRecord | undefined = initial && { ...initial, status: 'running', message: undefined };
+      const tracker = trackRun(request, backend, (r) => onRunChangeRef.current(r), initial && { ...initial, status: 'running', message: undefined });
       const onEvent = (event: TrainEvent) => {
-        pending ??= newRunRecord({
-          id: event.runId, label: request.label, presetId: request.presetId, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString(),
-        });
-        pending = applyTrainEvent(pending, event);
-        runRef.current = pending;
+        runRef.current = tracker.onEvent(event);
         if (event.type === 'step') setPhase((p) => (p === 'preparing' ? 'training' : p));
-        if (event.type !== 'step' && event.type !== 'checkpoint') onRunChangeRef.current(pending);
         publish();
       };
       try {
         // A worker that dies (out of memory, GPU lost) never answers: its failure ends the wait instead.
-        const result = await Promise.race([call(Comlink.proxy(onEvent)), worker.failed]);
-        if (pending && result.reason === 'error' && pending.status !== 'error') {
-          pending = { ...pending, status: 'error', message: result.message };
-          onRunChangeRef.current(pending);
-        }
+        tracker.finish(await Promise.race([call(Comlink.proxy(onEvent)), worker.failed]));
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        pending = pending
-          ? { ...pending, status: 'error', message }
-          : { ...newRunRecord({ id: `failed-${Date.now()}`, label: request.label, presetId: request.presetId, config: request.config, dataLabel: request.dataLabel, backend, startedAt: new Date().toISOString() }), status: 'error', message };
-        onRunChangeRef.current(pending);
+        tracker.fail(err);
       } finally {
-        runRef.current = pending;
-        setRun(pending);
+        runRef.current = tracker.record;
+        setRun(tracker.record);
         setPhase('idle');
       }
-      return pending;
+      return tracker.record;
     },
     [worker, backend, publish],
   );

@@ -88,8 +88,8 @@ describe('field table', () => {
 
   it('covers every leaf of a config that sets every optional field', () => {
     const full: TrainConfig = parseTrainConfig({
-      model: { width: 8 },
-      loss: { kind: 'combined', alpha: 1, marginDeg: 20, cosineMargin: 0.2, angleFactor: 1 },
+      model: { width: 8, embeddingNorm: 'batchnorm' },
+      loss: { kind: 'combined', alpha: 1, marginDeg: 20, cosineMargin: 0.2, angleFactor: 1, fallback: false },
       optimizer: { schedule: { kind: 'step', milestones: [100], gamma: 0.1, warmupSteps: 5, minFactor: 0 } },
     });
     const paths = CONFIG_FIELDS.map((f) => f.path);

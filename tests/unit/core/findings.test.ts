@@ -37,8 +37,10 @@ describe('evaluateFindings', () => {
     expect(verdict(edit(base, 'quick-softmax-intra', { auc: 0.939 }), 'margin-beats-intra-beats-softmax')).toBe(false);
   });
 
-  it('finding 2 fails when 45° is not below 30°', () => {
+  it('finding 2 fails when 45° is not below 30°, and says when 45° did not learn at all', () => {
     expect(verdict(edit(reportSweep(), 'quick-margin-45', { auc: 0.97 }), 'margin-45-below-30')).toBe(false);
+    const collapsed = evaluateFindings(edit(reportSweep(), 'quick-margin-45', { auc: 0.5, trainAccuracy: 0.02, collapsed: true })).find((f) => f.id === 'margin-45-below-30');
+    expect(collapsed).toMatchObject({ holds: true, detail: expect.stringMatching(/45° did not learn \(training accuracy 2\.0%/) });
   });
 
   it('finding 3 fails when 60° learns, or when its loss did not fall', () => {

@@ -32,7 +32,7 @@ describe('sweepRuns', () => {
     expect(same.data).toEqual({ train: BUILTIN_DOMAINS.a.train, test: BUILTIN_DOMAINS.a.test });
     expect(other.data).toEqual({ train: BUILTIN_DOMAINS.b.train, test: BUILTIN_DOMAINS.a.test });
     expect(other.config).toEqual(same.config);
-    expect(same.config).toEqual({ ...presetConfig('quick-margin-30'), seed: 3 });
+    expect(same.config).toEqual({ ...presetConfig('quick-softmax'), seed: 3 });
   });
 
   it('the micro scale shrinks model, steps and data alike for every run, keeping losses and domains', () => {

@@ -73,6 +73,15 @@ describe('fallback past π', () => {
     expect(targetLogit(170, { kind: 'arcface', scale: 1, marginDeg: 60 })).toBeLessThan(targetLogit(150, { kind: 'arcface', scale: 1, marginDeg: 60 }));
   });
 
+  it("fallback: false keeps the report's plain cos(θ + m) at every angle, upturn included", () => {
+    const plain = { kind: 'arcface', scale: 1, marginDeg: 60, fallback: false } as const;
+    for (let deg = 0; deg <= 180; deg += 5) expect(targetLogit(deg, plain)).toBeCloseTo(Math.cos((deg + 60) * RAD), 12);
+    expect(targetLogit(170, plain)).toBeGreaterThan(targetLogit(150, plain));
+    expect(marginFallback({ angleFactor: 1, angularMarginRad: 60 * RAD, cosineMargin: 0, fallback: false })).toBeNull();
+    // Below θ* = 120° both forms are the same formula.
+    expect(targetLogit(100, plain)).toBe(targetLogit(100, { kind: 'arcface', scale: 1, marginDeg: 60 }));
+  });
+
   it('is absent when no margin can pass π (softmax, cosface, arcface 0°)', () => {
     expect(marginFallback({ angleFactor: 1, angularMarginRad: 0, cosineMargin: 0.35 })).toBeNull();
     expect(targetCosine(Math.PI, { angleFactor: 1, angularMarginRad: 0, cosineMargin: 0.35 })).toBeCloseTo(-1.35, 12);

@@ -292,6 +292,30 @@ describe('faceLossParts', () => {
   }
 });
 
+describe("the report's plain formula (fallback: false)", () => {
+  it('gives s·cos(θ + m) past θ*, where the fallback gives a lower, falling logit', async () => {
+    const grid = [100, 130, 150, 170];
+    const run = async (fallback: boolean) => {
+      const parts = faceLossParts(tf.tensor2d(grid.map(unit)), tf.tensor2d([unit(0), unit(90)]), tf.tensor1d(grid.map(() => 0), 'int32'), { kind: 'arcface', scale: 64, marginDeg: 60, fallback });
+      const logits = Array.from(await parts.targetLogits.data());
+      tf.dispose(parts);
+      return logits;
+    };
+    const plain = await run(false);
+    const guarded = await run(true);
+    grid.forEach((deg, i) => expect(plain[i]).toBeCloseTo(64 * Math.cos((deg + 60) * RAD), 3));
+    expect(plain[0]).toBeCloseTo(guarded[0], 4);
+    expect(plain[3]).toBeGreaterThan(plain[2]);
+    expect(guarded[3]).toBeLessThan(guarded[2]);
+  });
+
+  it('keeps finite gradients at cos = ±1', () => {
+    const { value, gFeatures, gWeights } = lossAndGrads([unit(0), unit(180)], [unit(0), unit(90)], [0, 0], { kind: 'arcface', scale: 64, marginDeg: 60, fallback: false });
+    expect(Number.isFinite(value)).toBe(true);
+    expect(allFinite(gFeatures) && allFinite(gWeights)).toBe(true);
+  });
+});
+
 describe('special cases coincide', () => {
   const compare = (a: LossConfig, b: LossConfig) => {
     const x = lossAndGrads(fdFeatures, fdWeights, fdLabels, a);

@@ -1,0 +1,196 @@
+/**
+ * Trains a sweep of runs in several lab workers at once: worth it on the wasm backend, where each worker trains on
+ * one CPU core (threaded wasm is off, workers/backend.ts), so N workers train about N runs in the time of one. On
+ * a GPU backend the runs would only queue for the same GPU, so the lab keeps its one worker and its queue there.
+ */
+import * as Comlink from 'comlink';
+import type { BackendName, DataSpec, RunResult, TrainEvent } from '../../protocol/api.ts';
+import type { RunRecord, RunStatus } from '../runs/runRecord.ts';
+import { startLabWorker, type LabWorkerHandle } from './labBridge.ts';
+import { trackRun, type RunInfo } from './runTracker.ts';
+
+/**
+ * At most this many sweep workers, however many cores: each wasm worker holds its own tfjs heap, model, optimiser
+ * state and rendered-image cache (tens to hundreds of MB at the Quick demo scale), and a tab that runs out of
+ * memory loses every run at once. Four keep a sweep's memory near that of one GPU run.
+ */
+export const MAX_SWEEP_JOBS = 4;
+
+/** What decides how many runs of a sweep train at once. */
+export interface SweepJobInputs {
+  /** The main worker's backend (undefined while it starts). */
+  backend: BackendName | undefined;
+  /** Runs in the sweep. */
+  runs: number;
+  /** navigator.hardwareConcurrency (undefined when the browser does not say). */
+  cores: number | undefined;
+  /** The user's folders are loaded: they live in the main worker only, so its queue must train them. */
+  foldersLoaded: boolean;
+}
+
+/**
+ * How many runs of a sweep train at once: one (the main worker's queue) unless the backend is wasm and no folders
+ * are loaded; else one per core but one (the page's own thread keeps a core), at most MAX_SWEEP_JOBS and the runs.
+ */
+export function sweepJobCount({ backend, runs, cores, foldersLoaded }: SweepJobInputs): number {
+  if (backend !== 'wasm' || foldersLoaded) return 1;
+  const spare = Math.max(1, Math.floor(cores ?? 1) - 1);
+  return Math.max(1, Math.min(runs, spare, MAX_SWEEP_JOBS));
+}
+
+/** One run of a sweep: what it trains and on which (built-in) data. */
+export interface SweepRequest extends RunInfo {
+  data: DataSpec;
+}
+
+/** Where a sweep run stands: not yet started, starting its worker and data, training, or ended. */
+export type SweepPhase = 'waiting' | 'starting' | 'training' | 'stopping' | 'not started' | Exclude<RunStatus, 'running'>;
+
+/** A sweep run's progress, as the panel lists it. */
+export interface SweepJob {
+  label: string;
+  presetId?: string;
+  phase: SweepPhase;
+  /** Steps done, of `steps`. */
+  step: number;
+  steps: number;
+  /** Why it ended in error (or diverged). */
+  message?: string;
+}
+
+/** What the pool reports to, and how it starts workers (tests pass fakes). */
+export interface SweepPoolOptions {
+  /** Workers at once (sweepJobCount). */
+  jobs: number;
+  /** The backend every worker is initialised on: the main worker's, so runs compare alike. */
+  backend: BackendName;
+  /** A run's record at its evaluations and at its end (useRuns' saveRun). */
+  onRunChange(run: RunRecord): void;
+  /** The sweep's progress changed; called on every event, so the caller throttles what it shows. */
+  onJobs(jobs: readonly SweepJob[]): void;
+  startWorker?(): LabWorkerHandle;
+}
+
+/** Runs a sweep, `jobs` runs at a time, each in its own worker; one pool per sweep. */
+export class SweepPool {
+  private jobs: SweepJob[] = [];
+  private stopping = false;
+  private disposed = false;
+  private readonly active = new Set<LabWorkerHandle>();
+  /** Workers whose backend is initialised (a replacement worker initialises again). */
+  private readonly initialised = new WeakSet<LabWorkerHandle>();
+  private abort!: (reason: Error) => void;
+  /** Rejects on dispose, ending every wait (a terminated worker never answers nor fails). */
+  private readonly aborted = new Promise<never>((_, reject) => (this.abort = reject));
+
+  constructor(private readonly options: SweepPoolOptions) {
+    this.aborted.catch(() => undefined);
+  }
+
+  /** Train every request; resolves with each run's final record (undefined: it never started) once all ended. */
+  async run(requests: readonly SweepRequest[]): Promise<(RunRecord | undefined)[]> {
+    this.jobs = requests.map((r) => ({ label: r.label, presetId: r.presetId, phase: 'waiting', step: 0, steps: r.config.steps }));
+    this.report();
+    const records: (RunRecord | undefined)[] = requests.map(() => undefined);
+    let next = 0;
+    // Each slot trains one run after another in its worker; a worker that failed is replaced for the next run.
+    const slot = async () => {
+      let worker: LabWorkerHandle | undefined;
+      try {
+        while (!this.stopping && !this.disposed && next < requests.length) {
+          const index = next++;
+          worker ??= this.start();
+          const { record, healthy } = await this.train(worker, requests[index], index);
+          records[index] = record;
+          if (!healthy) worker = this.finish(worker);
+        }
+      } finally {
+        if (worker) this.finish(worker);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.jobs, requests.length)) }, slot));
+    this.update(this.jobs.map((j, i) => (j.phase === 'waiting' ? i : -1)).filter((i) => i >= 0), { phase: 'not started' });
+    return records;
+  }
+
+  /** Graceful stop: running runs finish their batch and end 'stopped' (checkpoint stored); waiting ones never start. */
+  stop(): void {
+    this.stopping = true;
+    for (const worker of this.active) worker.api.stop().catch(() => undefined);
+    this.update(this.jobs.map((j, i) => (j.phase === 'starting' || j.phase === 'training' ? i : -1)).filter((i) => i >= 0), { phase: 'stopping' });
+  }
+
+  /** Hard stop (the page goes away): terminate every worker and report nothing more. */
+  dispose(): void {
+    this.disposed = true;
+    for (const worker of this.active) worker.terminate();
+    this.active.clear();
+    this.abort(new Error('the sweep was closed'));
+  }
+
+  private start(): LabWorkerHandle {
+    const worker = (this.options.startWorker ?? startLabWorker)();
+    this.active.add(worker);
+    return worker;
+  }
+
+  private finish(worker: LabWorkerHandle): undefined {
+    this.active.delete(worker);
+    worker.terminate();
+    return undefined;
+  }
+
+  /** A worker call that ends when the worker dies or the pool is disposed, not only when it answers. */
+  private call<T>(worker: LabWorkerHandle, promise: Promise<T>): Promise<T> {
+    return Promise.race([promise, worker.failed, this.aborted]);
+  }
+
+  /** Initialise (first use), load the run's data, train; `healthy` false when the worker should not be reused. */
+  private async train(worker: LabWorkerHandle, request: SweepRequest, index: number): Promise<{ record?: RunRecord; healthy: boolean }> {
+    const { backend } = this.options;
+    const tracker = trackRun(request, backend, (run) => !this.disposed && this.options.onRunChange(run));
+    let stopSent = false;
+    const onEvent = (event: TrainEvent) => {
+      const record = tracker.onEvent(event);
+      // A stop that came while the worker was still building the model found no run to stop: repeat it.
+      if (this.stopping && !stopSent) {
+        stopSent = true;
+        worker.api.stop().catch(() => undefined);
+      }
+      const phase: SweepPhase = record.status === 'running' || record.status === 'paused' ? (this.stopping ? 'stopping' : 'training') : record.status;
+      this.update([index], { phase, step: record.step, message: record.message });
+    };
+    this.update([index], { phase: 'starting' });
+    try {
+      if (!this.initialised.has(worker)) {
+        await this.call(worker, worker.api.init({ preferred: [backend] }));
+        this.initialised.add(worker);
+      }
+      await this.call(worker, worker.api.loadData(request.data));
+      if (this.stopping) {
+        this.update([index], { phase: 'not started' });
+        return { healthy: true };
+      }
+      const result: RunResult = await this.call(worker, worker.api.train(request.config, Comlink.proxy(onEvent)));
+      const record = tracker.finish(result);
+      if (record) this.update([index], { phase: record.status === 'running' ? 'completed' : record.status, step: record.step, message: record.message });
+      return { record, healthy: true };
+    } catch (err) {
+      if (this.disposed) return { healthy: false };
+      // Its run is an error with the worker's message; the other workers go on, and the next run gets a fresh worker.
+      const record = tracker.fail(err);
+      this.update([index], { phase: 'error', message: record.message });
+      return { record, healthy: false };
+    }
+  }
+
+  private update(indices: readonly number[], patch: Partial<SweepJob>): void {
+    if (this.disposed || !indices.length) return;
+    this.jobs = this.jobs.map((job, i) => (indices.includes(i) ? { ...job, ...patch } : job));
+    this.report();
+  }
+
+  private report(): void {
+    if (!this.disposed) this.options.onJobs(this.jobs);
+  }
+}
