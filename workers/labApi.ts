@@ -58,6 +58,18 @@ function builtinSets(spec: BuiltinDataSpec, size: number): { train: SynthDataset
   };
 }
 
+/**
+ * A checkpoint of a run on the default built-in faces names no identity count: it trained on the default training
+ * set of its day, whose size may have changed since (300 people before the demo regime of issue 11, 100 after).
+ * Its head has one row per person it trained on, and the set's people are drawn in order from its seed, so that
+ * count restores exactly the set it trained on.
+ */
+function withBuiltinIdentities(checkpoint: TrainCheckpoint): TrainCheckpoint {
+  const data = checkpoint.data;
+  if (data?.kind !== 'builtin' || data.train?.identities !== undefined) return checkpoint;
+  return { ...checkpoint, data: { ...data, train: { ...data.train, identities: checkpoint.numIdentities } } };
+}
+
 /** What a run trains and evaluates on. */
 interface RunData {
   source: BatchSource;
@@ -224,7 +236,7 @@ export function createLabApi(deps: LabApiDeps) {
   async function loadCheckpoint(runId: string): Promise<TrainCheckpoint> {
     const checkpoint = await (await getStore()).get(runId);
     if (!checkpoint) throw new Error(`no checkpoint stored for run '${runId}'`);
-    return checkpoint;
+    return withBuiltinIdentities(checkpoint);
   }
 
   return api;

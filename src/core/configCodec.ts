@@ -40,6 +40,8 @@ export interface ConfigField {
   readonly step?: number;
   /** True when the config may leave the field out (the engine then uses a default). */
   readonly optional: boolean;
+  /** What the engine uses when an optional field is absent, where a control must show it (a checkbox has no "empty"). */
+  readonly absentMeans?: ConfigFieldValue;
   readonly group: ConfigFieldGroup;
   /** The field matters only while another (enum) field has one of these values; the UI hides it otherwise. */
   readonly appliesWhen?: { readonly path: string; readonly values: readonly string[] };
@@ -95,7 +97,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = deepFreeze([
     { path: 'loss.angleFactor', urlKey: 'm1', type: 'number', optional: true, min: 1, max: 4, step: 0.1, label: 'Angle factor m1',
       help: 'Multiplies the true-class angle in the combined margin s·(cos(m1·θ + m2) − m3); 1 turns it off.',
       appliesWhen: when('loss.kind', 'combined') },
-    { path: 'loss.fallback', urlKey: 'fb', type: 'boolean', optional: true, label: 'Fallback past π',
+    { path: 'loss.fallback', urlKey: 'fb', type: 'boolean', optional: true, absentMeans: true, label: 'Fallback past π',
       help: 'Past θ = π − m, where cos(θ + m) turns upward, use a falling cosine instead; off: the plain formula, as in the report.',
       appliesWhen: when('loss.kind', 'arcface', 'combined') },
   ]),

@@ -62,16 +62,17 @@ export const MARGINS_LESSON: Lesson = deepFreeze({
       look: 'Loss curve',
       presetId: 'quick-margin-45',
       text:
-        'A harder target: training accuracy rises later than at 30°. ' +
-        'Watch the loss curve against the previous steps’ curves: the margin buys separation at the cost of a slower start.',
+        'A harder target: the true class must win by 45°, and from a random start most features are still 90° away. ' +
+        'At this demo scale training accuracy stays near chance while the loss falls, so the larger margin verifies worse than 30°, as the report found.',
     },
     {
       title: '5. Margin 60°',
       look: 'Target logit',
       presetId: 'quick-margin-60',
       text:
-        'At 60° the target logit beats an unrelated class only for θ below 30°, which almost no feature reaches at the start. ' +
-        'In the report training accuracy stayed under 1% while the loss fell: the collapse warning flags exactly this.',
+        'The report wrote the margin as cos(θ + m): past θ = 120° that curve turns upward, so pushing a feature away from its class raises its logit. ' +
+        'Features flee to θ ≈ 170°, the loss falls towards zero and training accuracy stays under 1%, as in the report (the collapse warning flags it). ' +
+        'Tick "Fallback past π" to replace the upturn with a falling cosine and watch 60° learn.',
     },
     {
       title: '6. Alignment on and off',

@@ -13,6 +13,7 @@ import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
 import { InterruptedRun } from './runs/InterruptedRun.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
+import { plotRuns } from './runs/plotRuns.ts';
 import { useRuns } from './runs/useRuns.ts';
 import { reproducePresets } from './report/findingsTable.ts';
 import { ReproduceReport } from './report/ReproduceReport.tsx';
@@ -48,7 +49,7 @@ export function App() {
   const worker = useLabWorker();
   const ready = worker.phase === 'ready' ? worker : undefined;
   const experiment = useExperimentConfig();
-  const { runs, selected, setSelected, saveRun, deleteRun, storageProblem } = useRuns();
+  const { runs, selected, setSelected, saveRun, renameRun, deleteRun, storageProblem } = useRuns();
   const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
   const sweep = useSweepPool(saveRun);
   // A deleted run takes its stored checkpoint with it (weights and optimiser state: up to hundreds of MB).
@@ -107,12 +108,10 @@ export function App() {
     sweep.stop();
   }, [training, sweep]);
 
-  // The plots draw the selected runs, the live run first and in its latest state.
-  const shownRuns = useMemo(() => {
-    const live = training.run;
-    const chosen = runs.filter((r) => selected.has(r.id) && r.id !== live?.id);
-    return live ? [live, ...chosen] : chosen;
-  }, [training.run, runs, selected]);
+  const { shownRuns, leadRuns } = useMemo(
+    () => plotRuns({ runs, selected, live: training.run, training: training.phase !== 'idle' }),
+    [training.run, training.phase, runs, selected],
+  );
 
   return (
     <main>
@@ -145,7 +144,7 @@ export function App() {
           <DataPanel data={ready ? dataApiOf(ready.worker.api) : undefined} onDataReady={setFolderData} />
         </div>
         <div className="figures">
-          <LossCurve runs={shownRuns.slice(0, 1)} />
+          <LossCurve runs={leadRuns.slice(0, 1)} />
           <AngleHistogram runs={shownRuns} />
           <RocCurve runs={shownRuns} />
         </div>
@@ -153,7 +152,7 @@ export function App() {
       <section className="panel runs-panel" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
         {storageProblem && <p className="warning" role="alert">Runs are not being saved: {storageProblem}</p>}
-        <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRunAndCheckpoint} />
+        <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRunAndCheckpoint} onRename={renameRun} />
         <div className="buttons">
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), 'text/csv;charset=utf-8')}>Export metrics CSV</button>
           <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>
@@ -164,7 +163,7 @@ export function App() {
         parallelJobs={sweepJobs} backend={backend} sweepRunning={sweep.running || queue?.title === REPRODUCE_TITLE} sweepJobs={sweep.jobs} onStop={stop} />
       {/* Issue 8 (teaching views); after the runs table so the runs table stays the page's first table. */}
       <TeachingViews training={training} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
-        onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={shownRuns} runs={runs}
+        onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={leadRuns} runs={runs}
         canStart={!!ready && !problem && !busy} photosLoaded={folderData !== undefined} />
       <SavedModels api={ready?.worker.api} currentRun={training.run} canSave={!busy && training.run !== undefined} />
       <VerifyPanel api={ready?.worker.api} currentRun={training.run} />

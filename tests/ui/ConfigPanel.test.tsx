@@ -26,6 +26,16 @@ describe('ConfigPanel', () => {
     expect(screen.getByLabelText('Angular margin m (°) slider')).toBeTruthy();
   });
 
+  it('"Fallback past π" shows the engine default (on) when the config leaves it out, and unticking sets fallback: false', () => {
+    const onChange = vi.fn();
+    render(<Harness initial={parseTrainConfig({ loss: { kind: 'arcface', scale: 64, marginDeg: 60 } })} onChange={onChange} />);
+    const box = screen.getByLabelText('Fallback past π', { exact: true }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    fireEvent.click(box);
+    expect(onChange.mock.lastCall?.[0].loss).toEqual({ kind: 'arcface', scale: 64, marginDeg: 60, fallback: false });
+    expect(box.checked).toBe(false);
+  });
+
   it('shows the margin only for margin losses and α only for intra', () => {
     const softmax = parseTrainConfig({});
     render(<ConfigPanel config={softmax} disabled={false} onChange={() => {}} />);

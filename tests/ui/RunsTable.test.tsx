@@ -29,7 +29,11 @@ function makeRun(id: string, label: string, auc: number | undefined, patch: Part
   };
 }
 
-const RUNS = [makeRun('b', 'Bravo', 0.8), makeRun('n', 'No eval', undefined, { status: 'running', step: 120 }), makeRun('a', 'Alpha', 0.95), makeRun('c', 'Charlie', 0.9)];
+// Numbered in alphabetical order, so that sorting by the Run column (by label, "#n …" first) reads alphabetically too.
+const RUNS = [
+  makeRun('b', 'Bravo', 0.8, { number: 2 }), makeRun('n', 'No eval', undefined, { status: 'running', step: 120, number: 4 }),
+  makeRun('a', 'Alpha', 0.95, { number: 1 }), makeRun('c', 'Charlie', 0.9, { number: 3 }),
+];
 
 function renderTable(runs = RUNS, selected = new Set<string>()) {
   const onSelectedChange = vi.fn<(next: Set<string>) => void>();
@@ -38,8 +42,8 @@ function renderTable(runs = RUNS, selected = new Set<string>()) {
   return { onSelectedChange, onDelete };
 }
 
-/** Run labels in display order. */
-const rowLabels = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('.run-label')?.textContent);
+/** Run labels in display order, without their "#n " (checked on its own below). */
+const rowLabels = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('.run-label')?.textContent?.replace(/^#\d+ /, ''));
 const header = (name: string) => screen.getByRole('columnheader', { name });
 
 afterEach(cleanup);
@@ -85,9 +89,9 @@ describe('RunsTable', () => {
   it('reports ticked and cleared "Show on plots" boxes as a new set', () => {
     const selected = new Set(['a']);
     const { onSelectedChange } = renderTable(RUNS, selected);
-    const alpha = screen.getByRole('checkbox', { name: 'Show Alpha on plots' }) as HTMLInputElement;
+    const alpha = screen.getByRole('checkbox', { name: 'Show #1 Alpha on plots' }) as HTMLInputElement;
     expect(alpha.checked).toBe(true);
-    fireEvent.click(screen.getByRole('checkbox', { name: 'Show Bravo on plots' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Show #2 Bravo on plots' }));
     expect([...onSelectedChange.mock.calls[0][0]].sort()).toEqual(['a', 'b']);
     fireEvent.click(alpha);
     expect([...onSelectedChange.mock.calls[1][0]]).toEqual([]);
@@ -96,12 +100,12 @@ describe('RunsTable', () => {
 
   it('deletes only after an in-line confirmation, and can be cancelled', () => {
     const { onDelete } = renderTable();
-    fireEvent.click(screen.getByRole('button', { name: 'Delete Bravo' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete #2 Bravo' }));
     expect(onDelete).not.toHaveBeenCalled();
-    fireEvent.click(screen.getByRole('button', { name: 'Keep Bravo' }));
-    expect(screen.queryByRole('button', { name: 'Confirm delete Bravo' })).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Delete Bravo' }));
-    const confirm = screen.getByRole('button', { name: 'Confirm delete Bravo' });
+    fireEvent.click(screen.getByRole('button', { name: 'Keep #2 Bravo' }));
+    expect(screen.queryByRole('button', { name: 'Confirm delete #2 Bravo' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete #2 Bravo' }));
+    const confirm = screen.getByRole('button', { name: 'Confirm delete #2 Bravo' });
     expect(confirm.textContent).toBe('Confirm delete');
     fireEvent.click(confirm);
     expect(onDelete).toHaveBeenCalledTimes(1);
@@ -120,6 +124,49 @@ describe('RunsTable', () => {
     expect(screen.getByText('Loss became NaN at step 42')).toBeTruthy();
     expect(screen.getByText('Diverged')).toBeTruthy();
     expect(screen.getByText('Running · step 120/500')).toBeTruthy();
+  });
+
+  it('keeps a long error on one line, its full text in the title and in a disclosure', () => {
+    const error = `Failed to compile the fragment shader: ${'x'.repeat(3000)}\n${'    at gpgpu_util (backend.js:1:1)\n'.repeat(100)}`;
+    renderTable([makeRun('e', 'Failed', undefined, { status: 'error', step: 0, message: error })]);
+    const summary = screen.getByRole('row', { name: /Failed/ }).querySelector('.run-message summary')!;
+    expect(summary.textContent).toMatch(/^Failed to compile the fragment shader: x+…$/);
+    expect(summary.textContent!.length).toBeLessThanOrEqual(120);
+    expect(summary.getAttribute('title')).toBe(error);
+    expect((summary.parentElement as HTMLDetailsElement).open).toBe(false);
+    expect(summary.parentElement!.querySelector('.run-message-full')!.textContent).toBe(error);
+    // A short message needs no disclosure.
+    cleanup();
+    renderTable([makeRun('s', 'Short', undefined, { status: 'error', message: 'GPU device lost' })]);
+    expect(screen.getByTitle('GPU device lost').textContent).toBe('GPU device lost');
+  });
+
+  it('renames a run in place: Save (or Enter) keeps the name, Escape keeps the old one, a blank one clears it', () => {
+    const onRename = vi.fn<(id: string, name: string) => void>();
+    const run = makeRun('r', 'tiny · Softmax', 0.9, { number: 3, startedAt: '2026-12-01T03:12:00.000Z' });
+    const { rerender } = render(<RunsTable runs={[run]} selected={new Set()} onSelectedChange={() => {}} onDelete={() => {}} onRename={onRename} />);
+    expect(screen.getByRole('row', { name: /#3 tiny · Softmax/ }).querySelector('time')?.getAttribute('dateTime')).toBe('2026-12-01T03:12:00.000Z');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Rename #3 tiny · Softmax' }));
+    const field = screen.getByRole('textbox', { name: 'New name for #3 tiny · Softmax' }) as HTMLInputElement;
+    expect(document.activeElement).toBe(field);
+    fireEvent.change(field, { target: { value: 'never mind' } });
+    fireEvent.keyDown(field, { key: 'Escape' });
+    expect(onRename).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Rename #3 tiny · Softmax' }));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Rename #3 tiny · Softmax' }));
+    fireEvent.change(screen.getByRole('textbox'), { target: { value: 'baseline' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onRename).toHaveBeenLastCalledWith('r', 'baseline');
+
+    rerender(<RunsTable runs={[{ ...run, name: 'baseline' }]} selected={new Set()} onSelectedChange={() => {}} onDelete={() => {}} onRename={onRename} />);
+    expect(screen.getByText('baseline').getAttribute('title')).toBe('#3 tiny · Softmax');
+    fireEvent.click(screen.getByRole('button', { name: 'Rename baseline' }));
+    expect((screen.getByRole('textbox') as HTMLInputElement).value).toBe('baseline');
+    fireEvent.change(screen.getByRole('textbox'), { target: { value: '' } });
+    fireEvent.submit(screen.getByRole('textbox'));
+    expect(onRename).toHaveBeenLastCalledWith('r', '');
   });
 
   it('says so when there are no runs', () => {
@@ -183,6 +230,24 @@ describe('run exports', () => {
     expect(head.indexOf('tar_at_far_0.01')).toBeLessThan(head.indexOf('tar_at_far_0.001'));
     expect(second[head.indexOf('auc')]).toBe(''); // no evaluation yet
     expect(second).toHaveLength(head.length);
+  });
+
+  it('round the wall time to 0.1 s and carry the number, name, preset and every result-changing setting', () => {
+    const run = makeRun('p', 'Margin 30°', 0.9, { config: presetConfig('margin-30'), presetId: 'margin-30', number: 7, name: 'first try', seconds: 89.43739999999991 });
+    const [head, row] = parseCsv(runsToCsv([run, RUNS[0]]));
+    const csv = Object.fromEntries(head.map((name, i) => [name, row[i]]));
+    const config = run.config;
+    expect(csv).toMatchObject({
+      seconds: '89.4', number: '7', name: 'first try', preset_id: 'margin-30',
+      backbone: 'resnet50', pretrained: 'imagenet', input_size: String(config.model.inputSize), embedding_dim: String(config.model.embeddingDim),
+      embedding_norm: config.model.embeddingNorm ?? 'none', l2: String(config.model.l2),
+      loss: 'arcface', scale: '64', margin_deg: '30', fallback: String(config.loss.fallback ?? ''), margin_warmup_steps: String(config.marginWarmupSteps),
+      optimizer: config.optimizer.kind, lr: '0.01', momentum: String(config.optimizer.momentum), weight_decay: String(config.optimizer.weightDecay),
+      batch_size: '32', steps: '3000', flip_augment: String(config.flipAugment), eval_pairs: String(config.evalPairs), seed: String(config.seed),
+    });
+    expect(parseCsv(runsToCsv([RUNS[0]]))[1][head.indexOf('preset_id')]).toBe(''); // a custom run has none
+    const [entry] = (JSON.parse(runsToJson([run])) as { runs: Record<string, unknown>[] }).runs;
+    expect(entry).toMatchObject({ seconds: 89.4, number: 7, name: 'first try', presetId: 'margin-30' });
   });
 
   it('write JSON with config, evaluations and final metrics, and per-step arrays only when asked', () => {

@@ -36,6 +36,14 @@ describe('TrainingPanel', () => {
     expect(screen.getByText(/Step 4 \/ 500 · epoch 0\.20 · 100\.0 images\/s · 2 min 39 s left/)).toBeTruthy();
   });
 
+  it("shows 'starting…' until a new run's first step, never the record it was handed", () => {
+    // A finished run's record (4 of 4 steps) while the next run prepares.
+    render(<TrainingPanel training={training({ phase: 'preparing', run: makeRun('old', { config: { steps: 4 } }) })} canStart onTrain={() => {}} trainImages={640} />);
+    expect(screen.getByText(/^starting…/)).toBeTruthy();
+    expect(screen.queryByText(/Step 4 \/ 4/)).toBeNull();
+    expect(screen.getByRole('progressbar', { name: 'Training progress' }).hasAttribute('value')).toBe(false);
+  });
+
   it('computes progress from the recent median throughput', () => {
     const progress = runProgress(makeRun('r', { config: { batchSize: 10, steps: 14 } }), 40);
     expect(progress).toMatchObject({ step: 4, steps: 14, epoch: 1, imagesPerSec: 100, etaSeconds: 1 });

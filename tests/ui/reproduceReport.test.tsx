@@ -5,7 +5,7 @@ import { FINDING_DEFINITIONS, SWEEP_PRESET_IDS } from '../../src/core/findings.t
 import { DEMO_SWEEP, DOMAIN_PRESETS, findPreset, presetConfig } from '../../src/core/presets.ts';
 import type { EvalMetrics, StepPoints } from '../../src/protocol/events.ts';
 import { builtinDataLabel } from '../../src/ui/data/presetData.ts';
-import { findingsTable, reproducePresets, sweepRuns } from '../../src/ui/report/findingsTable.ts';
+import { chosenSweepRuns, findingsTable, reproducePresets } from '../../src/ui/report/findingsTable.ts';
 import { ReproduceReport } from '../../src/ui/report/ReproduceReport.tsx';
 import { emptyHistory } from '../../src/ui/runs/applyEvent.ts';
 import type { RunRecord } from '../../src/ui/runs/runRecord.ts';
@@ -108,7 +108,7 @@ describe('findingsTable', () => {
     const rest = holdingSweep().filter((r) => r.presetId !== 'quick-softmax');
     // The runs list is newest first in the app, but the order must not matter: try both.
     for (const runs of [[older, newer, ...ignored, ...rest], [...ignored, newer, older, ...rest].reverse()]) {
-      expect(sweepRuns(runs).get('quick-softmax')?.id).toBe(newer.id);
+      expect(chosenSweepRuns(runs).get('quick-softmax')?.id).toBe(newer.id);
       expect(verdicts(runs)['softmax-fits-margin-generalises']).toBe('failed');
     }
     expect(verdicts([newer, older, ...rest].map((r) => (r === newer ? { ...r, startedAt: '2026-02-01T00:00:00.000Z' } : r)))['softmax-fits-margin-generalises']).toBe('holds');
@@ -129,12 +129,15 @@ describe('findingsTable', () => {
     const notes = findingsTable(runs).notes.join('\n');
     expect(notes).toMatch(/different seeds: seed 1 \(.*\); seed 7 \(Quick · Margin 45°\)/);
     expect(notes).toMatch(/different data: folder 'faces' \(Quick · Softmax\)/);
-    expect(notes).not.toMatch(/preset's current settings/);
   });
 
-  it("says when a run's settings are not its preset's (a shared link, or a preset retuned since)", () => {
+  it("gives no verdict from a run whose settings are not its preset's (a shared link, or a preset retuned since)", () => {
     const runs = holdingSweep().map((r) => (r.presetId === 'quick-margin-30' ? { ...r, config: { ...r.config, steps: 50 } } : r));
-    expect(findingsTable(runs).notes).toEqual(["Not trained with their preset's current settings: Quick · Margin 30°."]);
+    const table = findingsTable(runs);
+    expect(table.sources.map((r) => r.presetId)).not.toContain('quick-margin-30');
+    for (const row of table.rows.filter((r) => ['margin-beats-intra-beats-softmax', 'margin-45-below-30', 'softmax-fits-margin-generalises'].includes(r.id))) {
+      expect(row.verdict, row.id).toBe('not-run');
+    }
   });
 });
 

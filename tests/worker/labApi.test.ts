@@ -70,6 +70,23 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
     await expect(api.resumeRun(first.runId, () => {})).rejects.toThrow(/no checkpoint/);
   });
 
+  it('resumes a checkpoint of the default built-in faces stored before their size changed (its head says how many people)', async () => {
+    const store = await openCheckpointStore('test-lab-api-legacy');
+    const api = createLabApi({ selectBackend: cpuBackend, openStore: async () => store });
+    await api.init();
+    await api.loadData(DATA);
+    const first = await api.train(CONFIG, (e) => {
+      if (e.type === 'step') void api.stop();
+    });
+    // As a run of the day stored it: the default built-in data, no identity count (DATA's other fields kept so
+    // the set stays small; the count is what the default changed).
+    const stored = (await store.get(first.runId))!;
+    expect(stored.numIdentities).toBe(8);
+    await store.put({ ...stored, data: { kind: 'builtin', train: { imagesPerIdentity: 6, familySize: 1 }, test: DATA.test } });
+    const resumed = await api.resumeRun(first.runId, () => {});
+    expect(resumed).toMatchObject({ reason: 'completed', step: 6 });
+  });
+
   it('lists the buffers of step and eval events for transfer', () => {
     const column = () => new Float32Array(2);
     const points = { step: column(), loss: column(), crossEntropy: column(), intraPenalty: column(), regularization: column(), accuracy: column(), thetaDeg: column(), lr: column(), marginRamp: column(), gradNorm: column(), imagesPerSec: column() };

@@ -91,7 +91,7 @@ function FieldControl({ field, config, disabled, onChange }: FieldProps) {
 
   let control;
   if (field.type === 'boolean') {
-    control = <input id={id} type="checkbox" checked={value === true} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(applyField(config, field, e.target.checked))} />;
+    control = <input id={id} type="checkbox" checked={(value ?? field.absentMeans) === true} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(applyField(config, field, e.target.checked))} />;
   } else if (field.type === 'enum') {
     control = (
       <select id={id} value={String(value)} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(applyField(config, field, e.target.value))}>

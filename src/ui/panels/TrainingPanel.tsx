@@ -29,11 +29,13 @@ export interface TrainingPanelProps {
   trainImages?: number;
 }
 
-/** "Train", "Pause", "Resume", "Stop" and the run's progress. */
+/** "Train", "Pause", "Resume", "Stop" and the run's progress ("starting…" until its first step). */
 export function TrainingPanel({ training, canStart, onTrain, trainImages }: TrainingPanelProps) {
   const { phase, run } = training;
   const running = phase !== 'idle';
-  const progress = run && running ? runProgress(run, trainImages) : undefined;
+  // Until the run's first step (and its first record) no figure of it exists, and none of an earlier run may stand in.
+  const starting = phase === 'preparing' || (running && !run);
+  const progress = run && running && !starting ? runProgress(run, trainImages) : undefined;
   const lastWarning = run?.warnings.at(-1);
   return (
     <section className="panel" aria-labelledby="training-heading">
@@ -44,7 +46,12 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
         <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>Resume</button>
         <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'paused'}>Stop</button>
       </div>
-      {phase === 'preparing' && <p aria-live="polite">Preparing data and compiling GPU kernels (the first step can take a while)…</p>}
+      {starting && (
+        <div className="progress">
+          <progress aria-label="Training progress" />
+          <p aria-live="polite">starting… preparing data and compiling GPU kernels (the first step can take a while)</p>
+        </div>
+      )}
       {progress && (
         <div className="progress">
           <progress aria-label="Training progress" max={progress.steps} value={progress.step} />

@@ -49,7 +49,7 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
     <section className="panel report-panel" aria-labelledby="report-heading">
       <h2 id="report-heading">Reproduce the report</h2>
       <p className="help">
-        Trains the report&apos;s five losses at the Quick demo scale{foldersLoaded ? '' : ', then the same model on two populations of faces'},
+        Trains the report&apos;s five losses at the Quick demo scale{foldersLoaded ? '' : ', then the same model on two populations of faces'},{' '}
         {parallelJobs > 1 ? 'several at a time' : 'one after another'}, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at
         least {FINDING_THRESHOLDS.clearAucGap} of AUC.
       </p>

@@ -61,19 +61,39 @@ const startedMs = (run: RunRecord): number => {
   return Number.isFinite(ms) ? ms : -Infinity;
 };
 
+/** JSON with sorted keys, so two configs compare equal whatever order their fields were stored in. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}
+
 /**
- * Whether `run` can stand for `preset`: started from it, completed (a stopped run did not train its steps), with
- * a final evaluation and step history, and unchanged mid-run (a live change makes its results not the preset's).
- * A preset with its own built-in data also needs the run to have trained on that data, not on loaded folders.
+ * Whether `run` trained with its preset's settings (the seed aside: the seed note covers it). A run keeps its
+ * preset id from a shared link even when the link's settings differ, and presets may be retuned after a run.
+ */
+function hasPresetSettings(run: RunRecord): boolean {
+  const preset = findPreset(run.presetId ?? '');
+  return !preset || stableJson({ ...presetConfig(preset.id), seed: 0 }) === stableJson({ ...run.config, seed: 0 });
+}
+
+/**
+ * Whether `run` can stand for `preset`: started from it with its settings (the seed aside), completed (a stopped
+ * run did not train its steps), with a final evaluation and step history, and unchanged mid-run (a live change makes
+ * its results not the preset's). A preset with its own built-in data also needs the run to have trained on that
+ * data, not on loaded folders. A run that fails any of these never gets a verdict: the report's findings are about
+ * these settings, not about whatever a link or a retuned preset trained.
  */
 function standsFor(run: RunRecord, preset: ExperimentPreset): boolean {
   if (run.presetId !== preset.id || run.status !== 'completed' || !run.lastEval || run.changedMidRun) return false;
+  if (!hasPresetSettings(run)) return false;
   if (run.history.loss.length === 0 || run.history.accuracy.length !== run.history.loss.length) return false;
   return !preset.data || run.dataLabel === builtinDataLabel(preset.data);
 }
 
 /** The newest run (by start time) standing for each sweep preset, keyed by preset id, in sweep order. */
-export function sweepRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
+export function chosenSweepRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
   const chosen = new Map<string, RunRecord>();
   for (const preset of reproducePresets(false)) {
     let best: RunRecord | undefined;
@@ -106,28 +126,9 @@ function spread(runs: readonly RunRecord[], key: (run: RunRecord) => string): st
   return groups.size > 1 ? [...groups].map(([value, labels]) => `${value} (${labels.join(', ')})`) : [];
 }
 
-/** JSON with sorted keys, so two configs compare equal whatever order their fields were stored in. */
-function stableJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-}
-
-/**
- * Whether `run` trained with its preset's settings (the seed aside: the seed note covers it). A run keeps its
- * preset id from a shared link even when the link's settings differ, and presets may be retuned after a run.
- */
-function hasPresetSettings(run: RunRecord): boolean {
-  const preset = findPreset(run.presetId ?? '');
-  return !preset || stableJson({ ...presetConfig(preset.id), seed: 0 }) === stableJson({ ...run.config, seed: 0 });
-}
-
 /** What differs between the chosen runs beyond what the sweep varies on purpose. */
 function comparabilityNotes(sources: readonly RunRecord[]): string[] {
   const notes: string[] = [];
-  const changed = sources.filter((r) => !hasPresetSettings(r)).map((r) => r.label);
-  if (changed.length) notes.push(`Not trained with their preset's current settings: ${changed.join(', ')}.`);
   const seeds = spread(sources, (r) => `seed ${r.config.seed}`);
   if (seeds.length) notes.push(`These runs used different seeds: ${seeds.join('; ')}. Part of any gap between them is seed-to-seed spread.`);
   // The five losses should share their data; the domain pair differs in training data by design.
@@ -139,7 +140,7 @@ function comparabilityNotes(sources: readonly RunRecord[]): string[] {
 
 /** The findings checklist over `runs` (every run the lab keeps; the table picks its own). */
 export function findingsTable(runs: readonly RunRecord[]): FindingsTable {
-  const chosen = sweepRuns(runs);
+  const chosen = chosenSweepRuns(runs);
   const sources = [...chosen.values()];
   const findings = new Map(evaluateFindings(sources.map(summaryOf)).map((f) => [f.id, f]));
   const rows = FINDING_DEFINITIONS.map((definition): FindingRow => {

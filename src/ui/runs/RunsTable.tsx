@@ -1,11 +1,15 @@
 /**
- * The runs table: one row per run with its config in a line and its latest verification figures, sortable
- * by any column, a "Show on plots" checkbox per row (selection owned by the parent) and a two-step Delete.
+ * The runs table: one row per run with its label (renamable), its config in a line and its latest verification
+ * figures, sortable by any column, a "Show on plots" checkbox per row (selection owned by the parent) and a
+ * two-step Delete. Every row stays a line or two tall: long messages are cut to one line (RunMessage).
  */
-import { useMemo, useState, type ReactNode } from 'react';
-import { configSummary, finalEval, TABLE_TAR_FAR } from './exportRuns.ts';
-import type { RunRecord, RunStatus } from './runRecord.ts';
-import { formatDegrees, latestAngleStats } from '../teach/teachTraces.ts';
+import { useMemo, useState } from 'react';
+import type { RunRecord } from './runRecord.ts';
+import { generatedLabels, runLabels } from './runLabels.ts';
+import { COLUMNS, compareBy, type CellContext, type SortDirection } from './runColumns.tsx';
+import './runs.css';
+
+export { formatAuc, formatDuration, formatPercent } from './runColumns.tsx';
 
 /** Props: the runs (shown in this order until a header is clicked) and who owns the selection and deletion. */
 export interface RunsTableProps {
@@ -16,172 +20,72 @@ export interface RunsTableProps {
   onSelectedChange: (next: Set<string>) => void;
   /** Called after the user confirmed deleting a run. */
   onDelete: (id: string) => void;
+  /** Called with a run's new name (blank: back to its generated label); absent: runs cannot be renamed. */
+  onRename?: (id: string, name: string) => void;
 }
 
-type SortValue = number | string | undefined;
-type SortDirection = 'ascending' | 'descending';
-
-interface Column {
-  header: string;
-  /** Tooltip on the header: what the figure means. */
-  title?: string;
-  value: (run: RunRecord) => SortValue;
-  cell: (run: RunRecord) => ReactNode;
-  numeric?: boolean;
+/** Props of one row: its run, labels, and the row's share of the table's state. */
+interface RunRowProps {
+  run: RunRecord;
+  cell: CellContext;
+  shown: boolean;
+  /** Its Delete asks for confirmation now. */
+  confirming: boolean;
+  onShow(show: boolean): void;
+  onConfirming(on: boolean): void;
+  onDelete(): void;
 }
 
-const DASH = '—';
-
-/** AUC with 4 decimals. */
-export function formatAuc(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? DASH : value.toFixed(4);
-}
-
-/** A fraction in [0, 1] as a percentage with `digits` decimals ("97.25%"). */
-export function formatPercent(value: number | undefined, digits = 2): string {
-  return value === undefined || !Number.isFinite(value) ? DASH : `${(value * 100).toFixed(digits)}%`;
-}
-
-/** Seconds as "42 s", "3:07" or "1:02:03". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return DASH;
-  const total = Math.round(seconds);
-  if (total < 60) return `${total} s`;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
-const metrics = (run: RunRecord) => finalEval(run)?.metrics;
-
-const STATUS_TEXT: Record<RunStatus, string> = {
-  running: 'Running',
-  paused: 'Paused',
-  completed: 'Completed',
-  stopped: 'Stopped',
-  diverged: 'Diverged',
-  error: 'Error',
-};
-
-function StatusCell({ run }: { run: RunRecord }) {
-  const progress = run.status === 'running' || run.status === 'paused' || run.status === 'stopped' ? ` · step ${run.step}/${run.config.steps}` : '';
+/** One run's row: "Show on plots", the columns, and Delete with its in-line confirmation. */
+function RunRow({ run, cell, shown, confirming, onShow, onConfirming, onDelete }: RunRowProps) {
+  const { label } = cell;
   return (
-    <>
-      <span className={`run-status run-status-${run.status}`}>{STATUS_TEXT[run.status]}{progress}</span>
-      {run.warnings.map((warning, i) => (
-        <div key={`${warning.code}-${warning.step}-${i}`} className={`run-warning run-warning-${warning.code}`} role="note">
-          <span aria-hidden="true">⚠ </span>
-          <span className="visually-hidden">Warning: </span>
-          {warning.message} (step {warning.step})
-        </div>
+    <tr data-run-id={run.id} className={`run-row run-row-${run.status}`}>
+      <td>
+        <input type="checkbox" aria-label={`Show ${label} on plots`} checked={shown} onChange={(event) => onShow(event.target.checked)} />
+      </td>
+      {COLUMNS.map((column) => (
+        <td key={column.header} className={column.numeric ? 'numeric' : undefined}>{column.cell(run, cell)}</td>
       ))}
-      {run.message && <div className="run-message">{run.message}</div>}
-    </>
+      <td className="run-actions">
+        {confirming ? (
+          <>
+            <button
+              type="button"
+              className="danger"
+              aria-label={`Confirm delete ${label}`}
+              onClick={() => {
+                onConfirming(false);
+                onDelete();
+              }}
+            >
+              Confirm delete
+            </button>
+            <button type="button" onClick={() => onConfirming(false)} aria-label={`Keep ${label}`}>Cancel</button>
+          </>
+        ) : (
+          <button type="button" onClick={() => onConfirming(true)} aria-label={`Delete ${label}`}>Delete</button>
+        )}
+      </td>
+    </tr>
   );
 }
 
-const COLUMNS: readonly Column[] = [
-  {
-    header: 'Run',
-    value: (r) => r.label,
-    cell: (r) => (
-      <>
-        <span className="run-label">{r.label}</span>
-        <div className="run-data">{r.dataLabel}</div>
-      </>
-    ),
-  },
-  {
-    header: 'Config',
-    value: (r) => configSummary(r.config),
-    cell: (r) => (
-      <>
-        {configSummary(r.config)}
-        {r.changedMidRun && <div className="run-changed">changed mid-run ({r.liveChanges?.length ?? 0}×): not comparable to an unchanged run</div>}
-      </>
-    ),
-  },
-  {
-    header: 'AUC',
-    title: 'Area under the ROC curve of the latest evaluation (1 = every pair ranked right)',
-    value: (r) => metrics(r)?.auc,
-    cell: (r) => formatAuc(metrics(r)?.auc),
-    numeric: true,
-  },
-  {
-    header: 'EER',
-    title: 'Equal error rate: where false accepts and false rejects are equally frequent (lower is better)',
-    value: (r) => metrics(r)?.eer,
-    cell: (r) => formatPercent(metrics(r)?.eer),
-    numeric: true,
-  },
-  {
-    header: 'TAR@FAR=1e-3',
-    title: 'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs',
-    value: (r) => metrics(r)?.tarAtFar[TABLE_TAR_FAR],
-    cell: (r) => formatPercent(metrics(r)?.tarAtFar[TABLE_TAR_FAR]),
-    numeric: true,
-  },
-  {
-    header: 'Best acc.',
-    title: 'Verification accuracy at the best single threshold on the test pairs',
-    value: (r) => metrics(r)?.bestAccuracy,
-    cell: (r) => formatPercent(metrics(r)?.bestAccuracy),
-    numeric: true,
-  },
-  {
-    header: '10-fold acc.',
-    title: 'LFW protocol: threshold chosen on 9 folds, accuracy on the 10th; mean ± standard deviation',
-    value: (r) => metrics(r)?.tenFoldMean,
-    cell: (r) => {
-      const m = metrics(r);
-      return m ? `${formatPercent(m.tenFoldMean)} ± ${formatPercent(m.tenFoldStd)}` : DASH;
-    },
-    numeric: true,
-  },
-  {
-    header: 'Intra',
-    title: 'Mean angle between held-out features and their class centre at the latest evaluation (ArcFace table; smaller = tighter classes)',
-    value: (r) => latestAngleStats(r)?.intraMeanDeg,
-    cell: (r) => formatDegrees(latestAngleStats(r)?.intraMeanDeg),
-    numeric: true,
-  },
-  {
-    header: 'Inter',
-    title: 'Mean angle between class centres at the latest evaluation (larger = classes further apart)',
-    value: (r) => latestAngleStats(r)?.interMeanDeg,
-    cell: (r) => formatDegrees(latestAngleStats(r)?.interMeanDeg),
-    numeric: true,
-  },
-  { header: 'Time', title: 'Training wall time', value: (r) => r.seconds, cell: (r) => formatDuration(r.seconds), numeric: true },
-  { header: 'Backend', value: (r) => r.backend, cell: (r) => r.backend },
-  { header: 'Status', value: (r) => r.status, cell: (r) => <StatusCell run={r} /> },
-];
-
-/** Orders by one column; runs without a value (no evaluation yet, NaN) go last in either direction. */
-function compareBy(column: Column, direction: SortDirection) {
-  const sign = direction === 'ascending' ? 1 : -1;
-  return (a: RunRecord, b: RunRecord): number => {
-    const x = column.value(a);
-    const y = column.value(b);
-    const xMissing = x === undefined || (typeof x === 'number' && Number.isNaN(x));
-    const yMissing = y === undefined || (typeof y === 'number' && Number.isNaN(y));
-    if (xMissing || yMissing) return xMissing === yMissing ? 0 : xMissing ? 1 : -1;
-    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
-    return sign * String(x).localeCompare(String(y), undefined, { numeric: true });
-  };
-}
-
 /** The runs table. */
-export function RunsTable({ runs, selected, onSelectedChange, onDelete }: RunsTableProps) {
+export function RunsTable({ runs, selected, onSelectedChange, onDelete, onRename }: RunsTableProps) {
   const [sort, setSort] = useState<{ header: string; direction: SortDirection }>();
   const [confirming, setConfirming] = useState<string>();
 
+  const context = useMemo(() => {
+    const labels = runLabels(runs);
+    const generated = generatedLabels(runs);
+    return (run: RunRecord): CellContext => ({ label: labels.get(run.id) ?? run.label, generatedLabel: generated.get(run.id) ?? run.label, onRename });
+  }, [runs, onRename]);
+
   const rows = useMemo(() => {
     const column = sort && COLUMNS.find((c) => c.header === sort.header);
-    return column ? [...runs].sort(compareBy(column, sort.direction)) : runs;
-  }, [runs, sort]);
+    return column ? [...runs].sort(compareBy(column, sort.direction, context)) : runs;
+  }, [runs, sort, context]);
 
   const toggleSort = (header: string) =>
     setSort((current) => ({ header, direction: current?.header === header && current.direction === 'ascending' ? 'descending' : 'ascending' }));
@@ -222,39 +126,8 @@ export function RunsTable({ runs, selected, onSelectedChange, onDelete }: RunsTa
           </tr>
         )}
         {rows.map((run) => (
-          <tr key={run.id} data-run-id={run.id} className={`run-row run-row-${run.status}`}>
-            <td>
-              <input
-                type="checkbox"
-                aria-label={`Show ${run.label} on plots`}
-                checked={selected.has(run.id)}
-                onChange={(event) => toggleSelected(run.id, event.target.checked)}
-              />
-            </td>
-            {COLUMNS.map((column) => (
-              <td key={column.header} className={column.numeric ? 'numeric' : undefined}>{column.cell(run)}</td>
-            ))}
-            <td className="run-actions">
-              {confirming === run.id ? (
-                <>
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={`Confirm delete ${run.label}`}
-                    onClick={() => {
-                      setConfirming(undefined);
-                      onDelete(run.id);
-                    }}
-                  >
-                    Confirm delete
-                  </button>
-                  <button type="button" onClick={() => setConfirming(undefined)} aria-label={`Keep ${run.label}`}>Cancel</button>
-                </>
-              ) : (
-                <button type="button" onClick={() => setConfirming(run.id)} aria-label={`Delete ${run.label}`}>Delete</button>
-              )}
-            </td>
-          </tr>
+          <RunRow key={run.id} run={run} cell={context(run)} shown={selected.has(run.id)} confirming={confirming === run.id}
+            onShow={(show) => toggleSelected(run.id, show)} onConfirming={(on) => setConfirming(on ? run.id : undefined)} onDelete={() => onDelete(run.id)} />
         ))}
       </tbody>
     </table>

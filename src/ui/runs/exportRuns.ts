@@ -1,7 +1,7 @@
 /**
  * Runs as files, and the short texts the runs table shows: pure functions, no DOM (the UI saves the strings).
- * CSV: one row per run, config columns then the final evaluation (RFC 4180: CRLF line ends, fields with
- * commas, quotes or line breaks quoted, quotes doubled). JSON: config, evaluations and final metrics; the
+ * CSV: one row per run, identity (number, name, preset), config columns then the final evaluation (RFC 4180: CRLF
+ * line ends, fields with commas, quotes or line breaks quoted, quotes doubled). JSON: config, evaluations and final metrics; the
  * per-step history and the last ROC/histogram only when asked, as plain number arrays.
  */
 import { LOSS_PARAMETER_DEFAULTS, type LossConfig } from '../../core/lossConfig.ts';
@@ -62,28 +62,47 @@ function tarKeys(runs: readonly RunRecord[]): string[] {
 
 type CsvValue = string | number | boolean | undefined;
 
-/** One row per run: identity, config, final evaluation, warnings. Numbers keep full precision. */
+/**
+ * Wall time to 0.1 s: the engine's per-segment seconds add up with float noise (89.43739999999991), and a tenth of
+ * a second is all a training time can claim.
+ */
+export function roundSeconds(seconds: number): number {
+  return Number.isFinite(seconds) ? Math.round(seconds * 10) / 10 : seconds;
+}
+
+/**
+ * One row per run: identity, every setting of the config that changes results, final evaluation, warnings.
+ * Metrics keep full precision; wall time is rounded (roundSeconds).
+ */
 export function runsToCsv(runs: readonly RunRecord[]): string {
   const tars = tarKeys(runs);
   const columns: [string, (run: RunRecord) => CsvValue][] = [
     ['id', (r) => r.id],
+    ['number', (r) => r.number],
     ['label', (r) => r.label],
+    ['name', (r) => r.name],
+    ['preset_id', (r) => r.presetId],
     ['data', (r) => r.dataLabel],
     ['backend', (r) => r.backend],
     ['started_at', (r) => r.startedAt],
     ['status', (r) => r.status],
     ['steps_done', (r) => r.step],
-    ['seconds', (r) => r.seconds],
+    ['seconds', (r) => roundSeconds(r.seconds)],
     ['backbone', (r) => r.config.model.backbone],
     ['pretrained', (r) => r.config.model.pretrained],
+    ['width', (r) => r.config.model.width],
     ['input_size', (r) => r.config.model.inputSize],
     ['embedding_dim', (r) => r.config.model.embeddingDim],
+    ['embedding_norm', (r) => r.config.model.embeddingNorm ?? 'none'],
+    ['l2', (r) => r.config.model.l2],
     ['loss', (r) => r.config.loss.kind],
     ['scale', (r) => r.config.loss.scale],
     ['alpha', (r) => r.config.loss.alpha],
     ['margin_deg', (r) => r.config.loss.marginDeg],
     ['cosine_margin', (r) => r.config.loss.cosineMargin],
     ['angle_factor', (r) => r.config.loss.angleFactor],
+    ['fallback', (r) => r.config.loss.fallback],
+    ['margin_warmup_steps', (r) => r.config.marginWarmupSteps],
     ['optimizer', (r) => r.config.optimizer.kind],
     ['lr', (r) => r.config.optimizer.lr],
     ['momentum', (r) => r.config.optimizer.momentum],
@@ -91,6 +110,10 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
     ['schedule', (r) => r.config.optimizer.schedule.kind],
     ['batch_size', (r) => r.config.batchSize],
     ['steps', (r) => r.config.steps],
+    ['flip_augment', (r) => r.config.flipAugment],
+    ['flip_eval', (r) => r.config.flipEval],
+    ['eval_every', (r) => r.config.evalEvery],
+    ['eval_pairs', (r) => r.config.evalPairs],
     ['seed', (r) => r.config.seed],
     ['eval_step', (r) => finalEval(r)?.step],
     ['auc', (r) => finalEval(r)?.metrics.auc],
@@ -126,11 +149,14 @@ export function runsToJson(runs: readonly RunRecord[], options: RunsJsonOptions 
     const final = finalEval(run);
     const entry: Record<string, unknown> = {
       id: run.id,
+      ...(run.number === undefined ? {} : { number: run.number }),
       label: run.label,
+      ...(run.name === undefined ? {} : { name: run.name }),
+      ...(run.presetId === undefined ? {} : { presetId: run.presetId }),
       dataLabel: run.dataLabel,
       backend: run.backend,
       startedAt: run.startedAt,
-      seconds: run.seconds,
+      seconds: roundSeconds(run.seconds),
       status: run.status,
       step: run.step,
       config: run.config,

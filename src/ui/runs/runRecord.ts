@@ -29,8 +29,18 @@ export interface RunWarning {
 export interface RunRecord {
   /** The engine's run id. */
   id: string;
-  /** Human name: the preset's, or a short description of the config. */
+  /**
+   * Base name: the preset's, or a short description of the config. Lesson mode finds its runs by it, so it never
+   * changes; what the page shows is runLabels' label (the user's `name`, or number, base and differing settings).
+   */
   label: string;
+  /**
+   * The run's number in this browser (1 = first run), given when the run is first stored (useRuns). Absent on a
+   * live run not yet stored and on runs recorded before numbers existed (runLabels numbers those after the rest).
+   */
+  number?: number;
+  /** The name the user gave the run in the runs table, if any: shown instead of the generated label. */
+  name?: string;
   /**
    * The preset the run was started from, when its settings were that preset's (absent for custom settings and
    * for runs recorded before presets were kept): "Reproduce the report" finds its runs by it.

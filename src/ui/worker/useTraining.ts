@@ -85,6 +85,10 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
       if (!worker || !backend) return undefined;
       setPhase('preparing');
       const tracker = trackRun(request, backend, (r) => onRunChangeRef.current(r), initial && { ...initial, status: 'running', message: undefined });
+      // The previous run's record goes at once: its "Step 40 / 40 · 0 s left" is not this run's progress. A fresh
+      // run has no record until its first event; a resumed one shows where it continues from.
+      runRef.current = tracker.record;
+      setRun(tracker.record);
       const onEvent = (event: TrainEvent) => {
         runRef.current = tracker.onEvent(event);
         if (event.type === 'step') setPhase((p) => (p === 'preparing' ? 'training' : p));

@@ -1,0 +1,138 @@
+/**
+ * The page's runs against a fake worker (issue 16): unticking the newest finished run takes it off the plots, runs
+ * are labelled and renamed in the table and in the legends, a new run's progress starts from "starting…" rather
+ * than the last run's, and a run that failed before its first step is listed unticked.
+ */
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataSummary, StepPoints, TrainConfig, TrainEventHandler } from '../../src/protocol/api.ts';
+import { emptyHistory } from '../../src/ui/runs/applyEvent.ts';
+
+const plotly = vi.hoisted(() => ({ react: vi.fn(async () => undefined), purge: vi.fn(), downloadImage: vi.fn(async () => ''), toImage: vi.fn(async () => '') }));
+vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }));
+
+/** How the fake worker answers: held loads wait for the test, a failing train throws before any event. */
+const fake = vi.hoisted(() => ({ holdLoad: false, heldLoads: [] as (() => void)[], failWith: undefined as string | undefined, runs: 0 }));
+
+vi.mock('../../src/ui/worker/labBridge.ts', () => {
+  const summary: DataSummary = { kind: 'builtin', trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 };
+  /** A finished run: 10 steps of falling loss at 100 images/s, one evaluation, done. */
+  const train = async (_config: TrainConfig, onEvent: TrainEventHandler) => {
+    if (fake.failWith) throw new Error(fake.failWith);
+    const runId = `fake-${++fake.runs}`;
+    const steps = 10;
+    const points = Object.fromEntries(Object.keys(emptyHistory()).map((k) => [k, new Float32Array(steps)])) as unknown as StepPoints;
+    for (let i = 0; i < steps; i++) {
+      points.step[i] = i;
+      points.loss[i] = 5 - i / 4;
+      points.imagesPerSec[i] = 100;
+    }
+    onEvent({ type: 'step', runId, points });
+    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: 0.75, eer: 0.3, eerThreshold: 0.5, tarAtFar: { '0.001': 0.1 }, bestAccuracy: 0.7, bestThreshold: 0.5, tenFoldMean: 0.7, tenFoldStd: 0.1 };
+    onEvent({
+      type: 'eval', runId, step: steps, metrics, flipEval: false, seconds: 0,
+      roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
+      angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
+    });
+    onEvent({ type: 'done', runId, reason: 'completed', step: steps, seconds: 1 });
+    return { runId, reason: 'completed', step: steps };
+  };
+  const known: Record<string, unknown> = {
+    init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }),
+    loadData: () => (fake.holdLoad ? new Promise((resolve) => fake.heldLoads.push(() => resolve(summary))) : Promise.resolve(summary)),
+    train,
+  };
+  // Every other call (checkpoints, saved models, the data sub-API) answers "nothing here".
+  const nothing = (): unknown => new Proxy(() => Promise.resolve([]), { get: (_t, key) => (key === 'then' ? undefined : nothing()) });
+  const api = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && key in known ? known[key] : key === 'then' ? undefined : nothing()) });
+  return { startLabWorker: () => ({ api, failed: new Promise(() => undefined), terminate: () => undefined }) };
+});
+
+const { App } = await import('../../src/ui/App.tsx');
+
+beforeEach(() => {
+  Object.assign(fake, { holdLoad: false, heldLoads: [], failWith: undefined, runs: 0 });
+});
+afterEach(cleanup);
+
+const runsTable = () => within(screen.getByRole('region', { name: 'Runs' })).getByRole('table');
+/** The screen-reader summary of a figure (what its legend holds). */
+const summaryOf = (figure: string) => screen.getByRole('figure', { name: figure }).querySelector('.visually-hidden')?.textContent;
+
+/** Renders the page and trains one run to its end through "Train". */
+async function renderAndTrain() {
+  render(<App />);
+  const train = screen.getByRole('button', { name: 'Train' }) as HTMLButtonElement;
+  await vi.waitFor(() => expect(train.disabled).toBe(false));
+  await act(async () => {
+    fireEvent.click(train);
+  });
+  await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox')).toHaveLength(fake.runs));
+  await vi.waitFor(() => expect(train.disabled).toBe(false));
+  return train;
+}
+
+describe('App: runs on the plots and in the table', () => {
+  it('takes the newest finished run off the ROC curve and the histogram as soon as it is unticked', async () => {
+    await renderAndTrain();
+    const box = within(runsTable()).getByRole('checkbox', { name: 'Show #1 Quick demo on plots' }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(summaryOf('ROC curve')).toMatch(/Quick demo: AUC 0\.7500/);
+    fireEvent.click(box);
+    expect(box.checked).toBe(false);
+    expect(summaryOf('ROC curve')).toBe('No evaluation yet.');
+    expect(summaryOf('Angle histogram')).toBe('No evaluation yet.');
+    fireEvent.click(box);
+    expect(summaryOf('ROC curve')).toMatch(/Quick demo: AUC 0\.7500/);
+  });
+
+  it('numbers runs, and a name given in the table is what the legends say', async () => {
+    const train = await renderAndTrain();
+    await act(async () => {
+      fireEvent.click(train);
+    });
+    await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox')).toHaveLength(2));
+    // Same preset, same settings: the numbers tell them apart.
+    const [first, second] = ['#1 Quick demo', '#2 Quick demo'];
+    await vi.waitFor(() => expect(summaryOf('ROC curve')).toBe(`${second}: AUC 0.7500; ${first}: AUC 0.7500`));
+
+    fireEvent.click(within(runsTable()).getByRole('button', { name: `Rename ${first}` }));
+    const field = within(runsTable()).getByRole('textbox', { name: `New name for ${first}` });
+    fireEvent.change(field, { target: { value: 'baseline' } });
+    fireEvent.submit(field);
+    expect(within(runsTable()).getByRole('checkbox', { name: 'Show baseline on plots' })).toBeTruthy();
+    expect(summaryOf('ROC curve')).toBe(`${second}: AUC 0.7500; baseline: AUC 0.7500`);
+  });
+
+  it("resets the progress when a new run starts: 'starting…', not the last run's final step", async () => {
+    const train = await renderAndTrain();
+    fake.holdLoad = true;
+    await act(async () => {
+      fireEvent.click(train);
+    });
+    const panel = screen.getByRole('region', { name: 'Training' });
+    expect(within(panel).getByText(/^starting…/)).toBeTruthy();
+    expect(panel.textContent).not.toMatch(/Step 10 \/ 10/);
+    expect(panel.textContent).not.toMatch(/left/);
+    await act(async () => {
+      fake.heldLoads.forEach((resume) => resume());
+    });
+    await vi.waitFor(() => expect(train.disabled).toBe(false));
+  });
+
+  it('lists a run that failed before its first step, unticked, with its error on one line', async () => {
+    render(<App />);
+    const train = screen.getByRole('button', { name: 'Train' }) as HTMLButtonElement;
+    await vi.waitFor(() => expect(train.disabled).toBe(false));
+    fake.failWith = `GPU device lost\n${'    at compileShader (webgpu.js:1:1)\n'.repeat(200)}`;
+    await act(async () => {
+      fireEvent.click(train);
+    });
+    const box = (await within(runsTable()).findByRole('checkbox', { name: 'Show #1 Quick demo on plots' })) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(summaryOf('ROC curve')).toBe('No evaluation yet.');
+    const message = runsTable().querySelector('.run-message summary');
+    expect(message?.textContent).toBe('GPU device lost');
+    expect(message?.getAttribute('title')).toBe(fake.failWith);
+  });
+});
