@@ -3,9 +3,9 @@
  * comlink; workers/lab.worker.ts only exposes it. The engine lives in src/ml/train; this file holds the
  * worker's state (data, current session, control) and maps API calls onto it.
  */
-import { BUILTIN_DATA, createSynthDataset, type SynthDataset } from '../src/core/synth/index.ts';
+import { BUILTIN_DATA, createBuiltinSets, createSynthDataset } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
-import type { BackendReport, BenchResult, BuiltinDataSpec, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
+import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
 import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
 import { benchTrainSteps } from '../src/ml/train/bench.ts';
@@ -50,14 +50,6 @@ export function eventTransferables(event: TrainEvent): ArrayBuffer[] {
   return [...new Set([...arrays, ...geometryArrays].map((a) => a.buffer as ArrayBuffer))];
 }
 
-/** The train/test synthetic sets of a builtin spec, rendered at `size` px. */
-function builtinSets(spec: BuiltinDataSpec, size: number): { train: SynthDataset; test: SynthDataset } {
-  return {
-    train: createSynthDataset({ ...BUILTIN_DATA.train, ...spec.train, size }),
-    test: createSynthDataset({ ...BUILTIN_DATA.test, ...spec.test, size }),
-  };
-}
-
 /**
  * A checkpoint of a run on the default built-in faces names no identity count: it trained on the default training
  * set of its day, whose size may have changed since (300 people before the demo regime of issue 11, 100 after).
@@ -80,7 +72,7 @@ interface RunData {
 /** The engine's sources for `spec` at the config's input size (folders are decoded again at that size if needed). */
 function runDataOf(spec: DataSpec, config: TrainConfig, store: DataStore): RunData {
   if (spec.kind === 'folder') return folderRunData(store, spec, { inputSize: config.model.inputSize, evalPairs: config.evalPairs, seed: config.seed });
-  const sets = builtinSets(spec, config.model.inputSize);
+  const sets = createBuiltinSets(spec, config.model.inputSize);
   const numIdentities = sets.train.identityNames.length;
   // Held-out photos of the training people, for the angle statistics and the "Hypersphere" figure.
   const test = { ...makeTestSet(sets.test, config.evalPairs, config.seed), probe: synthProbe(sets.train.spec) };
@@ -150,7 +142,7 @@ export function createLabApi(deps: LabApiDeps) {
         return summary;
       }
       if (spec.kind !== 'builtin') throw new Error(`unknown data kind '${String((spec as { kind: unknown }).kind)}'`);
-      const sets = builtinSets(spec, 32);
+      const sets = createBuiltinSets(spec, 32);
       data = structuredClone(spec);
       return {
         kind: spec.kind,

@@ -14,6 +14,9 @@ export type SweepChildMessage =
 
 const send = (message: SweepChildMessage): Promise<void> => new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 
+// The parent is gone (killed, or its terminal closed): nobody will read this run's result, so stop training now.
+process.on('disconnect', () => process.exit(1));
+
 process.once('message', (spec: SweepRunSpec) => {
   void (async () => {
     try {
@@ -24,6 +27,7 @@ process.once('message', (spec: SweepRunSpec) => {
     } catch (err) {
       await send({ type: 'error', message: (err as Error).message });
     }
-    process.disconnect?.();
+    // tfjs and the wasm module may keep handles open: exit rather than wait for the event loop to drain.
+    process.exit(0);
   })();
 });

@@ -45,6 +45,7 @@ export async function runSweepRun(spec: SweepRunSpec, onEvent: (event: TrainEven
       eer: evaluated.eer,
       collapsed,
       seconds: (performance.now() - started) / 1000,
+      classes: train.identities,
     });
   } finally {
     session.dispose();

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { flattenImages } from '../core/dataset/inventory.ts';
-import { BUILTIN_DATA, createSynthDataset, type BuiltinDataChoice } from '../core/synth/index.ts';
+import { createBuiltinSets, type BuiltinDataChoice } from '../core/synth/index.ts';
 import type { ImageSet } from '../ml/train/data.ts';
 import { scanDir } from './scanDir.ts';
 
@@ -18,8 +18,7 @@ export interface LabelledSet {
 
 /** The built-in synthetic train and test sets at `size` px, with `choice`'s overrides (e.g. a domain preset's). */
 export function builtinSets(size: number, choice: BuiltinDataChoice = {}): { train: LabelledSet; test: LabelledSet } {
-  const train = createSynthDataset({ ...BUILTIN_DATA.train, ...choice.train, size });
-  const test = createSynthDataset({ ...BUILTIN_DATA.test, ...choice.test, size });
+  const { train, test } = createBuiltinSets(choice, size);
   return { train: { set: train, identities: train.identityNames.length }, test: { set: test, identities: test.identityNames.length } };
 }
 

@@ -45,7 +45,7 @@ export const REPORT_TRAINING = Object.freeze({
 });
 
 /**
- * The live-demo scale, found by measurement (`lab sweep`, notes in README "Reproducing the report"): the tiny
+ * The live-demo scale, found by measurement (`lab sweep`; README "Reproducing the report"): the tiny
  * CNN at 32 px on the built-in faces (100 training identities × 20 images), a 512-d embedding as in the report,
  * batch-normalised (the ArcFace output block) so the features cannot drift into one cap of the sphere, s = 64,
  * SGD 0.02 with momentum for 1000 steps of 32 (16 epochs; cosine schedule). Why these and not the report's
@@ -70,7 +70,8 @@ export const QUICK_DEMO_TRAINING = Object.freeze({
  * The five losses the report compares, by the names the report uses. The margins use cos(θ + m) exactly as the
  * report writes it, at every angle (`fallback: false`): past θ = π − m that formula turns upward, and at 60° this
  * upturn is what the report saw fail (features flee to θ ≈ 170° where every logit is low and the loss falls to ~0
- * with chance accuracy). The lab's default ArcFace keeps its monotonic fallback, so the difference can be taught.
+ * with chance accuracy). So do the Quick demo and the Quick sweep; an ArcFace chosen in the config panel starts with
+ * the lab's monotonic fallback on ("Fallback past π"), so the difference can be taught.
  */
 const REPORT_LOSSES: readonly { slug: string; name: string; loss: LossConfig; finding: string }[] = [
   {
@@ -186,7 +187,7 @@ export const DOMAIN_PRESETS: readonly ExperimentPreset[] = deepFreeze([
   {
     id: 'domain-other',
     name: 'Other domain',
-    description: 'Trained on population B (darker skin, dark hair and eyes, narrower face shapes), tested on unseen people of population A: a domain the model never saw.',
+    description: 'Trained on population B (darker skin, dark hair and eyes, less varied face shapes), tested on unseen people of population A: a domain the model never saw.',
     config: configAt(QUICK_DEMO_TRAINING, lossOf('softmax')),
     data: { train: { ...BUILTIN_DOMAINS.b.train }, test: { ...BUILTIN_DOMAINS.a.test } },
   },

@@ -1,7 +1,7 @@
 /**
- * The sweeps that reproduce the report: which presets a sweep trains, with which seed, at which scale.
- * `lab sweep` (Node, wasm) and the lab's "Reproduce the report" view build their runs here, so both train
- * exactly the same configurations and check them with the same findings (src/core/findings.ts).
+ * The sweeps that reproduce the report, for `lab sweep` (Node, wasm): which presets a sweep trains, with which
+ * seed, at which scale. The lab's "Reproduce the report" view trains the same presets (SWEEP_PRESET_IDS) with
+ * their own seed through its queue or parallel workers, and both check them with src/core/findings.ts.
  */
 import { SWEEP_PRESET_IDS, type SweepSet } from './findings.ts';
 import { findPreset } from './presets.ts';

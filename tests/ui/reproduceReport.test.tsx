@@ -84,6 +84,14 @@ describe('findingsTable', () => {
     expect(verdicts(runs)['margin-60-fails']).toBe('failed');
   });
 
+  it("judges 60° failing against chance when the run kept its identity count K (1.5% fails to learn at K = 100, not without K)", () => {
+    const at = (patch: Partial<RunRecord>) =>
+      findingsTable(holdingSweep().map((r) => (r.presetId === 'quick-margin-60' ? sweepRun('quick-margin-60', { auc: 0.5, accuracy: 0.015, loss: [60, 1] }, patch) : r)))
+        .rows.find((row) => row.id === 'margin-60-fails')!;
+    expect(at({ classes: 100 })).toMatchObject({ verdict: 'holds', measured: expect.stringMatching(/fails below 2\.0%, chance 1\.0%/) });
+    expect(at({}).verdict).toBe('failed');
+  });
+
   it('"not run yet" for findings whose runs are missing, naming the runs they need', () => {
     const empty = findingsTable([]);
     expect(empty.rows.map((r) => r.verdict)).toEqual(FINDING_DEFINITIONS.map(() => 'not-run'));

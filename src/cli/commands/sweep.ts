@@ -29,6 +29,8 @@ function runInChild(spec: SweepRunSpec, onProgress: (step: number) => void): Pro
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      // The result is in (or the run failed): the process has nothing more to do, whatever it is still holding.
+      if (child.exitCode === null) child.kill();
       fn();
     };
     child.on('message', (message: SweepChildMessage) => {

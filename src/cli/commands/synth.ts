@@ -35,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!(difficulty >= 0 && difficulty <= 1)) throw new UsageError(`--difficulty must be a number in [0, 1], got '${values.difficulty}'`);
 
   const domain = (values.domain ?? SYNTH_DEFAULTS.domain) as SynthDomain;
-  if (!(domain in SYNTH_DOMAINS)) throw new UsageError(`--domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got '${values.domain}'`);
+  if (!Object.hasOwn(SYNTH_DOMAINS, domain)) throw new UsageError(`--domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got '${values.domain}'`);
 
   const dataset = createSynthDataset({ seed, identities, imagesPerIdentity, size, familySize, difficulty, domain });
   const out = resolve(values.out);

@@ -106,7 +106,7 @@ export function resolveSynthSpec(spec: SynthSpec): Required<SynthSpec> {
   checkInteger(full.familySize, 'familySize', 1, 1000);
   // Below 16 px the features are sub-pixel; 1024 keeps a render's buffers small.
   checkInteger(full.size, 'size', 16, 1024);
-  if (!(full.domain in SYNTH_DOMAINS)) throw new RangeError(`SynthSpec.domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got ${String(full.domain)}`);
+  if (!Object.hasOwn(SYNTH_DOMAINS, full.domain)) throw new RangeError(`SynthSpec.domain must be one of ${Object.keys(SYNTH_DOMAINS).join(', ')}, got ${String(full.domain)}`);
   if (!(full.difficulty >= 0 && full.difficulty <= 1)) throw new RangeError(`SynthSpec.difficulty must be in [0, 1], got ${full.difficulty}`);
   return full;
 }
@@ -168,5 +168,16 @@ export function createSynthDataset(spec: SynthSpec): SynthDataset {
       renderFace(canvas, identity, sampleNuisance(rng.fork('nuisance'), full.difficulty), rng.fork('detail'), scratch);
       return toBytes(canvas, out);
     },
+  };
+}
+
+/**
+ * The built-in training and test sets of `choice` (overrides of BUILTIN_DATA, e.g. a domain preset's), rendered at
+ * `size` px: what the lab worker and the Node CLI both train and test on.
+ */
+export function createBuiltinSets(choice: BuiltinDataChoice, size: number): { train: SynthDataset; test: SynthDataset } {
+  return {
+    train: createSynthDataset({ ...BUILTIN_DATA.train, ...choice.train, size }),
+    test: createSynthDataset({ ...BUILTIN_DATA.test, ...choice.test, size }),
   };
 }

@@ -6,6 +6,7 @@ export {
   BUILTIN_DATA,
   BUILTIN_DOMAINS,
   SYNTH_DEFAULTS,
+  createBuiltinSets,
   createSynthDataset,
   resolveSynthSpec,
   type BuiltinDataChoice,

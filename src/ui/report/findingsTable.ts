@@ -116,6 +116,7 @@ export function summaryOf(run: RunRecord): SweepRunSummary {
     eer: metrics.eer,
     collapsed: run.warnings.some((w) => w.code === 'collapse'),
     seconds: run.seconds,
+    ...(run.classes === undefined ? {} : { classes: run.classes }),
   });
 }
 

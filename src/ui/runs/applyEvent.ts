@@ -17,10 +17,19 @@ export function emptyHistory(): StepPoints {
 }
 
 /** A run record for a run that is about to start. */
-export function newRunRecord(init: { id: string; label: string; presetId?: string; config: TrainConfig; dataLabel: string; backend: BackendName; startedAt: string }): RunRecord {
-  // No `presetId: undefined` key for custom runs: stored records and exports stay as they were.
-  const { presetId, ...rest } = init;
-  return { ...rest, ...(presetId === undefined ? {} : { presetId }), seconds: 0, status: 'running', step: 0, history: emptyHistory(), evals: [], warnings: [] };
+export function newRunRecord(init: {
+  id: string;
+  label: string;
+  presetId?: string;
+  config: TrainConfig;
+  dataLabel: string;
+  backend: BackendName;
+  startedAt: string;
+  classes?: number;
+}): RunRecord {
+  // No `presetId: undefined` (or `classes`) key for custom runs: stored records and exports stay as they were.
+  const { presetId, classes, ...rest } = init;
+  return { ...rest, ...(presetId === undefined ? {} : { presetId }), ...(classes === undefined ? {} : { classes }), seconds: 0, status: 'running', step: 0, history: emptyHistory(), evals: [], warnings: [] };
 }
 
 const DONE_STATUS: Record<string, RunStatus> = { completed: 'completed', stopped: 'stopped', diverged: 'diverged' };

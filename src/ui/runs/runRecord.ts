@@ -46,6 +46,8 @@ export interface RunRecord {
    * for runs recorded before presets were kept): "Reproduce the report" finds its runs by it.
    */
   presetId?: string;
+  /** K, the identities it trained on (chance accuracy is 1/K); absent for runs recorded before it was kept. */
+  classes?: number;
   config: TrainConfig;
   /** Short description of the data, e.g. "built-in synthetic faces" or a folder name. */
   dataLabel: string;

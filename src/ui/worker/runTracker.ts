@@ -26,6 +26,8 @@ export interface RunTracker {
   finish(result: RunResult): RunRecord | undefined;
   /** The call threw or the worker died: the run (a placeholder one if no event came) is an error, stored. */
   fail(err: unknown): RunRecord;
+  /** The data are loaded: K, the identities the run trains on, is kept with its record (the findings read 1/K). */
+  noteClasses(classes: number): void;
 }
 
 // Placeholder ids of runs that failed before their first event: unique even when parallel workers fail at once.
@@ -37,8 +39,9 @@ let failures = 0;
  */
 export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRecord) => void, initial?: RunRecord): RunTracker {
   let record = initial;
+  let classes = initial?.classes;
   const fresh = (id: string) =>
-    newRunRecord({ id, label: info.label, presetId: info.presetId, config: info.config, dataLabel: info.dataLabel, backend, startedAt: new Date().toISOString() });
+    newRunRecord({ id, label: info.label, presetId: info.presetId, config: info.config, dataLabel: info.dataLabel, backend, startedAt: new Date().toISOString(), classes });
   return {
     get record() {
       return record;
@@ -54,6 +57,10 @@ export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRec
         save(record);
       }
       return record;
+    },
+    noteClasses(k) {
+      classes = k;
+      if (record) record = { ...record, classes: k };
     },
     fail(err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -166,7 +166,7 @@ export class SweepPool {
         await this.call(worker, worker.api.init({ preferred: [backend] }));
         this.initialised.add(worker);
       }
-      await this.call(worker, worker.api.loadData(request.data));
+      tracker.noteClasses((await this.call(worker, worker.api.loadData(request.data))).trainIdentities);
       if (this.stopping) {
         this.update([index], { phase: 'not started' });
         return { healthy: true };

@@ -9,7 +9,7 @@ import type { BackendName, DataSpec, DataSummary, RunResult, TrainConfig, TrainE
 import { truncateRun } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
-import { trackRun } from './runTracker.ts';
+import { trackRun, type RunTracker } from './runTracker.ts';
 
 /**
  * Live updates reach React at most this often. A redraw of the loss curve costs tens of milliseconds on a slow
@@ -79,7 +79,7 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
   const drive = useCallback(
     async (
       request: Omit<RunRequest, 'data'>,
-      call: (onEvent: TrainEventHandler) => Promise<RunResult>,
+      call: (onEvent: TrainEventHandler, tracker: RunTracker) => Promise<RunResult>,
       initial?: RunRecord,
     ): Promise<RunRecord | undefined> => {
       if (!worker || !backend) return undefined;
@@ -96,7 +96,7 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
       };
       try {
         // A worker that dies (out of memory, GPU lost) never answers: its failure ends the wait instead.
-        tracker.finish(await Promise.race([call(Comlink.proxy(onEvent)), worker.failed]));
+        tracker.finish(await Promise.race([call(Comlink.proxy(onEvent), tracker), worker.failed]));
       } catch (err) {
         tracker.fail(err);
       } finally {
@@ -111,8 +111,10 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
 
   const start = useCallback(
     (request: RunRequest) =>
-      drive(request, async (onEvent) => {
-        setData(await worker!.api.loadData(request.data));
+      drive(request, async (onEvent, tracker) => {
+        const summary = await worker!.api.loadData(request.data);
+        setData(summary);
+        tracker.noteClasses(summary.trainIdentities);
         return worker!.api.train(request.config, onEvent);
       }),
     [drive, worker],

@@ -38,7 +38,8 @@ describe('lab sweep --scale micro', () => {
     expect(out.runs.map((r) => r.preset)).toEqual(SWEEP_PRESET_IDS.report);
     expect(out.runs.map((r) => r.loss)).toEqual(['softmax', 'intra', 'arcface', 'arcface', 'arcface']);
     for (const r of out.runs) {
-      expect(Object.keys(r).sort()).toEqual(['auc', 'collapsed', 'eer', 'firstLoss', 'lastLoss', 'loss', 'preset', 'seconds', 'trainAccuracy'].sort());
+      expect(Object.keys(r).sort()).toEqual(['auc', 'classes', 'collapsed', 'eer', 'firstLoss', 'lastLoss', 'loss', 'preset', 'seconds', 'trainAccuracy'].sort());
+      expect(r.classes).toBe(12);
       expect(r.auc).toBeGreaterThanOrEqual(0);
       expect(r.auc).toBeLessThanOrEqual(1);
       expect(r.trainAccuracy).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,6 @@
 /** The report's findings as checks on runs: each finding true and false on constructed runs, and the run summary. */
 import { describe, expect, it } from 'vitest';
-import { evaluateFindings, FINDING_DEFINITIONS, FINDING_THRESHOLDS, summarizeRun, SWEEP_PRESET_IDS, type FindingId, type SweepRunSummary } from '../../../src/core/findings.ts';
+import { evaluateFindings, failAccuracyFor, FINDING_DEFINITIONS, FINDING_THRESHOLDS, summarizeRun, SWEEP_PRESET_IDS, type FindingId, type SweepRunSummary } from '../../../src/core/findings.ts';
 import { findPreset } from '../../../src/core/presets.ts';
 
 /** A run that fits and verifies well; fields overridden per case. */
@@ -12,7 +12,7 @@ function run(preset: string, fields: Partial<SweepRunSummary> = {}): SweepRunSum
 function reportSweep(): SweepRunSummary[] {
   return [
     run('quick-softmax', { auc: 0.94, trainAccuracy: 0.96 }),
-    run('quick-softmax-intra', { loss: 'intra', auc: 0.942 }),
+    run('quick-softmax-intra', { loss: 'intra', auc: 0.947 }),
     run('quick-margin-30', { loss: 'arcface', auc: 0.96 }),
     run('quick-margin-45', { loss: 'arcface', auc: 0.955 }),
     run('quick-margin-60', { loss: 'arcface', auc: 0.7, trainAccuracy: 0.004, firstLoss: 60, lastLoss: 35, collapsed: true }),
@@ -33,7 +33,7 @@ describe('evaluateFindings', () => {
 
   it('finding 1 fails when the margin is not clearly above intra, or intra is not above softmax', () => {
     const base = reportSweep();
-    expect(verdict(edit(base, 'quick-margin-30', { auc: 0.942 + FINDING_THRESHOLDS.clearAucGap / 2 }), 'margin-beats-intra-beats-softmax')).toBe(false);
+    expect(verdict(edit(base, 'quick-margin-30', { auc: 0.947 + FINDING_THRESHOLDS.clearAucGap / 2 }), 'margin-beats-intra-beats-softmax')).toBe(false);
     expect(verdict(edit(base, 'quick-softmax-intra', { auc: 0.939 }), 'margin-beats-intra-beats-softmax')).toBe(false);
   });
 
@@ -41,6 +41,23 @@ describe('evaluateFindings', () => {
     expect(verdict(edit(reportSweep(), 'quick-margin-45', { auc: 0.97 }), 'margin-45-below-30')).toBe(false);
     const collapsed = evaluateFindings(edit(reportSweep(), 'quick-margin-45', { auc: 0.5, trainAccuracy: 0.02, collapsed: true })).find((f) => f.id === 'margin-45-below-30');
     expect(collapsed).toMatchObject({ holds: true, detail: expect.stringMatching(/45° did not learn \(training accuracy 2\.0%/) });
+  });
+
+  it('finding 3: "fails to learn" is under 1%, or under twice chance (2/K) where that is higher', () => {
+    expect(failAccuracyFor(undefined)).toBe(0.01);
+    expect(failAccuracyFor(700)).toBe(0.01);
+    expect(failAccuracyFor(100)).toBe(0.02);
+    expect(failAccuracyFor(10)).toBe(0.2);
+    const at = (fields: Partial<SweepRunSummary>) => verdict(edit(reportSweep(), 'quick-margin-60', fields), 'margin-60-fails');
+    expect(at({ trainAccuracy: 0.015, classes: 100 })).toBe(true);
+    expect(at({ trainAccuracy: 0.015 })).toBe(false);
+    expect(at({ trainAccuracy: 0.025, classes: 100 })).toBe(false);
+  });
+
+  it('marks gaps smaller than pair sampling could produce', () => {
+    const details = evaluateFindings(edit(reportSweep(), 'quick-softmax-intra', { auc: 0.9401 })).map((f) => f.detail).join('\n');
+    expect(details).toMatch(/intra − softmax \+0\.000 \(within pair-sampling noise\)/);
+    expect(evaluateFindings(reportSweep())[0].detail).not.toMatch(/noise/);
   });
 
   it('finding 3 fails when 60° learns, or when its loss did not fall', () => {
