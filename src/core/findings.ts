@@ -117,7 +117,7 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const auc = (v: number): string => v.toFixed(3);
 const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
 /** A signed AUC gap, flagged when it is smaller than pair sampling alone could produce. */
-const gap = (v: number): string => `${signed(v)}${Math.abs(v) < FINDING_THRESHOLDS.clearAucGap ? ' (within pair-sampling noise)' : ''}`;
+const gap = (v: number): string => `${signed(v)}${Math.abs(v) < FINDING_THRESHOLDS.clearAucGap ? ', within pair-sampling noise' : ''}`;
 
 /** The training accuracy under which a run "fails to learn": the report's 1%, or 2/K where that is higher. */
 export function failAccuracyFor(classes: number | undefined): number {

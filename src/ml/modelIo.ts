@@ -17,7 +17,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { parseTrainConfig, type TrainConfig } from '../core/trainConfig.ts';
 import type { TensorRecord } from '../protocol/api.ts';
 import type { ModelRunInfo } from '../protocol/models.ts';
-import { createEmbeddingModel } from './models/embedding.ts';
+import { createEmbeddingModel, modelSpecOf } from './models/embedding.ts';
 import { PREPROCESSING } from './preprocess.ts';
 import { assignRecord } from './train/checkpoint.ts';
 
@@ -209,16 +209,7 @@ export async function loadModelZip(bytes: Uint8Array): Promise<{ model: tf.Layer
 
 /** An inference-only embedding model for `config`, with the weights of a checkpoint's model records. */
 export function embeddingModelFromRecords(config: TrainConfig, records: readonly TensorRecord[]): tf.LayersModel {
-  const m = config.model;
-  const model = createEmbeddingModel({
-    backbone: m.backbone,
-    inputSize: m.inputSize,
-    embeddingDim: m.embeddingDim,
-    l2: m.l2,
-    seed: config.seed,
-    ...(m.width === undefined ? {} : { width: m.width }),
-    ...(m.embeddingNorm === undefined ? {} : { embeddingNorm: m.embeddingNorm }),
-  });
+  const model = createEmbeddingModel(modelSpecOf(config.model, config.seed));
   const weights = model.weights;
   if (weights.length !== records.length) {
     model.dispose();

@@ -5,6 +5,7 @@
  * loop; `createHead` makes one with seeded values.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../../core/trainConfig.ts';
 import { BATCH_NORM_DEFAULTS, deriveSeed, LayerSeeds } from './layers.ts';
 import { resnet18Features, RESNET18_DEFAULT_WIDTH } from './resnet18.ts';
 import { resnet50Features } from './resnet50.ts';
@@ -62,6 +63,19 @@ export interface EmbeddingModelSpec {
   width?: number;
   /** 'batchnorm': batch normalisation after the dense layer ('embedding_bn'). Default 'none'. */
   embeddingNorm?: 'none' | 'batchnorm';
+}
+
+/** The spec of a run's model section (TrainConfig.model), seeded with the run's seed. */
+export function modelSpecOf(m: ModelConfig, seed: number): EmbeddingModelSpec {
+  return {
+    backbone: m.backbone,
+    inputSize: m.inputSize,
+    embeddingDim: m.embeddingDim,
+    l2: m.l2,
+    seed,
+    ...(m.width === undefined ? {} : { width: m.width }),
+    ...(m.embeddingNorm === undefined ? {} : { embeddingNorm: m.embeddingNorm }),
+  };
 }
 
 /** Seed used when the spec gives none, so an unseeded model is still reproducible. */

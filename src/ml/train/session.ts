@@ -14,7 +14,7 @@ import { learningRateAt, marginRamp, rampLossConfig } from '../../core/schedule.
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import type { CheckpointSummary, DataSpec, RunResult, TrainCheckpoint } from '../../protocol/api.ts';
 import type { DivergedEvent, DoneReason, EvalEvent, LiveChange, LiveParams, TrainEvent } from '../../protocol/events.ts';
-import { createEmbeddingModel, createHead } from '../models/embedding.ts';
+import { createEmbeddingModel, createHead, modelSpecOf } from '../models/embedding.ts';
 import { loadImageNetWeights } from '../models/imagenet.ts';
 import { assignRecord, historyPoints, historyRecord, recordBytes, tensorRecord } from './checkpoint.ts';
 import { CollapseDetector, DEFAULT_COLLAPSE_RULE, type CollapseRule } from './collapse.ts';
@@ -87,15 +87,7 @@ export class TrainingSession {
 
   private static async build(config: TrainConfig, numIdentities: number, options: SessionOptions, loadPretrained: boolean): Promise<TrainingSession> {
     const { model: m } = config;
-    const model = createEmbeddingModel({
-      backbone: m.backbone,
-      inputSize: m.inputSize,
-      embeddingDim: m.embeddingDim,
-      l2: m.l2,
-      seed: config.seed,
-      ...(m.width === undefined ? {} : { width: m.width }),
-      ...(m.embeddingNorm === undefined ? {} : { embeddingNorm: m.embeddingNorm }),
-    });
+    const model = createEmbeddingModel(modelSpecOf(m, config.seed));
     if (m.pretrained === 'imagenet' && loadPretrained) {
       if (options.imagenetWeights === undefined) {
         model.dispose();

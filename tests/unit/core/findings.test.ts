@@ -56,7 +56,7 @@ describe('evaluateFindings', () => {
 
   it('marks gaps smaller than pair sampling could produce', () => {
     const details = evaluateFindings(edit(reportSweep(), 'quick-softmax-intra', { auc: 0.9401 })).map((f) => f.detail).join('\n');
-    expect(details).toMatch(/intra − softmax \+0\.000 \(within pair-sampling noise\)/);
+    expect(details).toMatch(/intra − softmax \+0\.000, within pair-sampling noise/);
     expect(evaluateFindings(reportSweep())[0].detail).not.toMatch(/noise/);
   });
 

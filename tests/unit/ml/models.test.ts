@@ -7,6 +7,8 @@ import {
   createEmbeddingModel,
   createHead,
   EMBEDDING_LAYER,
+  EMBEDDING_NORM_LAYER,
+  modelSpecOf,
   regularizationLoss,
   type EmbeddingModelSpec,
 } from '../../../src/ml/models/embedding.ts';
@@ -200,6 +202,35 @@ describe('seeding and memory', () => {
     expect(() => createEmbeddingModel(spec({ l2: -1 }))).toThrow(/l2/);
     expect(() => createEmbeddingModel(spec({ backbone: 'resnet50', width: 32 }))).toThrow(/fixed width/);
     expect(() => createEmbeddingModel(spec({ backbone: 'vgg' as 'tiny' }))).toThrow(/unknown backbone 'vgg'/);
+  });
+});
+
+describe('embedding batch norm (model.embeddingNorm)', () => {
+  it("adds 'embedding_bn' after the dense layer; in training its output is centred over the batch, and it is off by default", () => {
+    const spec = { backbone: 'tiny', inputSize: 32, embeddingDim: 8, l2: 0, width: 4, seed: 3 } as const;
+    const plain = createEmbeddingModel(spec);
+    const normed = createEmbeddingModel({ ...spec, embeddingNorm: 'batchnorm' });
+    expect(plain.layers.map((l) => l.name)).not.toContain(EMBEDDING_NORM_LAYER);
+    expect(normed.layers.at(-1)?.name).toBe(EMBEDDING_NORM_LAYER);
+    expect(normed.layers.at(-2)?.name).toBe(EMBEDDING_LAYER);
+    // gamma, beta (trainable), moving mean and variance: 4·D more values.
+    expect(normed.countParams() - plain.countParams()).toBe(4 * 8);
+    const columnMeans = tf.tidy(() => {
+      const x = tf.randomUniform([6, 32, 32, 3], -1, 1, 'float32', 5);
+      return tf.mean(normed.apply(x, { training: true }) as tf.Tensor2D, 0).arraySync() as number[];
+    });
+    for (const m of columnMeans) expect(Math.abs(m)).toBeLessThan(1e-4);
+    plain.dispose();
+    normed.dispose();
+  });
+
+  it('modelSpecOf carries a config\'s model section, embeddingNorm included, with the run seed', () => {
+    expect(modelSpecOf({ backbone: 'tiny', pretrained: 'none', inputSize: 32, embeddingDim: 512, l2: 5e-4, embeddingNorm: 'batchnorm' }, 9)).toEqual({
+      backbone: 'tiny', inputSize: 32, embeddingDim: 512, l2: 5e-4, seed: 9, embeddingNorm: 'batchnorm',
+    });
+    expect(modelSpecOf({ backbone: 'resnet18', pretrained: 'none', inputSize: 64, embeddingDim: 16, l2: 0, width: 4 }, 1)).toEqual({
+      backbone: 'resnet18', inputSize: 64, embeddingDim: 16, l2: 0, seed: 1, width: 4,
+    });
   });
 });
 
