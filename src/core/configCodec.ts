@@ -205,6 +205,16 @@ function formatValue(field: ConfigField, value: ConfigFieldValue): string {
 
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
+/**
+ * Why a number is outside a field's range, or undefined: the one rule the form's controls, links and (for the UI)
+ * config files share, in the words the form uses. The engine alone would accept `n=1e99` (an integer ≥ 1).
+ */
+export function fieldRangeError(field: ConfigField, n: number): string | undefined {
+  if (field.min !== undefined && n < field.min) return `${field.label} must be at least ${field.min}`;
+  if (field.max !== undefined && n > field.max) return `${field.label} must be at most ${field.max}`;
+  return undefined;
+}
+
 /** Parses one URL value; returns an error message instead of throwing. */
 function parseValue(field: ConfigField, text: string): { value: ConfigFieldValue } | { error: string } {
   if (text === ABSENT) return field.optional ? { value: undefined } : { error: `${field.label} cannot be left out` };
@@ -214,7 +224,8 @@ function parseValue(field: ConfigField, text: string): { value: ConfigFieldValue
       const n = Number(text);
       if (!DECIMAL.test(text) || !Number.isFinite(n)) return { error: `${field.label} must be a number` };
       if (field.type === 'int' && !Number.isInteger(n)) return { error: `${field.label} must be a whole number` };
-      return { value: n };
+      const range = fieldRangeError(field, n);
+      return range === undefined ? { value: n } : { error: `${range} (got ${text})` };
     }
     case 'boolean':
       if (text === '1' || text === 'true') return { value: true };

@@ -3,7 +3,7 @@
  * from the config field table (src/core/configCodec.ts) — the same table that drives the URL hash and JSON.
  */
 import { useId, useState } from 'react';
-import { CONFIG_FIELDS, readFieldValue, withFieldValue, type ConfigField, type ConfigFieldGroup, type ConfigFieldValue } from '../../core/configCodec.ts';
+import { CONFIG_FIELDS, fieldRangeError, readFieldValue, withFieldValue, type ConfigField, type ConfigFieldGroup, type ConfigFieldValue } from '../../core/configCodec.ts';
 import { defaultLossConfig, isLossKind } from '../../core/lossConfig.ts';
 import type { TrainConfig } from '../../protocol/api.ts';
 
@@ -59,9 +59,8 @@ export function parseFieldText(field: ConfigField, text: string): ConfigFieldVal
   const n = Number(trimmed);
   if (!Number.isFinite(n)) return new Error(`${field.label} must be a number`);
   if (field.type === 'int' && !Number.isInteger(n)) return new Error(`${field.label} must be a whole number`);
-  if (field.min !== undefined && n < field.min) return new Error(`${field.label} must be at least ${field.min}`);
-  if (field.max !== undefined && n > field.max) return new Error(`${field.label} must be at most ${field.max}`);
-  return n;
+  const range = fieldRangeError(field, n);
+  return range === undefined ? n : new Error(range);
 }
 
 interface FieldProps {

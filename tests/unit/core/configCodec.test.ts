@@ -181,12 +181,21 @@ describe('URL hash', () => {
     ]);
   });
 
+  it('refuses link values outside the ranges the form allows, in the form\'s words (issue 16: n=1e99 started a run)', () => {
+    const huge = decodeConfigHash('#v=1&n=1e99&lr=0.01');
+    expect(huge.config.steps).toBe(DEFAULT_TRAIN_CONFIG.steps);
+    expect(huge.config.optimizer.lr).toBe(0.01);
+    expect(huge.errors).toEqual(['n=1e99: Steps must be at most 100000 (got 1e99)']);
+    expect(decodeConfigHash('#v=1&bs=1').errors).toEqual(['bs=1: Batch size must be at least 2 (got 1)']);
+    expect(decodeConfigHash('#v=1&n=100000&bs=512').errors).toEqual([]);
+  });
+
   it("drops only the setting the engine rejects, with the engine's message", () => {
     const margin = decodeConfigHash('#loss=arcface&m=200&n=99');
     expect(margin.config.loss).toStrictEqual({ kind: 'arcface', scale: 64 });
     expect(margin.config.steps).toBe(99);
     expect(margin.errors).toHaveLength(1);
-    expect(margin.errors[0]).toMatch(/^m=200: LossConfig\.marginDeg must be in \[0, 180\)/);
+    expect(margin.errors[0]).toMatch(/^m=200: Angular margin m \(°\) must be at most 90/);
 
     // ImageNet weights exist only for ResNet50 (default backbone: tiny): the weights setting is blamed.
     const weights = decodeConfigHash('#pre=imagenet&dim=128');
