@@ -352,44 +352,6 @@ export function decodeConfigHash(hash: string): DecodedHash {
   }
 }
 
-/** A config file: pretty JSON `{ "format": "margin-lab-config", "version": 1, "config": {…} }` and a final newline. */
-export function configToJson(config: TrainConfig): string {
-  return `${JSON.stringify({ format: CONFIG_JSON_FORMAT, version: CONFIG_FORMAT_VERSION, config }, null, 2)}\n`;
-}
-
-/**
- * Reads a config file written by configToJson. The config may be partial (merged over the defaults by
- * parseTrainConfig). Throws an Error saying what is wrong: not JSON, another format or version, unknown keys,
- * invalid values.
- */
-export function configFromJson(text: string): TrainConfig {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`config file is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new Error(`config file must be a JSON object with "format": "${CONFIG_JSON_FORMAT}"`);
-  }
-  const file = data as Record<string, unknown>;
-  if (file.format !== CONFIG_JSON_FORMAT) {
-    throw new Error(`not a Margin Lab config file: "format" is ${JSON.stringify(file.format) ?? 'missing'}, expected "${CONFIG_JSON_FORMAT}"`);
-  }
-  if (file.version !== CONFIG_FORMAT_VERSION) {
-    throw new Error(`config file version ${JSON.stringify(file.version) ?? 'missing'} is not supported (this lab reads version ${CONFIG_FORMAT_VERSION})`);
-  }
-  for (const key of Object.keys(file)) {
-    if (!['format', 'version', 'config'].includes(key)) throw new Error(`unknown key '${key}' in config file (allowed: format, version, config)`);
-  }
-  if (!('config' in file)) throw new Error('config file has no "config" object');
-  try {
-    return parseTrainConfig(file.config);
-  } catch (err) {
-    throw new Error(`config file: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-}
-
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);

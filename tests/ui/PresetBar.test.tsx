@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configToJson, encodeConfigHash } from '../../src/core/configCodec.ts';
+import { encodeConfigHash } from '../../src/core/configCodec.ts';
+import { configToJson } from '../../src/core/configFile.ts';
 import { DEMO_SWEEP, PRESETS, presetConfig, QUICK_DEMO_PRESET, REPORT_PRESETS } from '../../src/core/presets.ts';
 import { parseTrainConfig } from '../../src/core/trainConfig.ts';
 import { PresetBar, sweepFor } from '../../src/ui/panels/PresetBar.tsx';

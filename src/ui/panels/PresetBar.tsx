@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import { configFromJson, configToJson } from '../../core/configCodec.ts';
+import { configFromJson, configToJson } from '../../core/configFile.ts';
 import { DEMO_SWEEP, PRESETS, REPORT_PRESETS, findPreset, type ExperimentPreset } from '../../core/presets.ts';
 import type { TrainConfig } from '../../protocol/api.ts';
 import { downloadText } from '../download.ts';

@@ -4,8 +4,6 @@ import {
   CONFIG_FIELDS,
   RESERVED_HASH_KEYS,
   configField,
-  configFromJson,
-  configToJson,
   decodeConfigHash,
   encodeConfigHash,
   readFieldValue,
@@ -13,6 +11,7 @@ import {
   type ConfigField,
   type ConfigFieldValue,
 } from '../../../src/core/configCodec.ts';
+import { configFromJson, configToJson } from '../../../src/core/configFile.ts';
 import { DEFAULT_TRAIN_CONFIG, parseTrainConfig, validateTrainConfig, type TrainConfig } from '../../../src/core/trainConfig.ts';
 import { DEMO_SWEEP, PRESETS, presetConfig } from '../../../src/core/presets.ts';
 import { createRng, type Rng } from '../../../src/core/prng.ts';
@@ -268,6 +267,13 @@ describe('JSON config files', () => {
     expect(() => configFromJson(file({ config: {}, extra: 1 }))).toThrow("unknown key 'extra' in config file");
     expect(() => configFromJson(file({}))).toThrow('config file has no "config" object');
     expect(() => configFromJson(file({ config: { loss: { margin: 30 } } }))).toThrow(/^config file: unknown config key 'loss\.margin'/);
-    expect(() => configFromJson(file({ config: { steps: 0 } }))).toThrow(/^config file: steps must be an integer ≥ 1/);
+    expect(() => configFromJson(file({ config: { steps: 0 } }))).toThrow('config file: Steps must be at least 1 (got 0)');
+  });
+
+  it('reports every bad field of a config file, under the labels the form shows (issue 16, item 9)', () => {
+    const text = JSON.stringify({ format: 'margin-lab-config', version: 1, config: { loss: { kind: 'arcface', marginDeg: 200 }, batchSize: 1.5, optimizer: { kind: 'rmsprop' } } });
+    expect(() => configFromJson(text)).toThrow(
+      'config file: Angular margin m (°) must be at most 90 (got 200); Optimiser must be one of sgd, adam (got "rmsprop"); Batch size must be a whole number (got 1.5)',
+    );
   });
 });
