@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { buildInventory, skipBeforeReading, type DecodeResult, type Inventory, type ScannedFile } from '../core/dataset/inventory.ts';
 import { checkBmpStructure, sniffFormat, SNIFF_BYTES, type SupportedFormat } from '../core/dataset/sniff.ts';
+import { mapLimited } from './mapLimited.ts';
 
 /** Settings of a folder scan. */
 export interface ScanDirOptions {
@@ -136,20 +137,6 @@ async function inspect(file: Listed, decode: boolean): Promise<ScannedFile> {
   } catch (err) {
     return { ...base, readError: errorCode(err) };
   }
-}
-
-/** Map with at most `limit` calls in flight, keeping the input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 /**

@@ -8,7 +8,7 @@ import { runSweepRun } from './sweepRun.ts';
 
 /** Messages a sweep child sends to its parent. */
 export type SweepChildMessage =
-  | { type: 'progress'; step: number; steps: number }
+  | { type: 'progress'; step: number }
   | { type: 'summary'; summary: SweepRunSummary }
   | { type: 'error'; message: string };
 
@@ -21,7 +21,7 @@ process.once('message', (spec: SweepRunSpec) => {
   void (async () => {
     try {
       const summary = await runSweepRun(spec, (event) => {
-        if (event.type === 'step') void send({ type: 'progress', step: event.points.step.at(-1) ?? 0, steps: spec.config.steps });
+        if (event.type === 'step') void send({ type: 'progress', step: event.points.step.at(-1) ?? 0 });
       });
       await send({ type: 'summary', summary });
     } catch (err) {

@@ -54,7 +54,7 @@ export function sweepRuns(set: SweepSet, seed: number, scale: SweepScale = 'demo
     const data: BuiltinDataChoice =
       scale === 'micro'
         ? { train: { ...preset.data?.train, ...MICRO_SCALE.split.train }, test: { ...preset.data?.test, ...MICRO_SCALE.split.test } }
-        : { ...(preset.data?.train ? { train: { ...preset.data.train } } : {}), ...(preset.data?.test ? { test: { ...preset.data.test } } : {}) };
+        : structuredClone(preset.data ?? {});
     return { preset: id, name: preset.name, config, data };
   });
 }

@@ -7,8 +7,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SWEEP_PRESET_IDS } from '../../src/core/findings.ts';
 import { findPreset } from '../../src/core/presets.ts';
-import type { DataSpec, StepPoints, TrainConfig, TrainEventHandler } from '../../src/protocol/api.ts';
-import { emptyHistory } from '../../src/ui/runs/applyEvent.ts';
+import type { DataSpec, TrainConfig, TrainEventHandler } from '../../src/protocol/api.ts';
 
 const plotly = vi.hoisted(() => ({ react: vi.fn(async () => undefined), purge: vi.fn(), downloadImage: vi.fn(async () => ''), toImage: vi.fn(async () => '') }));
 vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }));
@@ -16,40 +15,17 @@ vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }
 /** What the fake worker was asked: the data of each run, in order. */
 const loaded = vi.hoisted(() => [] as unknown[]);
 
-vi.mock('../../src/ui/worker/labBridge.ts', () => {
+vi.mock('../../src/ui/worker/labBridge.ts', async () => {
+  const { fakeLabBridge, finishRun } = await import('./fakeLabWorker.ts');
   let runs = 0;
-  /** A finished run: 10 steps of falling loss, one evaluation, done. */
-  const train = async (_config: TrainConfig, onEvent: TrainEventHandler) => {
-    const runId = `fake-${++runs}`;
-    const steps = 10;
-    const points = Object.fromEntries(Object.keys(emptyHistory()).map((k) => [k, new Float32Array(steps)])) as unknown as StepPoints;
-    for (let i = 0; i < steps; i++) {
-      points.step[i] = i;
-      points.loss[i] = 5 - i / 4;
-      points.accuracy[i] = 0.5;
-    }
-    onEvent({ type: 'step', runId, points });
-    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: 0.5 + runs / 100, eer: 0.3, eerThreshold: 0.5, tarAtFar: { '0.001': 0.1 }, bestAccuracy: 0.7, bestThreshold: 0.5, tenFoldMean: 0.7, tenFoldStd: 0.1 };
-    onEvent({
-      type: 'eval', runId, step: steps, metrics, flipEval: false, seconds: 0,
-      roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
-      angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
-    });
-    onEvent({ type: 'done', runId, reason: 'completed', step: steps, seconds: 1 });
-    return { runId, reason: 'completed', step: steps };
-  };
-  const known: Record<string, unknown> = {
-    init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }),
+  return fakeLabBridge({
     loadData: async (spec: DataSpec) => {
       loaded.push(spec);
       return { kind: spec.kind, trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 };
     },
-    train,
-  };
-  // Every other call (checkpoints, saved models, the data sub-API) answers "nothing here".
-  const nothing = (): unknown => new Proxy(() => Promise.resolve([]), { get: (_t, key) => (key === 'then' ? undefined : nothing()) });
-  const api = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && key in known ? known[key] : key === 'then' ? undefined : nothing()) });
-  return { startLabWorker: () => ({ api, failed: new Promise(() => undefined), terminate: () => undefined }) };
+    // A finished run whose AUC rises with each run, so the verdicts differ.
+    train: async (_config: TrainConfig, onEvent: TrainEventHandler) => finishRun(`fake-${++runs}`, onEvent, { auc: 0.5 + runs / 100, accuracy: 0.5 }),
+  });
 });
 
 const { App } = await import('../../src/ui/App.tsx');

@@ -5,8 +5,7 @@
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DataSummary, StepPoints, TrainConfig, TrainEventHandler } from '../../src/protocol/api.ts';
-import { emptyHistory } from '../../src/ui/runs/applyEvent.ts';
+import type { DataSummary, TrainConfig, TrainEventHandler } from '../../src/protocol/api.ts';
 
 const plotly = vi.hoisted(() => ({ react: vi.fn(async () => undefined), purge: vi.fn(), downloadImage: vi.fn(async () => ''), toImage: vi.fn(async () => '') }));
 vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }));
@@ -14,38 +13,17 @@ vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }
 /** How the fake worker answers: held loads wait for the test, a failing train throws before any event. */
 const fake = vi.hoisted(() => ({ holdLoad: false, heldLoads: [] as (() => void)[], failWith: undefined as string | undefined, runs: 0 }));
 
-vi.mock('../../src/ui/worker/labBridge.ts', () => {
+vi.mock('../../src/ui/worker/labBridge.ts', async () => {
+  const { fakeLabBridge, finishRun } = await import('./fakeLabWorker.ts');
   const summary: DataSummary = { kind: 'builtin', trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 };
-  /** A finished run: 10 steps of falling loss at 100 images/s, one evaluation, done. */
-  const train = async (_config: TrainConfig, onEvent: TrainEventHandler) => {
-    if (fake.failWith) throw new Error(fake.failWith);
-    const runId = `fake-${++fake.runs}`;
-    const steps = 10;
-    const points = Object.fromEntries(Object.keys(emptyHistory()).map((k) => [k, new Float32Array(steps)])) as unknown as StepPoints;
-    for (let i = 0; i < steps; i++) {
-      points.step[i] = i;
-      points.loss[i] = 5 - i / 4;
-      points.imagesPerSec[i] = 100;
-    }
-    onEvent({ type: 'step', runId, points });
-    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: 0.75, eer: 0.3, eerThreshold: 0.5, tarAtFar: { '0.001': 0.1 }, bestAccuracy: 0.7, bestThreshold: 0.5, tenFoldMean: 0.7, tenFoldStd: 0.1 };
-    onEvent({
-      type: 'eval', runId, step: steps, metrics, flipEval: false, seconds: 0,
-      roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
-      angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
-    });
-    onEvent({ type: 'done', runId, reason: 'completed', step: steps, seconds: 1 });
-    return { runId, reason: 'completed', step: steps };
-  };
-  const known: Record<string, unknown> = {
-    init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }),
+  return fakeLabBridge({
     loadData: () => (fake.holdLoad ? new Promise((resolve) => fake.heldLoads.push(() => resolve(summary))) : Promise.resolve(summary)),
-    train,
-  };
-  // Every other call (checkpoints, saved models, the data sub-API) answers "nothing here".
-  const nothing = (): unknown => new Proxy(() => Promise.resolve([]), { get: (_t, key) => (key === 'then' ? undefined : nothing()) });
-  const api = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && key in known ? known[key] : key === 'then' ? undefined : nothing()) });
-  return { startLabWorker: () => ({ api, failed: new Promise(() => undefined), terminate: () => undefined }) };
+    // A finished run at 100 images/s, unless the test makes it throw before any event.
+    train: async (_config: TrainConfig, onEvent: TrainEventHandler) => {
+      if (fake.failWith) throw new Error(fake.failWith);
+      return finishRun(`fake-${++fake.runs}`, onEvent, { auc: 0.75, imagesPerSec: 100 });
+    },
+  });
 });
 
 const { App } = await import('../../src/ui/App.tsx');

@@ -3,7 +3,8 @@
  * sweep's presets (the report's five losses, or the two domain presets) at the demo scale in Node on wasm,
  * `--jobs` runs at a time in separate processes, and prints ONE JSON object:
  * {"seed", "set", "scale", "runs": [{"preset", "loss", "auc", "eer", "trainAccuracy", "firstLoss", "lastLoss",
- * "collapsed", "seconds"}, …], "findings": [{"id", "title", "report", "holds", "detail"}, …], "seconds"}.
+ * "collapsed", "seconds", "classes"}, …], "findings": [{"id", "title", "report", "holds", "detail"}, …], "seconds"}
+ * (plus "errors" when a run failed).
  * Progress goes to stderr. Exit code: 0 when every run finished (whether or not the findings hold), 1 when a
  * run failed, 2 on bad usage.
  */
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateFindings, SWEEP_SETS, type SweepRunSummary, type SweepSet } from '../../core/findings.ts';
 import { SWEEP_SCALES, sweepRuns, type SweepRunSpec, type SweepScale } from '../../core/sweep.ts';
 import { UsageError, intOption, parseOptions } from '../args.ts';
+import { mapLimited } from '../mapLimited.ts';
 import type { SweepChildMessage } from '../sweepChild.ts';
 
 export const summary = "train the report's sweep (five losses, or the two domains) on wasm and check its findings; one JSON object";
@@ -44,24 +46,6 @@ function runInChild(spec: SweepRunSpec, onProgress: (step: number) => void): Pro
   });
 }
 
-/** Runs `tasks` with at most `jobs` at a time, keeping their order in the results. */
-async function pooled<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      try {
-        results[i] = { status: 'fulfilled', value: await tasks[i]() };
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, lane));
-  return results;
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     seed: { type: 'string', default: '1' },
@@ -81,24 +65,25 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`lab sweep: ${line}\n`);
   log(`${specs.length} runs (${specs.map((s) => s.preset).join(', ')}), seed ${seed}, ${jobs} at a time`);
-  const results = await pooled(
-    specs.map((spec) => () => {
-      log(`${spec.preset}: started`);
-      let reported = 0;
-      return runInChild(spec, (step) => {
-        // One progress line per quarter of the run.
-        const quarter = Math.floor((4 * (step + 1)) / spec.config.steps);
-        if (quarter > reported) {
-          reported = quarter;
-          log(`${spec.preset}: step ${step + 1} / ${spec.config.steps}`);
-        }
-      }).then((s) => {
+  // Settled rather than rejected: one failed run must not lose the others' results.
+  const results = await mapLimited(specs, jobs, (spec): Promise<PromiseSettledResult<SweepRunSummary>> => {
+    log(`${spec.preset}: started`);
+    let reported = 0;
+    return runInChild(spec, (step) => {
+      // One progress line per quarter of the run.
+      const quarter = Math.floor((4 * (step + 1)) / spec.config.steps);
+      if (quarter > reported) {
+        reported = quarter;
+        log(`${spec.preset}: step ${step + 1} / ${spec.config.steps}`);
+      }
+    }).then(
+      (s) => {
         log(`${spec.preset}: AUC ${s.auc.toFixed(4)}, training accuracy ${(100 * s.trainAccuracy).toFixed(1)}%, ${s.seconds.toFixed(0)} s`);
-        return s;
-      });
-    }),
-    jobs,
-  );
+        return { status: 'fulfilled', value: s };
+      },
+      (reason: unknown) => ({ status: 'rejected', reason }),
+    );
+  });
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   for (const message of failures) log(`failed: ${message}`);
   const runs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -5,7 +5,7 @@
  * loop; `createHead` makes one with seeded values.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../../core/trainConfig.ts';
+import type { EmbeddingNorm, ModelConfig } from '../../core/trainConfig.ts';
 import { BATCH_NORM_DEFAULTS, deriveSeed, LayerSeeds } from './layers.ts';
 import { resnet18Features, RESNET18_DEFAULT_WIDTH } from './resnet18.ts';
 import { resnet50Features } from './resnet50.ts';
@@ -62,7 +62,7 @@ export interface EmbeddingModelSpec {
   /** Base channel count of resnet18 / tiny (micro models for browser tests); resnet50 is fixed. */
   width?: number;
   /** 'batchnorm': batch normalisation after the dense layer ('embedding_bn'). Default 'none'. */
-  embeddingNorm?: 'none' | 'batchnorm';
+  embeddingNorm?: EmbeddingNorm;
 }
 
 /** The spec of a run's model section (TrainConfig.model), seeded with the run's seed. */
