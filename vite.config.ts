@@ -45,10 +45,27 @@ function staticModels(dirs: Record<string, string>): Plugin {
   };
 }
 
+/** Module workers (`workers/*.worker.ts`), each started with `new Worker(new URL(…))`: entries of the dependency scan. */
+export const WORKER_ENTRIES = readdirSync('workers')
+  .filter((name) => name.endsWith('.worker.ts'))
+  .map((name) => `workers/${name}`);
+
+/** face-api's ESM build without a bundled tfjs, as workers/align.worker.ts imports it. */
+export const FACE_API_BROWSER_BUILD = '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+
 /** Headless Chromium needs this flag for a WebGPU adapter (SwiftShader); see ../shared/platform-notes.md. */
 export default defineConfig({
   plugins: [react(), staticModels(STATIC_MODEL_DIRS)],
   worker: { format: 'es' },
+  optimizeDeps: {
+    // Vite's dependency scan starts at the HTML pages and does not follow `new Worker(new URL(…))`, so the workers'
+    // packages (tfjs, its backends, face-api) were found only when a worker first loaded: `npm run dev` re-bundled
+    // them and reloaded the page, dropping the picked folders (issue 16 #13). Scanning the workers too finds them at start.
+    entries: ['index.html', 'src/ui/bench/bench.html', ...WORKER_ENTRIES],
+    // The align worker imports face-api dynamically, and only once "Align faces" is ticked: named here as well, so
+    // it is pre-bundled even if a change to the worker hides it from the scan.
+    include: [FACE_API_BROWSER_BUILD],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

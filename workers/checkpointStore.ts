@@ -30,6 +30,7 @@ export function summarize(c: TrainCheckpoint): CheckpointSummary {
     backbone: c.config.model.backbone,
     lossKind: c.config.loss.kind,
     bytes: checkpointBytes(c),
+    ...(c.seconds === undefined ? {} : { seconds: c.seconds }),
   };
 }
 

@@ -162,8 +162,11 @@ export function createLabApi(deps: LabApiDeps) {
       return runSession(next, onEvent, prepared);
     },
 
+    /** Resolves once the run is parked (its last step reported) or has ended: the page then says "paused". */
     async pause() {
-      control?.pause();
+      const current = control;
+      current?.pause();
+      await current?.settled();
     },
     async resume() {
       control?.resume();

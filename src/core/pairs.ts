@@ -68,6 +68,15 @@ export function pairCapacity(identities: ArrayLike<number> | readonly string[]):
   return { positives, negatives: choose2(identities.length) - positives };
 }
 
+/**
+ * Most balanced pairs a capacity allows, as sampleBalancedPairs counts them: as many positives as
+ * negatives, plus one positive more when positives are the more plentiful kind (an odd count gives
+ * its extra pair to the positives).
+ */
+export function mostBalancedPairs({ positives, negatives }: PairCapacity): number {
+  return 2 * Math.min(positives, negatives) + (positives > negatives ? 1 : 0);
+}
+
 /** Index of the first cumulative weight > x (cumulative is non-decreasing, x < its last entry). */
 function pickWeighted(cumulative: Float64Array, x: number): number {
   let lo = 0;
@@ -198,7 +207,7 @@ export function sampleBalancedPairs(identities: ArrayLike<number> | readonly str
     shortages.push(`${wantedNegatives} negative pairs wanted but only ${possibleNegatives} distinct different-identity pairs are possible`);
   }
   if (shortages.length > 0) {
-    const most = 2 * Math.min(possiblePositives, possibleNegatives) + (possiblePositives > possibleNegatives ? 1 : 0);
+    const most = mostBalancedPairs({ positives: possiblePositives, negatives: possibleNegatives });
     throw new Error(`cannot sample ${count} balanced pairs from ${n} items of ${groups.count} identities: ${shortages.join('; ')} (at most ${most} balanced pairs)`);
   }
   const rng = createRng(seed);
@@ -207,4 +216,39 @@ export function sampleBalancedPairs(identities: ArrayLike<number> | readonly str
     ...sampleNegatives(groups, n, wantedNegatives, possibleNegatives, rng.fork('negatives')),
   ];
   return rng.fork('order').shuffle(pairs);
+}
+
+const counted = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * Why items with these identity labels give no verification test, or undefined when they give
+ * at least one pair of each kind. A test needs both: an AUC or a threshold compares same-identity
+ * scores with different-identity ones.
+ */
+export function whyNoPairs(identities: ArrayLike<number> | readonly string[]): string | undefined {
+  const { positives, negatives } = pairCapacity(identities);
+  if (positives > 0 && negatives > 0) return undefined;
+  const need = 'a test needs at least two identities, one of them with two images or more';
+  const n = identities.length;
+  if (n === 0) return `there are no images: ${need}`;
+  const missing: string[] = [];
+  if (positives === 0) missing.push(`no same-identity pair${n > 1 ? ' (every identity has one image)' : ''}`);
+  if (negatives === 0) missing.push('no different-identity pair');
+  const k = groupByIdentity(identities).count;
+  return `${counted(n, 'image', 'images')} of ${counted(k, 'identity', 'identities')} ${n === 1 ? 'gives' : 'give'} ${missing.join(' and ')}: ${need}`;
+}
+
+/**
+ * Up to `count` balanced pairs (sampleBalancedPairs): `count` when the items supply that many,
+ * otherwise the most they can give (mostBalancedPairs: every pair of the scarcer kind), so a small
+ * test set is used whole rather than refused; the caller compares the length with `count` to say
+ * so. Same identities, count and seed → same pairs.
+ * Throws, saying why (whyNoPairs), when the items give no pair of one kind.
+ */
+export function sampleAvailablePairs(identities: ArrayLike<number> | readonly string[], count: number, seed: number): Pair[] {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`pair count must be a non-negative integer, got ${count}`);
+  const reason = whyNoPairs(identities);
+  if (reason !== undefined) throw new Error(reason);
+  const most = mostBalancedPairs(pairCapacity(identities));
+  return sampleBalancedPairs(identities, Math.min(count, most), seed);
 }

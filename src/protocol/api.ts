@@ -87,6 +87,8 @@ export interface CheckpointSummary {
   lossKind: TrainConfig['loss']['kind'];
   /** Weights and optimiser state, bytes. */
   bytes: number;
+  /** Training time up to the checkpoint over all of the run's calls, seconds (absent in checkpoints stored before it was kept). */
+  seconds?: number;
 }
 
 /** One tensor of a checkpoint, as raw little-endian bytes. */
@@ -132,6 +134,8 @@ export interface TrainCheckpoint {
   diverged: boolean;
   /** Live changes of loss/optimiser values made while it trained, in step order (absent: none). */
   liveChanges?: LiveChange[];
+  /** Training time up to this checkpoint over all of the run's calls, seconds (absent in checkpoints stored before it was kept). */
+  seconds?: number;
 }
 
 /** Options of the worker's benchmark: N steps of the real training step on noise images. */

@@ -58,7 +58,8 @@ export interface FolderOptions extends DecodeOptions {
   /** Fraction of the chosen images held out for validation, in [0, 1). */
   readonly validationFraction?: number;
   /**
-   * Test role: number of balanced pairs to sample when the folder holds no pairs.txt.
+   * Test role: number of balanced pairs to sample when the folder holds no pairs.txt (all it
+   * gives when that is fewer; PairsReport.requested then says what was asked for).
    * A `pairs.txt` directly in the picked test folder takes precedence.
    */
   readonly testPairs?: number;
@@ -92,6 +93,11 @@ export interface PairsReport {
   readonly count: number;
   readonly positives: number;
   readonly negatives: number;
+  /**
+   * Sampled pairs: the count asked for (FolderOptions.testPairs). More than `count` when the
+   * folder gives fewer balanced pairs: all it gives are used then, and the UI says so.
+   */
+  readonly requested?: number;
 }
 
 /** The answer to loadFolder. */

@@ -77,6 +77,11 @@ export interface EvalEvent {
   flipEval: boolean;
   /** Wall time of the evaluation, seconds. */
   seconds: number;
+  /**
+   * Training time of this call when evaluated, seconds (pauses excluded; a resumed run counts from its resume):
+   * stored with the run, so a run cut off by a reload keeps its time. Absent from evaluations outside a run.
+   */
+  elapsed?: number;
   /** Angle statistics (src/core/angleStats.ts); intra and inter need held-out images of training identities. */
   angleStats?: AngleStats;
   /** Held-out embeddings of training identities and the class centres, for the "Hypersphere" figure. */
@@ -175,6 +180,8 @@ export interface CheckpointEvent {
   step: number;
   /** Size of the weights and optimiser state, bytes. */
   bytes: number;
+  /** Training time of this call up to the checkpoint, seconds (as `elapsed` of an eval event). */
+  elapsed: number;
 }
 
 /** Why a run ended. */
@@ -187,7 +194,7 @@ export interface DoneEvent {
   reason: DoneReason;
   /** Steps done. */
   step: number;
-  /** Wall time of this call (a resumed run counts from its resume), seconds. */
+  /** Training time of this call (a resumed run counts from its resume; pauses excluded), seconds. */
   seconds: number;
 }
 

@@ -132,6 +132,21 @@ export interface NearestIdentitiesResult {
   testSet: string;
 }
 
+/** Progress of the first nearest-identities search with a model: its test images being embedded. */
+export interface NearestProgress {
+  /** Test images embedded so far. */
+  done: number;
+  /** Test images to embed (the identity means are cached afterwards, so later searches skip this). */
+  total: number;
+}
+
+/**
+ * Called with the progress before the first test image and after each batch. Returning (or resolving to)
+ * `false` cancels the search: it rejects and nothing is cached. Across the worker boundary it must be a
+ * comlink proxy (src/ui/worker/remoteCallback.ts); the worker awaits each call.
+ */
+export type NearestProgressCallback = (progress: NearestProgress) => boolean | void | Promise<boolean | void>;
+
 /** The models part of the lab worker's API (joined into LabWorkerApi). */
 export interface ModelsApi {
   /** Run info of a model (config, preprocessing, latest evaluation and thresholds). */
@@ -147,6 +162,9 @@ export interface ModelsApi {
   importModel(file: Blob, fileName?: string): Promise<SavedModelSummary>;
   /** Decode one image exactly like the test set for the model, and embed it. */
   verifyImage(choice: ModelChoice, image: Blob, options?: VerifyOptions): Promise<VerifiedImage>;
-  /** One image's k (default 5) nearest test identities by mean embedding. */
-  nearestIdentities(choice: ModelChoice, image: Blob, k?: number, options?: VerifyOptions): Promise<NearestIdentitiesResult>;
+  /**
+   * One image's k (default 5) nearest test identities by mean embedding. The first search with a model embeds
+   * the whole test set (seconds to tens of seconds): `onProgress` follows it and can cancel it.
+   */
+  nearestIdentities(choice: ModelChoice, image: Blob, k?: number, options?: VerifyOptions, onProgress?: NearestProgressCallback): Promise<NearestIdentitiesResult>;
 }

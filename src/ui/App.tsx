@@ -5,13 +5,13 @@ import type { TrainConfig } from '../protocol/api.ts';
 import { BackendStatus } from './BackendStatus.tsx';
 import { DataPanel as DataPanelView, type DataChoice } from './data/DataPanel.tsx';
 import { runDataFor } from './data/presetData.ts';
-import { downloadText } from './download.ts';
 import { ConfigPanel as ConfigPanelView } from './panels/ConfigPanel.tsx';
 import { AngleHistogram, LossCurve, RocCurve } from './panels/Figures.tsx';
 import { PresetBar } from './panels/PresetBar.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
-import { lossSummary, runsToCsv, runsToJson } from './runs/exportRuns.ts';
+import { lossSummary } from './runs/exportRuns.ts';
 import { InterruptedRun } from './runs/InterruptedRun.tsx';
+import { RunExports } from './runs/RunExports.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { plotRuns } from './runs/plotRuns.ts';
 import { useRuns } from './runs/useRuns.ts';
@@ -134,7 +134,7 @@ export function App() {
           <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
             onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
           <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue && !sweep.running} onTrain={onTrain} trainImages={training.data?.trainImages} />
-          <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, fromStep) => void training.resumeRun(run, fromStep)} />
+          <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, checkpoint) => void training.resumeRun(run, checkpoint.step, checkpoint.seconds)} />
           {queue && (
             <p className="help" aria-live="polite">
               {queue.title}: {queue.index + 1} of {queue.names.length} ({queue.names[queue.index]}). Stop ends the queue.
@@ -153,16 +153,13 @@ export function App() {
         <h2 id="runs-heading">Runs</h2>
         {storageProblem && <p className="warning" role="alert">Runs are not being saved: {storageProblem}</p>}
         <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRunAndCheckpoint} onRename={renameRun} />
-        <div className="buttons">
-          <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), 'text/csv;charset=utf-8')}>Export metrics CSV</button>
-          <button type="button" disabled={!runs.length} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs), 'application/json')}>Export metrics JSON</button>
-        </div>
+        <RunExports runs={runs} />
       </section>
       {/* After the runs table, so the runs table stays the page's first table (the browser tests read it so). */}
       <ReproduceReport runs={runs} foldersLoaded={folderData !== undefined} disabled={busy || !ready} onRun={reproduce}
         parallelJobs={sweepJobs} backend={backend} sweepRunning={sweep.running || queue?.title === REPRODUCE_TITLE} sweepJobs={sweep.jobs} onStop={stop} />
       {/* Issue 8 (teaching views); after the runs table so the runs table stays the page's first table. */}
-      <TeachingViews training={training} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
+      <TeachingViews training={{ ...training, stop }} setLive={ready ? (params) => ready.worker.api.setLive(params) : undefined} config={experiment.config}
         onConfig={experiment.setConfig} onPreset={experiment.choosePreset} shownRuns={leadRuns} runs={runs}
         canStart={!!ready && !problem && !busy} photosLoaded={folderData !== undefined} />
       <SavedModels api={ready?.worker.api} currentRun={training.run} canSave={!busy && training.run !== undefined} />

@@ -1,9 +1,12 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlotData } from '../../src/ui/plot/plotly.ts';
+import type { PlotData, PlotLayout } from '../../src/ui/plot/plotly.ts';
 
 const plotly = vi.hoisted(() => ({
-  react: vi.fn(async () => undefined),
+  // Like Plotly, keep what was drawn on the div (the export reads it back).
+  react: vi.fn(async (node: HTMLElement, data: unknown, layout: unknown) => {
+    Object.assign(node, { data, layout });
+  }),
   purge: vi.fn(),
   downloadImage: vi.fn(async () => ''),
   toImage: vi.fn(async () => ''),
@@ -51,6 +54,37 @@ describe('PlotlyFigure', () => {
       expect.objectContaining({ format: 'svg', filename: 'angle-histogram' }),
       expect.objectContaining({ format: 'png', filename: 'angle-histogram' }),
     ]);
+  });
+
+  it('exports the plot as drawn, titled with the figure\'s name and on white (issue 16 #11)', async () => {
+    const data: PlotData[] = [{ x: [0, 1], y: [0, 1], name: 'chance' }];
+    render(<PlotlyFigure name="ROC curve" data={data} layout={{ xaxis: { title: { text: 'false accept rate' } } }} />);
+    await settle();
+    // A legend click hides a trace on the page: the image shows the plot as the user left it.
+    const node = screen.getByTestId('plot-roc-curve') as HTMLElement & { data: PlotData[] };
+    node.data = [{ ...node.data[0], visible: 'legendonly' }];
+    fireEvent.click(screen.getByRole('button', { name: 'Export ROC curve as PNG' }));
+    const [figure, options] = plotly.downloadImage.mock.calls[0] as unknown as [{ data: PlotData[]; layout: PlotLayout }, { filename: string }];
+    expect(options.filename).toBe('roc-curve');
+    expect(figure.layout.title).toMatchObject({ text: 'ROC curve' });
+    expect(figure.layout.paper_bgcolor).toBe('#ffffff');
+    expect(figure.layout.xaxis?.title).toEqual({ text: 'false accept rate' });
+    expect(figure.data).toEqual([expect.objectContaining({ name: 'chance', visible: 'legendonly' })]);
+    expect(figure.data[0]).not.toBe(node.data[0]); // a copy: Plotly writes into what it draws
+  });
+
+  it('draws an empty figure on fixed axes with its summary, not Plotly\'s default −1…6 (issue 16 #11)', async () => {
+    const layout: PlotLayout = { xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' } } };
+    const { rerender } = render(<PlotlyFigure name="Loss curve" data={[{ x: [], y: [] }]} layout={layout} summary="No training steps yet." />);
+    await settle();
+    const drawn = () => (plotly.react.mock.calls.at(-1) as unknown as [HTMLElement, PlotData[], PlotLayout])[2];
+    expect(drawn().xaxis).toMatchObject({ title: { text: 'step' }, autorange: false, range: [0, 1] });
+    expect(drawn().yaxis).toMatchObject({ autorange: false, range: [0, 1] });
+    expect(drawn().annotations).toEqual([expect.objectContaining({ text: 'No training steps yet.' })]);
+    rerender(<PlotlyFigure name="Loss curve" data={[{ x: [0], y: [5] }]} layout={layout} summary="step 0, loss 5" />);
+    await settle();
+    expect(drawn().xaxis?.range).toBeUndefined();
+    expect(drawn().annotations).toBeUndefined();
   });
 
   it('purges the plot when unmounted', async () => {

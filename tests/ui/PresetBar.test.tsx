@@ -6,6 +6,7 @@ import { DEMO_SWEEP, PRESETS, presetConfig, QUICK_DEMO_PRESET, REPORT_PRESETS } 
 import { parseTrainConfig } from '../../src/core/trainConfig.ts';
 import { PresetBar, sweepFor } from '../../src/ui/panels/PresetBar.tsx';
 import { initialExperimentState } from '../../src/ui/useExperimentConfig.ts';
+import { loadStylesheets, rulesMatching } from './css.ts';
 
 afterEach(cleanup);
 
@@ -34,6 +35,21 @@ describe('PresetBar', () => {
     ]);
     expect(screen.getByRole('button', { name: 'Margin 30°' }).getAttribute('aria-pressed')).toBe('true');
     expect(screen.getByText(PRESETS[2].description)).toBeTruthy();
+  });
+
+  it('shows the chosen preset as chosen on screen, Quick demo when the page opens (issue 16 #12)', () => {
+    const unload = loadStylesheets('app');
+    try {
+      render(<PresetBar {...props()} presetId={initialExperimentState('').presetId} />);
+      const chosen = screen.getByRole('button', { name: 'Quick demo' });
+      expect(chosen.getAttribute('aria-pressed')).toBe('true');
+      // aria-pressed told screen readers only: a rule must style the pressed button apart from the others.
+      const others = rulesMatching(screen.getByRole('button', { name: 'Softmax' }));
+      const own = rulesMatching(chosen).filter((rule) => !others.includes(rule));
+      expect(own.map((rule) => rule.style.getPropertyValue('background') || rule.style.getPropertyValue('background-color'))).toContain('var(--accent)');
+    } finally {
+      unload();
+    }
   });
 
   it('"Run all presets" queues the report sweep for a report preset, the quick sweep otherwise', () => {

@@ -62,12 +62,30 @@ describe('RunsTable', () => {
     renderTable([run]);
     const cells = screen.getAllByRole('row')[1].querySelectorAll('td');
     const text = Array.from(cells, (td) => td.textContent);
+    // 500 different-person pairs cannot resolve FAR 1e-3 (see the TAR test below).
     expect(text.slice(2, 12)).toEqual([
       'resnet50 (ImageNet) · ArcFace m=30° · s=64 · lr 0.01 · batch 32 · 3000 steps',
-      '0.9123', '15.00%', '40.00%', '86.00%', '85.00% ± 2.00%', '—', '—', '3:05', 'webgpu',
+      '0.9123', '15.00%', 'n/a', '86.00%', '85.00% ± 2.00%', '—', '—', '3:05', 'webgpu',
     ]);
     expect(formatDuration(42)).toBe('42 s');
     expect(formatDuration(3723)).toBe('1:02:03');
+  });
+
+  it('shows TAR@FAR=1e-3 only from at least 1000 negative pairs, else n/a with the reason as its tooltip', () => {
+    const few = makeRun('f', 'Few', 0.9, { evals: [{ step: 500, metrics: metrics(0.9, { pairs: 40, positives: 20, negatives: 20, tarAtFar: { '0.001': 0.15 } }) }] });
+    const many = makeRun('m', 'Many', 0.9, { evals: [{ step: 500, metrics: metrics(0.9, { negatives: 1000 }) }] });
+    renderTable([few, many]);
+    const tarColumn = screen.getAllByRole('columnheader').findIndex((th) => th.textContent === 'TAR@FAR=1e-3');
+    const [fewCell, manyCell] = screen.getAllByRole('row').slice(1).map((row) => row.querySelectorAll('td')[tarColumn]);
+    expect(fewCell.textContent).toBe('n/a');
+    expect(fewCell.querySelector('abbr')?.getAttribute('title')).toMatch(/^20 different-person pairs cannot measure a false accept rate of 0\.001: that needs at least 1000/);
+    expect(manyCell.textContent).toBe('40.00%');
+    expect(header('TAR@FAR=1e-3').getAttribute('title')).toMatch(/n\/a when the evaluation had fewer than 1000 different-person pairs/);
+    // Sorting puts the run without a usable TAR last, as a run without an evaluation.
+    fireEvent.click(screen.getByRole('button', { name: 'TAR@FAR=1e-3' }));
+    fireEvent.click(screen.getByRole('button', { name: 'TAR@FAR=1e-3' }));
+    expect(header('TAR@FAR=1e-3').getAttribute('aria-sort')).toBe('descending');
+    expect(rowLabels()).toEqual(['Many', 'Few']);
   });
 
   it('sorts by a clicked header, both ways, with runs lacking the figure last', () => {
@@ -225,7 +243,7 @@ describe('run exports', () => {
     const row = Object.fromEntries(head.map((name, i) => [name, first[i]]));
     expect(row).toMatchObject({
       id: 't', label: 'Margin 30°, "take 2"\nretry', backbone: 'resnet50', pretrained: 'imagenet', loss: 'arcface', margin_deg: '30',
-      scale: '64', lr: '0.01', batch_size: '32', auc: '0.93', 'tar_at_far_0.01': '0.6', 'tar_at_far_0.001': '0.4', ten_fold_std: '0.02',
+      scale: '64', lr: '0.01', batch_size: '32', auc: '0.93', 'tar_at_far_0.01': '0.6', 'tar_at_far_0.001': '', ten_fold_std: '0.02',
     });
     expect(head.indexOf('tar_at_far_0.01')).toBeLessThan(head.indexOf('tar_at_far_0.001'));
     expect(second[head.indexOf('auc')]).toBe(''); // no evaluation yet

@@ -18,6 +18,12 @@ describe('TrainingPanel', () => {
     expect([button('Train').disabled, button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([true, false, true, false]);
     rerender(<TrainingPanel training={training({ phase: 'paused', run: makeRun('r') })} canStart onTrain={() => {}} />);
     expect([button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([true, false, false]);
+    // While a pause waits for the step in flight, Stop still works; the line says what is happening.
+    rerender(<TrainingPanel training={training({ phase: 'pausing', run: makeRun('r') })} canStart onTrain={() => {}} />);
+    expect([button('Pause').disabled, button('Resume').disabled, button('Stop').disabled]).toEqual([true, true, false]);
+    expect(screen.getByText(/Step 4 \/ \d+ .* · pausing…/)).toBeTruthy();
+    rerender(<TrainingPanel training={training({ phase: 'stopping', run: makeRun('r') })} canStart onTrain={() => {}} />);
+    expect(screen.getByText(/· stopping…/)).toBeTruthy();
   });
 
   it('calls the training commands', () => {

@@ -42,6 +42,18 @@ describe('applyTrainEvent', () => {
     expect(applyTrainEvent(start(), { type: 'diverged', runId: 'r1', step: 7, lastGoodStep: 7, loss: NaN, message: 'NaN loss' })).toMatchObject({ status: 'diverged', message: 'NaN loss' });
     expect(applyTrainEvent(start(), { type: 'error', runId: 'r1', message: 'no kernel' })).toMatchObject({ status: 'error', message: 'no kernel' });
   });
+
+  it("keeps the run's time at every checkpoint and evaluation, on top of the time before a resume", () => {
+    // A run resumed after 30 s of training: its events report the new call's own time.
+    const resumed = { ...start(), seconds: 30 };
+    const checkpointed = applyTrainEvent(resumed, { type: 'checkpoint', runId: 'r1', step: 15, bytes: 1, elapsed: 4 }, 30);
+    expect(checkpointed.seconds).toBe(34);
+    const evaluated = applyTrainEvent(checkpointed, { type: 'eval', runId: 'r1', step: 20, metrics: {} as never, flipEval: false, seconds: 1, elapsed: 6,
+      roc: { fpr: new Float32Array(0), tpr: new Float32Array(0), thresholds: new Float32Array(0) }, angles: { binDeg: 1, positives: new Float32Array(0), negatives: new Float32Array(0) } }, 30);
+    expect(evaluated.seconds).toBe(36);
+    // The end counts from the resume too, not from the last checkpoint's figure.
+    expect(applyTrainEvent(evaluated, { type: 'done', runId: 'r1', reason: 'completed', step: 40, seconds: 9 }, 30).seconds).toBe(39);
+  });
 });
 
 describe('resuming an interrupted run', () => {
@@ -56,6 +68,9 @@ describe('resuming an interrupted run', () => {
     expect(cut.lastEval).toBeUndefined();
     expect(cut.step).toBe(4);
     expect(truncateRun(run, 6).evals).toHaveLength(1);
+    // The checkpoint's own training time replaces the record's, when the checkpoint kept one.
+    expect(truncateRun({ ...run, seconds: 50 }, 4, 31).seconds).toBe(31);
+    expect(truncateRun({ ...run, seconds: 50 }, 4).seconds).toBe(50);
   });
 
   it('offers the newest unfinished run that has a checkpoint', async () => {

@@ -50,9 +50,12 @@ describe('what the data panel offers to train on', () => {
       trainImages: 9_800,
       identities: 3,
     });
-    // A test folder without pairs leaves the validation split to evaluate on.
-    const noPairs = { ...test, report: report('test', 'lfw', { pairs: undefined, pairsError: 'cannot sample' }) };
-    expect(folderDataChoice(train, noPairs)?.spec).toEqual({ kind: 'folder', test: 'validation', label: "folder 'faces': 3 identities, 9,800 images; tested on its validation images" });
+    // A test folder without pairs leaves the validation split to evaluate on, and the label says why.
+    const noPairs = { ...test, report: report('test', 'lfw', { pairs: undefined, pairsError: 'no same-identity pair' }) };
+    expect(folderDataChoice(train, noPairs)?.spec).toEqual({
+      kind: 'folder', test: 'validation', label: "folder 'faces': 3 identities, 9,800 images; tested on its validation images (test folder 'lfw' gives no pairs)",
+    });
+    expect(folderDataChoice(train, { phase: 'empty' })?.label).toBe("folder 'faces': 3 identities, 9,800 images; tested on its validation images");
     expect(folderDataChoice({ phase: 'empty' }, test)).toBeUndefined();
     expect(folderDataChoice({ phase: 'failed', error: 'x' }, test)).toBeUndefined();
     const single = { ...train, report: report('train', 'faces', { sample: { identityNames: ['a'], trainImages: 5, validationImages: 0, eligible: 1 } }) };

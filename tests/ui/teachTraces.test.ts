@@ -36,6 +36,14 @@ describe('Target logit', () => {
     const { data } = targetLogitFigure({ kind: 'softmax', scale: 16 }, { binDeg: 60, counts: new Float32Array([1, 3, 0]) });
     expect(data[0]).toMatchObject({ type: 'bar', x: [30, 90, 150], y: [0.25, 0.75, 0], yaxis: 'y2' });
   });
+
+  it('gives the right axis room for its ticks and, apart from them, its title', () => {
+    const { layout } = targetLogitFigure({ kind: 'softmax', scale: 16 }, { binDeg: 60, counts: new Float32Array([1, 3, 0]) });
+    expect(layout.margin?.r).toBeGreaterThanOrEqual(64);
+    expect(layout.yaxis2).toMatchObject({ automargin: true, title: { text: 'share of images', standoff: 10 } });
+    // Without the histogram the right axis is hidden and keeps the theme's margin.
+    expect(targetLogitFigure({ kind: 'softmax', scale: 16 }).layout.margin).toBeUndefined();
+  });
 });
 
 const geometry2d: EvalGeometry = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { angleHistogramFigure, lossCurveFigure, rocFigure, thresholdAngleDeg } from '../../src/ui/panels/traces.ts';
+import { angleHistogramFigure, LOSS_PART_COLOURS, lossCurveFigure, RUN_COLOURS, rocFigure, thresholdAngleDeg } from '../../src/ui/panels/traces.ts';
+import type { PlotLayout } from '../../src/ui/plot/plotly.ts';
 import { makeRun } from './fixtures.ts';
 
 describe('figure traces', () => {
@@ -38,5 +39,34 @@ describe('figure traces', () => {
     expect(layout.shapes?.[0].x0).toBeCloseTo(60, 10); // acos(0.5) = 60°
     expect(thresholdAngleDeg(0)).toBeCloseTo(90, 10);
     expect(thresholdAngleDeg(2)).toBe(0);
+  });
+
+  it('gives every trace of the loss panel its own colour, none of them an overlaid run\'s (issue 16 #11)', () => {
+    const intra = makeRun('i', { config: { loss: { kind: 'intra', scale: 64, alpha: 1 } } });
+    const { data } = lossCurveFigure([intra, makeRun('b'), makeRun('c')], 0);
+    const lossPanel = data.filter((t) => t.yaxis === undefined);
+    expect(lossPanel.map((t) => t.name)).toEqual(['loss (raw) · i', 'loss (smoothed) · i', 'cross-entropy', 'intra penalty', 'loss (smoothed) · b', 'loss (smoothed) · c']);
+    const colours = lossPanel.map((t) => t.line?.color);
+    expect(new Set(colours).size).toBe(colours.length);
+    for (const part of Object.values(LOSS_PART_COLOURS)) expect(RUN_COLOURS).not.toContain(part);
+  });
+
+  /** Where a layout's legend sits: under the whole figure, in room Plotly reserves for it. */
+  const expectLegendBelow = (layout: PlotLayout) => {
+    expect(layout.legend).toMatchObject({ orientation: 'h', yref: 'container', y: 0, yanchor: 'bottom' });
+    // Without automargin the x axis's labels are drawn over the room reserved for the legend.
+    expect(layout.xaxis?.automargin).toBe(true);
+  };
+
+  it('puts the histogram\'s legend under the figure, clear of the EER threshold label above the plot (issue 16 #11)', () => {
+    const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => makeRun(id, { auc: 0.9 }));
+    const { data, layout } = angleHistogramFigure(runs);
+    expect(data).toHaveLength(10);
+    expectLegendBelow(layout);
+    expect(layout.annotations).toEqual([expect.objectContaining({ text: 'EER threshold', yref: 'paper', y: 1, yanchor: 'bottom' })]);
+  });
+
+  it('puts the loss curve\'s legend under the figure, clear of the live-change labels above the plot', () => {
+    expectLegendBelow(lossCurveFigure([makeRun('a')], 0).layout);
   });
 });

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/core/trainConfig.ts';
-import type { ModelChoice, ModelRunInfo, ModelsApi, SavedModelSummary, VerifiedImage } from '../../src/protocol/models.ts';
+import type { ModelChoice, ModelRunInfo, ModelsApi, NearestProgressCallback, SavedModelSummary, VerifiedImage } from '../../src/protocol/models.ts';
 
 const plotly = vi.hoisted(() => ({ react: vi.fn(async () => undefined), purge: vi.fn(), downloadImage: vi.fn(async () => ''), toImage: vi.fn(async () => '') }));
 vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }));
@@ -117,6 +117,34 @@ describe('VerifyPanel', () => {
     const items = within(screen.getByRole('list', { name: 'Nearest identities' })).getAllByRole('listitem').map((li) => li.textContent);
     expect(items[0]).toMatch(/^synth-test-1: 10\.0°/);
     expect(items[1]).toMatch(/^synth-test-2: 70\.0°/);
+  });
+
+  it('shows the first search’s progress and cancels it at the next batch', async () => {
+    const api = fakeApi();
+    let nextBatch!: () => void;
+    const answers: unknown[] = [];
+    api.nearestIdentities = vi.fn(async (_choice: ModelChoice, _image: Blob, _k?: number, _options?: unknown, onProgress?: NearestProgressCallback) => {
+      answers.push(await onProgress?.({ done: 0, total: 480 }));
+      answers.push(await onProgress?.({ done: 120, total: 480 }));
+      await new Promise<void>((resolve) => (nextBatch = resolve));
+      answers.push(await onProgress?.({ done: 240, total: 480 }));
+      throw new Error('search cancelled');
+    });
+    render(<VerifyPanel api={api} />);
+    await settle();
+    await drop(screen.getByRole('region', { name: 'Face to search' }), '5');
+    expect(screen.getByText('Embedding test images… 120 / 480')).toBeTruthy();
+    const bar = screen.getByRole('progressbar', { name: 'Search progress' }) as HTMLProgressElement;
+    expect([bar.value, bar.max]).toEqual([120, 480]);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel search' }));
+    expect(screen.queryByRole('progressbar', { name: 'Search progress' })).toBeNull();
+    expect(screen.getByText('Search cancelled.')).toBeTruthy();
+    nextBatch();
+    await settle();
+    // The worker was told to stop at its next batch, and its rejection is no error to show.
+    expect(answers).toEqual([true, true, false]);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByRole('list', { name: 'Nearest identities' })).toBeNull();
   });
 
   it('says there is no model yet instead of verifying', async () => {

@@ -190,12 +190,12 @@ describe('the end of a run', () => {
     const result = await session.run(source(), (e) => {
       events.push(e);
       if (e.type === 'step') control.stop();
-    }, { control, test: testSet(), readEvery: 2 });
+    }, { control, test: testSet() });
     session.dispose();
-    expect(result).toMatchObject({ reason: 'stopped', step: 2 });
+    expect(result).toMatchObject({ reason: 'stopped', step: 1 });
     const evals = events.filter((e) => e.type === 'eval');
     expect(evals).toHaveLength(1);
-    expect(evals[0]).toMatchObject({ step: 2, metrics: { pairs: 2 } });
+    expect(evals[0]).toMatchObject({ step: 1, metrics: { pairs: 2 } });
     expect(events.map((e) => e.type).slice(-2)).toEqual(['eval', 'done']);
   });
 

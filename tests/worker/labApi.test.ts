@@ -35,22 +35,22 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
       events.push(e);
       if (e.type === 'step') void api.stop();
     });
-    // The first device read covers 4 steps (readEvery 4): step 0's point goes out at once, the stop comes
-    // back after the batches already dispatched, and the rest of the points are flushed before the final
-    // evaluation (a stopped run is evaluated too) and the checkpoint.
-    expect(first).toMatchObject({ reason: 'stopped', step: 4 });
-    expect(events.map((e) => e.type)).toEqual(['step', 'step', 'eval', 'checkpoint', 'done']);
-    expect(events[2]).toMatchObject({ type: 'eval', step: 4, metrics: { pairs: 30 } });
-    expect(events.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []))).toEqual([0, 1, 2, 3]);
+    // The stop comes with step 0's point: the run ends after the step in flight (none more on the CPU, which reads
+    // each step as it is dispatched), is evaluated (a stopped run is evaluated too) and checkpointed.
+    expect(first).toMatchObject({ reason: 'stopped', step: 1 });
+    expect(events.map((e) => e.type)).toEqual(['step', 'eval', 'checkpoint', 'done']);
+    expect(events[1]).toMatchObject({ type: 'eval', step: 1, metrics: { pairs: 30 } });
+    expect(events.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []))).toEqual([0]);
     const listed = await api.listCheckpoints();
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ runId: first.runId, step: 4, steps: 6, backbone: 'tiny', lossKind: 'softmax' });
+    expect(listed[0]).toMatchObject({ runId: first.runId, step: 1, steps: 6, backbone: 'tiny', lossKind: 'softmax' });
+    expect(listed[0].seconds).toBeGreaterThan(0);
 
     const resumedEvents: TrainEvent[] = [];
     const resumed = await api.resumeRun(first.runId, (e) => resumedEvents.push(e));
     expect(resumed).toMatchObject({ runId: first.runId, reason: 'completed', step: 6 });
     const steps = resumedEvents.flatMap((e) => (e.type === 'step' ? [...e.points.step] : []));
-    expect(steps).toEqual([4, 5]);
+    expect(steps).toEqual([1, 2, 3, 4, 5]);
     const evalEvent = resumedEvents.find((e) => e.type === 'eval');
     expect(evalEvent?.type === 'eval' && evalEvent.metrics.pairs).toBe(30);
     expect((await api.listCheckpoints())[0].step).toBe(6);
@@ -85,6 +85,27 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
     await store.put({ ...stored, data: { kind: 'builtin', train: { imagesPerIdentity: 6, familySize: 1 }, test: DATA.test } });
     const resumed = await api.resumeRun(first.runId, () => {});
     expect(resumed).toMatchObject({ reason: 'completed', step: 6 });
+  });
+
+  it('answers pause once the run is parked, with every step done by then reported', async () => {
+    const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-lab-api-pause') });
+    await api.init();
+    await api.loadData(DATA);
+    const steps: number[] = [];
+    let shownWhenPaused: number[] | undefined;
+    let pausing: Promise<void> | undefined;
+    const running = api.train({ ...CONFIG, steps: 40 }, (e) => {
+      if (e.type !== 'step') return;
+      steps.push(...e.points.step);
+      pausing ??= api.pause().then(() => void (shownWhenPaused = [...steps]));
+    });
+    await expect.poll(() => shownWhenPaused, { timeout: 30_000 }).toBeDefined();
+    // Parked right after the step in flight, and nothing trains while parked.
+    expect(shownWhenPaused).toEqual([0]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(steps).toEqual([0]);
+    await api.stop();
+    expect(await running).toMatchObject({ reason: 'stopped', step: 1 });
   });
 
   it('lists the buffers of step and eval events for transfer', () => {

@@ -65,7 +65,13 @@ describe('verify and saved models in the lab worker API (Node, CPU backend, fake
     expect((await api.describeModel({ kind: 'saved', id: imported.id })).thresholds).toEqual(info.thresholds);
 
     // Nearest identities: the face is image 0 of test identity 0 (synth-test-1).
-    const nearest = await api.nearestIdentities({ kind: 'saved', id: imported.id }, face);
+    // The first search with a model embeds the 15 test images, reporting each batch; a cancelled one rejects and
+    // leaves the queue free for the next.
+    await expect(api.nearestIdentities({ kind: 'current' }, face, 5, undefined, () => false)).rejects.toThrow(/search cancelled/);
+    const progress: { done: number; total: number }[] = [];
+    const nearest = await api.nearestIdentities({ kind: 'saved', id: imported.id }, face, undefined, undefined, (p) => void progress.push(p));
+    expect(progress[0]).toEqual({ done: 0, total: 15 });
+    expect(progress.at(-1)).toEqual({ done: 15, total: 15 });
     expect(nearest.identities).toBe(5);
     expect(nearest.matches).toHaveLength(5);
     expect(nearest.matches.map((m) => m.images)).toEqual([3, 3, 3, 3, 3]);

@@ -7,7 +7,7 @@
 import { buildInventory, flattenImages, type Identity } from '../../src/core/dataset/inventory.ts';
 import { pickedRootOf, splitPath } from '../../src/core/dataset/paths.ts';
 import { sampleDataset } from '../../src/core/dataset/sampling.ts';
-import { sampleBalancedPairs, type Pair } from '../../src/core/pairs.ts';
+import { sampleAvailablePairs, type Pair } from '../../src/core/pairs.ts';
 import { formatPairsTxt, parsePairsTxt, type PairRef } from '../../src/core/pairsTxt.ts';
 import type { CacheReport, DecodeOptions, FolderOptions, FolderReport, FolderRole, LoadProgress, PairsReport, PickedFile } from '../../src/protocol/data.ts';
 import { PixelCache } from './cache.ts';
@@ -16,7 +16,7 @@ import type { ImageSet, TestSet } from '../../src/ml/train/data.ts';
 import { FolderBatchSource, folderImageSet } from './folderSource.ts';
 import { scanPicked, throttledProgress } from './scanPicked.ts';
 
-/** Test pairs sampled when the test folder has no pairs.txt and the options name no count (LFW's view 2 has 6,000; 600 keeps small folders usable). */
+/** Test pairs sampled when the test folder has no pairs.txt and the options name no count (LFW's view 2 has 6,000; a folder that gives fewer balanced pairs is used whole). */
 export const DEFAULT_TEST_PAIRS = 600;
 
 /** A folder as loaded for one role. */
@@ -191,12 +191,14 @@ export class DataStore {
           pairsInfo = pairsReport('pairs.txt', pairs);
         } else {
           const { identityPerItem, items } = flattenImages(identities);
-          pairs = sampleBalancedPairs(identityPerItem, options.testPairs ?? DEFAULT_TEST_PAIRS, options.seed).map((pair) => {
+          // A folder too small for the count asked for is used whole (the report says how many), not refused.
+          const requested = options.testPairs ?? DEFAULT_TEST_PAIRS;
+          pairs = sampleAvailablePairs(identityPerItem, requested, options.seed).map((pair) => {
             const a = items[pair.a];
             const b = items[pair.b];
             return { a: { identity: identities[a.identity].key, index: a.index }, b: { identity: identities[b.identity].key, index: b.index }, same: pair.same };
           });
-          pairsInfo = pairsReport('sampled', pairs);
+          pairsInfo = { ...pairsReport('sampled', pairs), requested };
         }
       } catch (err) {
         pairs = [];

@@ -13,7 +13,7 @@
  * Image size: a folder read at another size than the run's model.inputSize is decoded again at the
  * model's size from the picked files (DataStore.useImageSize), so the user need not reload it.
  */
-import { pairCapacity } from '../../src/core/pairs.ts';
+import { mostBalancedPairs, pairCapacity } from '../../src/core/pairs.ts';
 import type { DataSummary, FolderDataSpec } from '../../src/protocol/api.ts';
 import { makeTestSet, type BatchSource, type TestSet } from '../../src/ml/train/data.ts';
 import type { DataStore, LoadedFolder } from './dataStore.ts';
@@ -66,10 +66,9 @@ function validationLabels(folder: LoadedFolder): number[] {
   return folder.validation.flatMap((id, label) => id.files.map(() => label));
 }
 
-/** Most balanced pairs `labels` can supply (as sampleBalancedPairs counts them). */
-function mostBalancedPairs(labels: readonly number[]): number {
-  const { positives, negatives } = pairCapacity(labels);
-  return 2 * Math.min(positives, negatives) + (positives > negatives ? 1 : 0);
+/** Why a loaded test folder has no pairs, as its load reported it. */
+function noPairsCause(test: LoadedFolder): string {
+  return test.report.pairsError ?? 'none were found';
 }
 
 /** Where a run's pairs come from, or why there are none. */
@@ -78,17 +77,22 @@ function testSource(store: DataStore, spec: FolderDataSpec, train: LoadedFolder,
   const wanted = spec.test ?? (test && test.pairs.length > 0 ? 'test-folder' : 'validation');
   if (wanted === 'test-folder') {
     if (!test) throw new Error('no test folder is loaded: pick one under Data → Test folder, or evaluate on the validation split');
-    if (test.pairs.length === 0) throw new Error(`the test folder has no pairs (${test.report.pairsError ?? 'none were found'}): fix it, or lower "Test pairs" and load it again`);
+    if (test.pairs.length === 0) throw new Error(`the test folder gives no pairs (${noPairsCause(test)}): load another, or evaluate on the validation split`);
     return { from: 'test-folder', folder: test };
   }
   const labels = validationLabels(train);
   const identities = train.validation.length;
-  const most = mostBalancedPairs(labels);
+  const most = mostBalancedPairs(pairCapacity(labels));
   if (identities < VALIDATION_PAIRS_RULE.minIdentities || most < VALIDATION_PAIRS_RULE.minPairs) {
+    // Say why the test folder is not used: a loaded folder without pairs is not "no test folder".
+    const notTested = !test ? 'no test folder is loaded'
+      : test.pairs.length === 0 ? `the test folder gives no pairs (${noPairsCause(test)})`
+        : 'the run asked for the validation split rather than the test folder';
+    const remedy = !test ? 'Load a test folder' : test.pairs.length === 0 ? 'Load a test folder that gives pairs' : 'Evaluate on the test folder';
     throw new Error(
-      `no test pairs: no test folder is loaded, and the validation split (${labels.length} held-out images of ${identities} identities) ` +
+      `no test pairs: ${notTested}, and the validation split (${labels.length} held-out images of ${identities} identities) ` +
       `gives ${most} balanced pairs; evaluating on it needs held-out images of at least ${VALIDATION_PAIRS_RULE.minIdentities} identities ` +
-      `and ${VALIDATION_PAIRS_RULE.minPairs} pairs. Load a test folder, or raise "Validation %" and load the training folder again.`,
+      `and ${VALIDATION_PAIRS_RULE.minPairs} pairs. ${remedy}, or raise "Validation %" and load the training folder again.`,
     );
   }
   return { from: 'validation', pairs: Math.min(evalPairs, most) };

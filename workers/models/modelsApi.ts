@@ -13,9 +13,9 @@ import { identityMeans, nearestIdentities, type IdentityMeans } from '../../src/
 import { FORMAT_LABELS } from '../../src/core/dataset/sniff.ts';
 import type { DataSpec } from '../../src/protocol/api.ts';
 import type { EvalEvent } from '../../src/protocol/events.ts';
-import type { ModelChoice, ModelRunInfo, ModelsApi, SavedModelSummary, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
+import type { ModelChoice, ModelRunInfo, ModelsApi, NearestProgressCallback, SavedModelSummary, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
 import { embeddingModelFromRecords, loadModelZip, modelArtifacts, packModelZip } from '../../src/ml/modelIo.ts';
-import { embedImages } from '../../src/ml/train/evaluate.ts';
+import { EMBED_BATCH, embedImages } from '../../src/ml/train/evaluate.ts';
 import type { TrainingSession } from '../../src/ml/train/session.ts';
 import type * as tf from '@tensorflow/tfjs';
 import type { DataStore } from '../data/dataStore.ts';
@@ -24,6 +24,7 @@ import { AlignUnavailableError, NoFaceError } from '../data/alignCache.ts';
 import { decodeToRgb, sniffBlob } from '../data/decode.ts';
 import type { ModelStore } from './modelStore.ts';
 import { decodeSettingsOf, noteEvaluation, sessionRunInfo, type NotedEvaluation } from './runInfo.ts';
+import { embedTestImages } from './embedTestImages.ts';
 import { testIdentities } from './testIdentities.ts';
 
 /** Whether face alignment (issue 7) exists: verify images of aligned models are aligned like their test set. */
@@ -32,8 +33,11 @@ export const ALIGNMENT_AVAILABLE = true;
 /** Nearest identities returned when the caller names no count. */
 export const DEFAULT_NEAREST = 5;
 
-/** Test images embedded per call while building identity means (bounds the packed batch). */
-const MEANS_CHUNK = 128;
+/**
+ * Test images embedded per call while building identity means: one engine batch (EMBED_BATCH), so each call is
+ * one device read and the progress moves every batch rather than every few seconds.
+ */
+const MEANS_CHUNK = EMBED_BATCH;
 
 /** What the models API needs from the rest of the worker. */
 export interface ModelsDeps {
@@ -148,25 +152,14 @@ export function createModelsApi(deps: ModelsDeps) {
     return { embedding, pixels, size: pre.inputSize, model: { runId: embedder.run.runId, label: embedder.run.label, step: embedder.run.step } };
   };
 
-  const identityTable = async (embedder: Embedder) => {
+  const identityTable = async (embedder: Embedder, onProgress?: NearestProgressCallback) => {
     const set = testIdentities(deps.currentData(), embedder.run.preprocessing.inputSize, deps.dataStore);
     const key = `${embedder.key}|${set.key}|${embedder.run.preprocessing.flipEval}`;
     if (means?.key === key) return means;
     const size = embedder.run.preprocessing.inputSize;
-    const per = size * size * 3;
-    const count = set.identityOf.length;
-    if (count === 0) throw new Error(`the ${set.label} hold no images`);
-    const embeddings: Float32Array[] = [];
-    for (let start = 0; start < count; start += MEANS_CHUNK) {
-      const n = Math.min(MEANS_CHUNK, count - start);
-      const packed = new Uint8Array(n * per);
-      for (let i = 0; i < n; i++) packed.set(await set.render(start + i), i * per);
-      embeddings.push(await embedder.embed(packed, n));
-    }
-    const dim = embeddings[0].length / Math.min(MEANS_CHUNK, count);
-    const all = new Float32Array(count * dim);
-    embeddings.reduce((offset, part) => (all.set(part, offset), offset + part.length), 0);
-    means = { key, table: identityMeans(all, dim, set.identityOf, set.names.length), names: set.names, label: set.label };
+    if (set.identityOf.length === 0) throw new Error(`the ${set.label} hold no images`);
+    const { embeddings, dim } = await embedTestImages(set, size * size * 3, embedder.embed, { chunk: MEANS_CHUNK, onProgress });
+    means = { key, table: identityMeans(embeddings, dim, set.identityOf, set.names.length), names: set.names, label: set.label };
     return means;
   };
 
@@ -241,10 +234,10 @@ export function createModelsApi(deps: ModelsDeps) {
 
     verifyImage: (choice: ModelChoice, image: Blob, options?: VerifyOptions) => exclusive(async () => verifyWith(await embedderOf(choice), image, options)),
 
-    nearestIdentities: (choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions) => exclusive(async () => {
+    nearestIdentities: (choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions, onProgress?: NearestProgressCallback) => exclusive(async () => {
       const embedder = await embedderOf(choice);
       const verified = await verifyWith(embedder, image, options);
-      const table = await identityTable(embedder);
+      const table = await identityTable(embedder, onProgress);
       const matches = nearestIdentities(verified.embedding, table.table, k).map((m) => ({
         name: table.names[m.index], cosine: m.cosine, angleDeg: m.angleDeg, images: table.table.counts[m.index],
       }));

@@ -77,14 +77,23 @@ export async function run(argv: string[]): Promise<number> {
   const { TrainControl } = await import('../../ml/train/control.ts');
   const { itemBatchSource, makeTestSet } = await import('../../ml/train/data.ts');
   const session = await TrainingSession.create(config, train.identities);
+  const sampleTest = (set: LabelledSet) => {
+    try {
+      return makeTestSet(set.set, config.evalPairs, config.seed);
+    } catch (err) {
+      throw new Error(`test set${values.test === undefined ? '' : ` ${values.test}`}: ${(err as Error).message}`, { cause: err });
+    }
+  };
   const control = new TrainControl();
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
   try {
-    const result = await session.run(itemBatchSource(train.set, train.identities), (e) => process.stdout.write(`${eventJson(e)}\n`), {
-      control,
-      test: test ? makeTestSet(test.set, config.evalPairs, config.seed) : null,
-    });
+    const testSet = test ? sampleTest(test) : null;
+    if (testSet && testSet.pairs.length < config.evalPairs) {
+      // A small test folder is used whole; stdout stays the run's events, so the note goes to stderr.
+      process.stderr.write(`lab train: note: evaluating on ${testSet.pairs.length} pairs, the most balanced pairs the ${testSet.images.count} test images give (evalPairs asks for ${config.evalPairs})\n`);
+    }
+    const result = await session.run(itemBatchSource(train.set, train.identities), (e) => process.stdout.write(`${eventJson(e)}\n`), { control, test: testSet });
     return result.reason === 'diverged' ? 1 : 0;
   } catch (err) {
     process.stdout.write(`${eventJson({ type: 'error', runId: session.runId, message: (err as Error).message })}\n`);

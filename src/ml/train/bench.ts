@@ -40,7 +40,7 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
         losses.push(...event.points.loss);
         gradNorms.push(...event.points.gradNorm);
       },
-      { readEvery: 1, stepEventIntervalMs: 0 },
+      { stepEventIntervalMs: 0 },
     );
     const rest = stepMs.slice(1);
     const meanMs = rest.length > 0 ? rest.reduce((a, b) => a + b, 0) / rest.length : stepMs[0];

@@ -7,7 +7,7 @@
  * resumed from a checkpoint sees exactly the batches an uninterrupted run would have seen.
  */
 import type { Pair } from '../../core/pairs.ts';
-import { sampleBalancedPairs } from '../../core/pairs.ts';
+import { sampleAvailablePairs } from '../../core/pairs.ts';
 import type { Rng } from '../../core/prng.ts';
 
 /** One training batch: B images (B·S·S·3 bytes) and their identity labels in [0, numIdentities). */
@@ -145,7 +145,11 @@ export function identitiesOf(set: ImageSet): Int32Array {
   return ids;
 }
 
-/** A test set with `pairCount` balanced pairs over `set`, drawn from `seed`. */
+/**
+ * A test set with `pairCount` balanced pairs over `set`, drawn from `seed`; fewer, all `set` gives,
+ * when it is smaller than that (sampleAvailablePairs: callers compare `pairs.length` to say so).
+ * Throws, saying why, when `set` gives no pair of one kind.
+ */
 export function makeTestSet(set: ImageSet, pairCount: number, seed: number): TestSet {
-  return { images: set, pairs: sampleBalancedPairs(identitiesOf(set), pairCount, seed) };
+  return { images: set, pairs: sampleAvailablePairs(identitiesOf(set), pairCount, seed) };
 }

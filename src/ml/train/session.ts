@@ -2,10 +2,11 @@
  * A training run: the model, its class head and optimiser state, and the loop that trains them. It
  * runs unchanged on the tfjs CPU backend in Node and on WebGPU in the worker.
  *
- * Per step the loop draws a batch from a generator seeded by (seed, step) only, flips images at random
- * (seeded), dispatches the update (trainStep.ts) and keeps the step's metrics on the device; every
- * `readEvery` steps it reads them all in one `await data()` (one GPU sync, not one per step), records
- * the points, checks divergence and collapse, and sends throttled step events.
+ * Per step the loop lets the worker take queued messages (pause, stop, live changes), draws a batch from a
+ * generator seeded by (seed, step) only (the source decodes the next one meanwhile), flips images at random
+ * (seeded), dispatches the update (trainStep.ts) and reads the step's metrics back, so progress is never more
+ * than the step in flight behind and a pause or stop acts after it. Each read records the points, checks
+ * divergence and collapse, and sends throttled step events.
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyLiveValues, liveValuesAt } from '../../core/liveParams.ts';
@@ -18,7 +19,7 @@ import { createEmbeddingModel, createHead, modelSpecOf } from '../models/embeddi
 import { loadImageNetWeights } from '../models/imagenet.ts';
 import { assignRecord, historyPoints, historyRecord, recordBytes, tensorRecord } from './checkpoint.ts';
 import { CollapseDetector, DEFAULT_COLLAPSE_RULE, type CollapseRule } from './collapse.ts';
-import { TrainControl } from './control.ts';
+import { nextTask, TrainControl } from './control.ts';
 import { randomFlips, type BatchSource, type TestSet } from './data.ts';
 import { embedImages, embedSet, evalEvent, evalMetrics, evaluatePairs } from './evaluate.ts';
 import { evaluationGeometry } from './geometry.ts';
@@ -26,8 +27,14 @@ import { createMaskedOptimizer } from './optimizers.ts';
 import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer, type StepPoint } from './stepBuffer.ts';
 import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, trainableVariables, type TrainState } from './trainStep.ts';
 
-/** Steps between two reads of the metrics from the device (one sync per this many steps). */
-export const DEFAULT_READ_EVERY = 4;
+/**
+ * Dispatched steps left unread when the next one is dispatched. 0: each step is read back before the next is
+ * dispatched. Leaving one unread would keep a GPU busy during the next dispatch, but by the time the page shows
+ * step k the worker has already dispatched step k + 1 behind the one computing: a pause or stop clicked then would
+ * take effect two steps later, and checkpoint steps would read two steps at once (issue 16: controls must act after
+ * the step in flight, and progress show every step).
+ */
+export const DEFAULT_UNREAD_STEPS = 0;
 
 /** The generator of step `step`'s batch draws: a function of (seed, step) alone, so resumed runs and prefetches agree. */
 function batchRng(dataRng: Rng, step: number): Rng {
@@ -51,8 +58,8 @@ export interface RunOptions {
   control?: TrainControl;
   /** Stores a checkpoint (every config.checkpointEvery steps and when the run ends); none → no checkpoints. */
   saveCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void>;
-  /** Steps per device read (default DEFAULT_READ_EVERY; 1 = read every step). */
-  readEvery?: number;
+  /** Dispatched steps that may stay unread while the next is dispatched (default DEFAULT_UNREAD_STEPS). */
+  unreadSteps?: number;
   /** Minimum ms between step events (default 100). */
   stepEventIntervalMs?: number;
   collapseRule?: CollapseRule;
@@ -71,6 +78,13 @@ export class TrainingSession {
   /** Margin/α/learning-rate changes made while it trained, in step order (they are part of its history). */
   readonly liveChanges: LiveChange[] = [];
   private disposed = false;
+  /**
+   * Training time of the calls of run() that ended, seconds, from the run's first step (undefined when it continues a
+   * checkpoint stored before times were kept: its earlier time is unknown).
+   */
+  private secondsBefore: number | undefined = 0;
+  /** While run() trains: its training time so far, seconds. */
+  private callSeconds: (() => number) | null = null;
 
   private constructor(
     readonly runId: string,
@@ -146,6 +160,12 @@ export class TrainingSession {
     this.evals.push(...checkpoint.evals);
     this.diverged = checkpoint.diverged;
     this.liveChanges.push(...(checkpoint.liveChanges ?? []));
+    this.secondsBefore = checkpoint.seconds;
+  }
+
+  /** Training time over every call so far, seconds (undefined when the run continues a checkpoint without one). */
+  get seconds(): number | undefined {
+    return this.secondsBefore === undefined ? undefined : this.secondsBefore + (this.callSeconds?.() ?? 0);
   }
 
   /** Everything needed to continue this run exactly (reads the weights from the device). */
@@ -174,6 +194,7 @@ export class TrainingSession {
       })),
       diverged: this.diverged,
       ...(this.liveChanges.length ? { liveChanges: this.liveChanges.map((c) => ({ step: c.step, params: { ...c.params } })) } : {}),
+      ...(this.seconds === undefined ? {} : { seconds: this.seconds }),
     };
   }
 
@@ -222,11 +243,16 @@ export class TrainingSession {
     const { config, runId } = this;
     if (this.disposed) throw new Error('this training session was disposed');
     if (this.diverged) throw new Error(`run ${runId} diverged at step ${this.step}: it cannot continue`);
+    if (this.callSeconds) throw new Error(`run ${runId} is already training`);
     if (source.numIdentities !== this.numIdentities) throw new Error(`the data have ${source.numIdentities} identities but the head has ${this.numIdentities} rows`);
     if (source.imageSize !== config.model.inputSize) throw new Error(`the data are ${source.imageSize} px but the model takes ${config.model.inputSize} px`);
     const started = performance.now();
+    // Time parked by a pause is not training time (the run's Time, images/s and the ETA would absorb it).
+    let pausedMs = 0;
+    const elapsed = () => (performance.now() - started - pausedMs) / 1000;
+    this.callSeconds = elapsed;
     const control = options.control ?? new TrainControl();
-    const readEvery = Math.max(1, options.readEvery ?? DEFAULT_READ_EVERY);
+    const unread = Math.max(0, options.unreadSteps ?? DEFAULT_UNREAD_STEPS);
     const buffer = new StepEventBuffer(runId, onEvent, options.stepEventIntervalMs ?? DEFAULT_STEP_EVENT_INTERVAL_MS);
     const collapse = new CollapseDetector(this.numIdentities, config.steps, options.collapseRule ?? DEFAULT_COLLAPSE_RULE);
     const dataRng = createRng(config.seed).fork('data');
@@ -239,11 +265,14 @@ export class TrainingSession {
       onEvent(event);
     };
 
-    /** Reads the pending steps' metrics at once; returns the diverged event when one was not finite. */
-    const drain = async (): Promise<DivergedEvent | null> => {
-      if (pending.length === 0) return null;
-      const stacked = tf.stack(pending.map((p) => p.metrics));
-      const steps = pending.splice(0, pending.length);
+    /**
+     * Reads the metrics of the pending steps but the newest `keep` (one device read for all of them); returns the
+     * diverged event when one was not finite.
+     */
+    const drain = async (keep = 0): Promise<DivergedEvent | null> => {
+      if (pending.length <= keep) return null;
+      const steps = pending.splice(0, pending.length - keep);
+      const stacked = tf.stack(steps.map((p) => p.metrics));
       steps.forEach((p) => p.metrics.dispose());
       const values = (await stacked.data()) as Float32Array;
       stacked.dispose();
@@ -288,12 +317,18 @@ export class TrainingSession {
       return null;
     };
 
+    const endDiverged = (event: DivergedEvent): RunResult => {
+      emit(event);
+      emit({ type: 'done', runId, reason: 'diverged', step: this.step, seconds: elapsed() });
+      return { runId, reason: 'diverged', step: this.step };
+    };
+
     const save = async () => {
       if (!options.saveCheckpoint) return;
       const checkpoint = await this.checkpoint();
       try {
         await options.saveCheckpoint(checkpoint);
-        emit({ type: 'checkpoint', runId, step: this.step, bytes: recordBytes([...checkpoint.model, checkpoint.head, ...checkpoint.optimizer.slots]) });
+        emit({ type: 'checkpoint', runId, step: this.step, bytes: recordBytes([...checkpoint.model, checkpoint.head, ...checkpoint.optimizer.slots]), elapsed: elapsed() });
       } catch (err) {
         emit({ type: 'warning', runId, step: this.step, code: 'checkpoint', message: `checkpoint not stored: ${(err as Error).message}` });
       }
@@ -302,15 +337,24 @@ export class TrainingSession {
     let reason: DoneReason = 'completed';
     try {
       while (this.step + pending.length < config.steps) {
-        const pausing = control.pauseRequested;
-        // Show every point before parking: the curve must not lag behind for the whole pause.
-        if (pausing) buffer.flush();
-        if (!(await control.gate())) {
+        // Let the worker take queued messages (pause, stop, live changes) before the next step is decided.
+        await nextTask();
+        if (control.pauseRequested || control.stopRequested) {
+          // The run halts after the step in flight: read and show it before parking or ending, so the counter and
+          // the curve stand where the run stands for the whole pause.
+          const diverged = await drain();
+          if (diverged) return endDiverged(diverged);
+          buffer.flush();
+        }
+        const gateOpened = performance.now();
+        const go = await control.gate();
+        const parked = performance.now() - gateOpened;
+        pausedMs += parked;
+        lastRead += parked;
+        if (!go) {
           reason = 'stopped';
           break;
         }
-        // Time spent paused is not training time (images/s and the ETA would absorb it).
-        if (pausing) lastRead = performance.now();
         const step = this.step + pending.length;
         const rng = dataRng.fork(step);
         const batch = await source.nextBatch(config.batchSize, batchRng(dataRng, step));
@@ -330,34 +374,29 @@ export class TrainingSession {
         const done = step + 1;
         const evalDue = options.test != null && config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.steps;
         const saveDue = config.checkpointEvery > 0 && done % config.checkpointEvery === 0 && done < config.steps;
-        if (pending.length >= readEvery || evalDue || saveDue || done >= config.steps || control.stopRequested || control.pauseRequested) {
-          const diverged = await drain();
-          if (diverged) {
-            emit(diverged);
-            emit({ type: 'done', runId, reason: 'diverged', step: this.step, seconds: (performance.now() - started) / 1000 });
-            return { runId, reason: 'diverged', step: this.step };
-          }
-        }
-        if (evalDue && options.test) emit(await this.evaluate(options.test));
+        // Read every step but the newest `unread` as soon as it is dispatched, so progress is at most that many
+        // steps behind; evaluations, checkpoints and the end need every step read.
+        const diverged = await drain(evalDue || saveDue || done >= config.steps ? 0 : unread);
+        if (diverged) return endDiverged(diverged);
+        if (evalDue && options.test) emit({ ...(await this.evaluate(options.test)), elapsed: elapsed() });
         if (saveDue) await save();
         // Nor is evaluating or saving.
         if (evalDue || saveDue) lastRead = performance.now();
       }
       const diverged = await drain();
-      if (diverged) {
-        emit(diverged);
-        emit({ type: 'done', runId, reason: 'diverged', step: this.step, seconds: (performance.now() - started) / 1000 });
-        return { runId, reason: 'diverged', step: this.step };
-      }
+      if (diverged) return endDiverged(diverged);
       // A stopped run is evaluated too (a user who stops early still gets a ROC), unless this step
       // was just evaluated; a diverged run returned above with weights not worth evaluating.
       const evaluatedNow = this.evals.at(-1)?.step === this.step;
-      if (options.test && (reason === 'completed' || !evaluatedNow)) emit(await this.evaluate(options.test));
+      if (options.test && (reason === 'completed' || !evaluatedNow)) emit({ ...(await this.evaluate(options.test)), elapsed: elapsed() });
       await save();
-      emit({ type: 'done', runId, reason, step: this.step, seconds: (performance.now() - started) / 1000 });
+      emit({ type: 'done', runId, reason, step: this.step, seconds: elapsed() });
       return { runId, reason, step: this.step };
     } finally {
       pending.forEach((p) => p.metrics.dispose());
+      if (this.secondsBefore !== undefined) this.secondsBefore += elapsed();
+      this.callSeconds = null;
+      control.end();
     }
   }
 

@@ -1,13 +1,18 @@
-import { useId, useState, type DragEvent } from 'react';
+import { useId, useRef, useState, type DragEvent } from 'react';
 import { directoryPickerOf, entriesOfDrop, filesFromDirectoryHandle, filesFromEntries, filesFromFileList, type CollectedFiles } from './collectFiles.ts';
 
 /**
- * Pick a local folder three ways — a folder input, dropping a folder on the zone, or the
- * browser's directory picker where it has one (the button is hidden otherwise) — all handing the
- * same CollectedFiles to `onPick`. Nothing is uploaded: the files stay in this browser.
+ * Pick a local folder with one button — the browser's directory picker where it has one, a folder
+ * input otherwise — or by dropping a folder on the zone, all handing the same CollectedFiles to
+ * `onPick`. Nothing is uploaded: the files stay in this browser.
+ *
+ * The folder input is always there, labelled with `label` (tests and assistive technology pick
+ * folders through it), but visually hidden: shown next to the button it was a second "Choose
+ * Files" control for the same thing, whose "No file chosen" contradicted a loaded folder.
  */
 export function FolderPicker({ label, onPick, disabled = false }: { label: string; onPick: (files: CollectedFiles) => void; disabled?: boolean }) {
   const inputId = useId();
+  const input = useRef<HTMLInputElement | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const picker = directoryPickerOf();
@@ -27,7 +32,10 @@ export function FolderPicker({ label, onPick, disabled = false }: { label: strin
   };
 
   const choose = async () => {
-    if (!picker) return;
+    if (!picker) {
+      input.current?.click();
+      return;
+    }
     try {
       const handle = await picker({ mode: 'read', id: label.replace(/\W+/g, '-').toLowerCase() });
       setError(undefined);
@@ -40,25 +48,28 @@ export function FolderPicker({ label, onPick, disabled = false }: { label: strin
 
   return (
     <div className="folder-picker">
-      <label htmlFor={inputId}>{label}</label>{' '}
-      <input
-        id={inputId}
-        type="file"
-        multiple
-        disabled={disabled}
-        // React has no typed prop for these non-standard attributes; set them on the element.
-        ref={(input) => {
-          input?.setAttribute('webkitdirectory', '');
-          input?.setAttribute('directory', '');
-        }}
-        onChange={(event) => {
-          const list = event.currentTarget.files;
-          if (list && list.length > 0) onPick(filesFromFileList(list));
-        }}
-      />
-      {picker && (
-        <button type="button" onClick={() => void choose()} disabled={disabled}>Choose {label.toLowerCase()}…</button>
-      )}
+      <span className="visually-hidden">
+        <label htmlFor={inputId}>{label}</label>
+        <input
+          id={inputId}
+          type="file"
+          multiple
+          disabled={disabled}
+          // Reached through the button: an invisible stop in the tab order would lose the keyboard user.
+          tabIndex={-1}
+          // React has no typed prop for these non-standard attributes; set them on the element.
+          ref={(element) => {
+            input.current = element;
+            element?.setAttribute('webkitdirectory', '');
+            element?.setAttribute('directory', '');
+          }}
+          onChange={(event) => {
+            const list = event.currentTarget.files;
+            if (list && list.length > 0) onPick(filesFromFileList(list));
+          }}
+        />
+      </span>
+      <button type="button" onClick={() => void choose()} disabled={disabled}>Choose {label.toLowerCase()}…</button>
       <div
         className={dragging ? 'drop-zone dragging' : 'drop-zone'}
         role="region"

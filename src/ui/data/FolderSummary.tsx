@@ -1,4 +1,4 @@
-import type { CacheReport, FolderReport } from '../../protocol/data.ts';
+import type { CacheReport, FolderReport, PairsReport } from '../../protocol/data.ts';
 
 const MIB = 2 ** 20;
 
@@ -8,6 +8,21 @@ export function cacheText(cache: CacheReport): string {
   const budget = (cache.budgetBytes / MIB).toFixed(0);
   const beyond = cache.imagesInUse > cache.imagesCached ? '; the rest are decoded from the files each epoch' : '';
   return `${used} MiB of ${budget} MiB, ${cache.imagesCached.toLocaleString('en-US')} images cached of ${cache.imagesInUse.toLocaleString('en-US')} in use${beyond}`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * "600 (300 same, 300 different; sampled)"; when the folder gave fewer than asked for, says so:
+ * "24 (12 same, 12 different; sampled: the most balanced pairs 12 images give, fewer than the 600 asked for)".
+ */
+export function pairsText(pairs: PairsReport, images: number): string {
+  const kinds = `${count(pairs.positives)} same, ${count(pairs.negatives)} different`;
+  if (pairs.source === 'pairs.txt') return `${count(pairs.count)} (${kinds}; from pairs.txt)`;
+  const fewer = pairs.requested !== undefined && pairs.count < pairs.requested
+    ? `: the most balanced pairs ${count(images)} images give, fewer than the ${count(pairs.requested)} asked for`
+    : '';
+  return `${count(pairs.count)} (${kinds}; sampled${fewer})`;
 }
 
 function Row({ name, value }: { name: string; value: string | number }) {
@@ -33,7 +48,7 @@ export function FolderSummary({ report, skipped, label }: { report: FolderReport
         {sample && <Row name="Sampled identities" value={`${sample.identityNames.length.toLocaleString('en-US')} of ${sample.eligible.toLocaleString('en-US')} eligible`} />}
         {sample && <Row name="Training images" value={sample.trainImages} />}
         {sample && <Row name="Validation images" value={sample.validationImages} />}
-        {pairs && <Row name="Test pairs" value={`${pairs.count.toLocaleString('en-US')} (${pairs.positives} same, ${pairs.negatives} different; ${pairs.source === 'pairs.txt' ? 'from pairs.txt' : 'sampled'})`} />}
+        {pairs && <Row name="Test pairs" value={pairsText(pairs, report.images)} />}
         <Row name="Decoded pixels in memory" value={cacheText(report.cache)} />
         <Row name="Read in" value={`${report.seconds.toFixed(2)} s`} />
       </dl>

@@ -36,7 +36,6 @@ function NumberField({ settings, name, label, min, max, optional = false, onChan
 
 /** Sampling, test-pair and decoding settings; they apply when a folder is (re)loaded. */
 export function SettingsForm({ settings, onChange, disabled = false }: { settings: DataSettings; onChange: (next: DataSettings) => void; disabled?: boolean }) {
-  const cropId = useId();
   const field = { settings, onChange };
   return (
     <fieldset className="data-settings" disabled={disabled}>
@@ -49,10 +48,9 @@ export function SettingsForm({ settings, onChange, disabled = false }: { setting
       <NumberField {...field} name="testPairs" label="Test pairs (without pairs.txt)" min={2} />
       <NumberField {...field} name="memoryBudgetMiB" label="Pixel memory budget (MiB)" min={0} />
       <NumberField {...field} name="imageSize" label="Image size (px)" min={16} max={512} />
-      <span className="field">
-        <input id={cropId} type="checkbox" checked={settings.centreCrop} onChange={(e) => onChange({ ...settings, centreCrop: e.currentTarget.checked })} />{' '}
-        <label htmlFor={cropId}>Centre crop to a square</label>
-      </span>
+      <label className="check-field">
+        <input type="checkbox" checked={settings.centreCrop} onChange={(e) => onChange({ ...settings, centreCrop: e.currentTarget.checked })} /> Centre crop to a square
+      </label>
       <AlignControls settings={settings} onChange={onChange} />
     </fieldset>
   );

@@ -22,7 +22,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  * The folder data to train on, given the two sections' states: a training folder that finished
  * loading with at least two sampled identities is needed; the test folder is used when it has
  * pairs, otherwise the run evaluates on the training folder's held-out validation images
- * (the worker says so, and refuses, when those are too few).
+ * (the label says why a loaded test folder is not used; the worker refuses, saying why, when the
+ * held-out images are too few).
  */
 export function folderDataChoice(train: FolderLoadState, test: FolderLoadState): DataChoice | undefined {
   if (train.phase !== 'loaded' || !train.report.sample) return undefined;
@@ -35,6 +36,8 @@ export function folderDataChoice(train: FolderLoadState, test: FolderLoadState):
     const label = `${base}; test folder '${test.report.root ?? 'picked'}': ${count(testPairs)} pairs`;
     return { spec: { kind: 'folder', test: 'test-folder', label }, label, trainImages, identities: identityNames.length };
   }
-  const label = `${base}; tested on its validation images`;
+  // A test folder that loaded without pairs is named, so the line never reads as if none were picked.
+  const unused = test.phase === 'loaded' ? ` (test folder '${test.report.root ?? 'picked'}' gives no pairs)` : '';
+  const label = `${base}; tested on its validation images${unused}`;
   return { spec: { kind: 'folder', test: 'validation', label }, label, trainImages, identities: identityNames.length };
 }

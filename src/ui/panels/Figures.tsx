@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { PlotlyFigure } from '../plot/PlotlyFigure.tsx';
+import type { PlotData } from '../plot/plotly.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import { angleHistogramFigure, lossCurveFigure, rocFigure } from './traces.ts';
 
@@ -18,6 +19,18 @@ function evaluationsKey(runs: readonly RunRecord[]): string {
       return `${r.id}:${evalIds.get(r.lastEval)}:${r.label}`;
     })
     .join('|');
+}
+
+/** Height of one row of legend entries at the theme's 12 px font. */
+const LEGEND_ROW_PX = 20;
+
+/**
+ * Height of a figure whose legend sits under the plot (theme.ts withLegendBelow): `plot` for the plot, axes and
+ * one legend row, and a row more per two further entries, so overlaying runs grows the figure, not shrinks the plot.
+ */
+function heightWithLegend(plot: number, data: readonly PlotData[]): number {
+  const entries = data.filter((trace) => trace.showlegend !== false).length;
+  return plot + LEGEND_ROW_PX * Math.max(0, Math.ceil(entries / 2) - 1);
 }
 
 /** Props shared by the figures: the runs to draw, the main one first. */
@@ -41,7 +54,7 @@ export function LossCurve({ runs }: RunsFigureProps) {
     : 'No training steps yet.';
   return (
     <div className="figure-block">
-      <PlotlyFigure name="Loss curve" data={figure.data} layout={figure.layout} summary={summary} height={420} />
+      <PlotlyFigure name="Loss curve" data={figure.data} layout={figure.layout} summary={summary} height={heightWithLegend(420, figure.data)} />
       <label className="inline-control">
         Smoothing {smoothing.toFixed(2)}
         <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} />
@@ -57,7 +70,7 @@ export function AngleHistogram({ runs, name = 'Angle histogram' }: RunsFigurePro
   const figure = useMemo(() => angleHistogramFigure(runs), [key]);
   const evaluated = runs.filter((r) => r.lastEval);
   const summary = evaluated.length ? `Pair angles of ${evaluated.map((r) => r.label).join(', ')} at their latest evaluation.` : 'No evaluation yet.';
-  return <PlotlyFigure name={name} data={figure.data} layout={figure.layout} summary={summary} />;
+  return <PlotlyFigure name={name} data={figure.data} layout={figure.layout} summary={summary} height={heightWithLegend(320, figure.data)} />;
 }
 
 /** "ROC curve": one trace per run, AUC in the legend, optional log-scale FPR. */

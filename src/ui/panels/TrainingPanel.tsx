@@ -44,7 +44,7 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
         <button type="button" onClick={onTrain} disabled={!canStart || running}>Train</button>
         <button type="button" onClick={training.pause} disabled={phase !== 'training'}>Pause</button>
         <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>Resume</button>
-        <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'paused'}>Stop</button>
+        <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>Stop</button>
       </div>
       {starting && (
         <div className="progress">
@@ -60,8 +60,9 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
             {progress.epoch !== undefined && <> · epoch {progress.epoch.toFixed(2)}</>}
             {progress.imagesPerSec > 0 && <> · {progress.imagesPerSec.toFixed(1)} images/s</>}
             {progress.etaSeconds !== undefined && <> · {formatDuration(progress.etaSeconds)} left</>}
+            {phase === 'pausing' && <> · pausing… (after the step in flight)</>}
             {phase === 'paused' && <> · paused</>}
-            {phase === 'stopping' && <> · stopping after this batch…</>}
+            {phase === 'stopping' && <> · stopping… (after the step in flight)</>}
           </p>
         </div>
       )}

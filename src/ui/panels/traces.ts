@@ -4,6 +4,7 @@
  */
 import { smoothSeries } from '../../core/series.ts';
 import type { PlotData, PlotLayout } from '../plot/plotly.ts';
+import { withLegendBelow } from '../plot/theme.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import { liveChangeMarks } from '../teach/teachTraces.ts';
 
@@ -12,6 +13,13 @@ export const RUN_COLOURS = Object.freeze(['#0072B2', '#D55E00', '#009E73', '#CC7
 
 /** The colour of the i-th overlaid run. */
 export const runColour = (i: number): string => RUN_COLOURS[i % RUN_COLOURS.length];
+
+/**
+ * Colours of the main run's loss parts, none of them a run colour: drawn in its blue with only opacity or dashes
+ * between them, raw loss, smoothed loss and cross-entropy could not be told apart, and the intra penalty's green
+ * was the third overlaid run's.
+ */
+export const LOSS_PART_COLOURS = Object.freeze({ raw: '#8a8f98', crossEntropy: '#AA4499', intraPenalty: '#999933' });
 
 /** TensorBoard-like default weight on the past for the smoothed curve. */
 export const DEFAULT_SMOOTHING = 0.9;
@@ -30,13 +38,13 @@ export function lossCurveFigure(runs: readonly RunRecord[], smoothing = DEFAULT_
     const step = h.step;
     const suffix = runs.length > 1 ? ` · ${run.label}` : '';
     if (main) {
-      data.push({ x: step, y: h.loss, name: `loss (raw)${suffix}`, type: 'scatter', mode: 'lines', line: { color: colour, width: 1 }, opacity: 0.3 });
+      data.push({ x: step, y: h.loss, name: `loss (raw)${suffix}`, type: 'scatter', mode: 'lines', line: { color: LOSS_PART_COLOURS.raw, width: 1 }, opacity: 0.5 });
     }
     data.push({ x: step, y: smoothSeries(h.loss, smoothing), name: `loss (smoothed)${suffix}`, type: 'scatter', mode: 'lines', line: { color: colour, width: main ? 2.5 : 1.5 } });
     if (main) {
-      data.push({ x: step, y: h.crossEntropy, name: 'cross-entropy', type: 'scatter', mode: 'lines', line: { color: colour, width: 1, dash: 'dot' } });
+      data.push({ x: step, y: h.crossEntropy, name: 'cross-entropy', type: 'scatter', mode: 'lines', line: { color: LOSS_PART_COLOURS.crossEntropy, width: 1.5, dash: 'dot' } });
       if (run.config.loss.kind === 'intra') {
-        data.push({ x: step, y: h.intraPenalty, name: 'intra penalty', type: 'scatter', mode: 'lines', line: { color: '#009E73', width: 1.5 } });
+        data.push({ x: step, y: h.intraPenalty, name: 'intra penalty', type: 'scatter', mode: 'lines', line: { color: LOSS_PART_COLOURS.intraPenalty, width: 1.5 } });
       }
     }
     data.push({
@@ -48,17 +56,16 @@ export function lossCurveFigure(runs: readonly RunRecord[], smoothing = DEFAULT_
       type: 'scatter', mode: 'lines', line: { color: colour, width: main ? 2 : 1 }, xaxis: 'x', yaxis: 'y3', showlegend: main,
     });
   });
-  const layout: PlotLayout = {
+  const layout = withLegendBelow({
     xaxis: { title: { text: 'step' }, anchor: 'y3' },
     yaxis: { title: { text: 'loss' }, domain: [0.56, 1] },
     yaxis2: { title: { text: 'train acc. %' }, domain: [0.29, 0.51], rangemode: 'tozero' },
     yaxis3: { title: { text: 'θ_y (°)' }, domain: [0, 0.24] },
-    legend: { orientation: 'h', y: 1.12 },
     showlegend: true,
     uirevision: 'loss',
     // Live changes of margin/α/lr of the main run, as vertical lines across the three panels.
     ...liveChangeMarks(runs[0]),
-  };
+  });
   return { data, layout };
 }
 
@@ -88,16 +95,15 @@ export function angleHistogramFigure(runs: readonly RunRecord[]): { data: PlotDa
     const angle = thresholdAngleDeg(evalResult.metrics.eerThreshold);
     shapes.push({ type: 'line', x0: angle, x1: angle, yref: 'paper', y0: 0, y1: 1, line: { color: colour, dash: 'dash', width: 2 } });
   });
-  const layout: PlotLayout = {
+  const layout = withLegendBelow({
     barmode: 'overlay',
     bargap: 0,
     xaxis: { title: { text: 'angle between the pair’s embeddings (°)' }, range: [0, 180] },
     yaxis: { title: { text: 'fraction of pairs' } },
     shapes,
     annotations: shapes.length ? [{ x: shapes[0].x0 as number, y: 1, yref: 'paper', text: 'EER threshold', showarrow: false, xanchor: 'left', yanchor: 'bottom' }] : [],
-    legend: { orientation: 'h', y: 1.15 },
     uirevision: 'angles',
-  };
+  });
   return { data, layout };
 }
 

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { emptyLayout, hasPoints } from './emptyFigure.ts';
 import { loadPlotly, type PlotConfig, type PlotData, type PlotLayout, type PlotlyApi } from './plotly.ts';
-import { withTheme } from './theme.ts';
+import { exportLayout, withTheme } from './theme.ts';
 import { usePrefersDark } from './usePrefersDark.ts';
 
 /** Props of a Plotly figure: give new `data`/`layout` objects to redraw (Plotly.react diffs them). */
@@ -9,9 +10,15 @@ export interface PlotlyFigureProps {
   name: string;
   data: PlotData[];
   layout?: PlotLayout;
-  /** One sentence for screen readers on what the figure shows now. */
+  /** One sentence for screen readers on what the figure shows now; also written across the plot while it is empty. */
   summary?: string;
   height?: number;
+}
+
+/** What Plotly keeps on a plotted div: the traces and layout as last drawn, with the user's zoom and legend clicks. */
+interface DrawnFigure {
+  data: PlotData[];
+  layout: PlotLayout;
 }
 
 const CONFIG: PlotConfig = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'] };
@@ -25,6 +32,8 @@ export function PlotlyFigure({ name, data, layout, summary, height = 320 }: Plot
   const [plotly, setPlotly] = useState<PlotlyApi>();
   const [loadError, setLoadError] = useState<string>();
   const dark = usePrefersDark();
+  // What is drawn, on the page and in exports: the given layout, or with no points yet fixed axes and the summary.
+  const shown = useMemo(() => (hasPoints(data) ? layout : emptyLayout(layout ?? {}, summary)), [data, layout, summary]);
 
   useEffect(() => {
     let live = true;
@@ -39,8 +48,8 @@ export function PlotlyFigure({ name, data, layout, summary, height = 320 }: Plot
 
   useEffect(() => {
     if (!plotly || !plotRef.current) return;
-    void plotly.react(plotRef.current, data, withTheme({ height, ...layout }, dark), CONFIG);
-  }, [plotly, data, layout, dark, height]);
+    void plotly.react(plotRef.current, data, withTheme({ height, ...shown }, dark), CONFIG);
+  }, [plotly, data, shown, dark, height]);
 
   useEffect(() => {
     const node = plotRef.current;
@@ -51,7 +60,13 @@ export function PlotlyFigure({ name, data, layout, summary, height = 320 }: Plot
 
   const fileName = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const exportAs = (format: 'png' | 'svg') => {
-    if (plotly && plotRef.current) void plotly.downloadImage(plotRef.current, { format, filename: fileName, width: 900, height: 540 });
+    const node = plotRef.current as (HTMLDivElement & Partial<DrawnFigure>) | null;
+    if (!plotly || !node) return;
+    // The plot as the user left it (zoom, traces hidden from the legend), which Plotly keeps on its div, redrawn
+    // elsewhere with a title and light colours; copies, because Plotly writes into the figures it draws.
+    const drawn = structuredClone({ data: node.data ?? data, layout: node.layout ?? withTheme({ ...shown }, dark) });
+    const figure = { data: drawn.data, layout: exportLayout(drawn.layout, name), config: CONFIG };
+    void plotly.downloadImage(figure, { format, filename: fileName, width: 900, height: 540 });
   };
 
   return (

@@ -17,7 +17,8 @@ export interface InterruptedRunProps {
   api?: Pick<LabWorkerApi, 'listCheckpoints'>;
   runs: readonly RunRecord[];
   disabled: boolean;
-  onResume(run: RunRecord, fromStep: number): void;
+  /** Continue `run` from `checkpoint` (its step, and its training time when the checkpoint kept one). */
+  onResume(run: RunRecord, checkpoint: CheckpointSummary): void;
 }
 
 /** "Resume" for a run left unfinished (stopped, or cut off by a reload) whose checkpoint is stored. */
@@ -37,7 +38,7 @@ export function InterruptedRun({ api, runs, disabled, onResume }: InterruptedRun
   return (
     <p className="notice">
       {run.label} stopped at step {run.step} of {run.config.steps}; a checkpoint from step {checkpoint.step} is stored.{' '}
-      <button type="button" disabled={disabled} onClick={() => onResume(run, checkpoint.step)}>
+      <button type="button" disabled={disabled} onClick={() => onResume(run, checkpoint)}>
         Resume from step {checkpoint.step}
       </button>
     </p>

@@ -34,8 +34,11 @@ export function newRunRecord(init: {
 
 const DONE_STATUS: Record<string, RunStatus> = { completed: 'completed', stopped: 'stopped', diverged: 'diverged' };
 
-/** The record after one event. */
-export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
+/**
+ * The record after one event. `secondsBefore` is the record's training time when this training call began (a
+ * resumed run's time so far): evaluations, checkpoints and the end report the call's own time on top of it.
+ */
+export function applyTrainEvent(run: RunRecord, event: TrainEvent, secondsBefore = run.seconds): RunRecord {
   switch (event.type) {
     case 'step': {
       const history = appendColumns(run.history, event.points);
@@ -45,6 +48,7 @@ export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
     case 'eval':
       return {
         ...run,
+        ...(event.elapsed === undefined ? {} : { seconds: secondsBefore + event.elapsed }),
         evals: [...run.evals, { step: event.step, metrics: event.metrics, ...(event.angleStats ? { angleStats: event.angleStats } : {}) }],
         lastEval: {
           step: event.step, metrics: event.metrics, roc: event.roc, angles: event.angles,
@@ -63,20 +67,23 @@ export function applyTrainEvent(run: RunRecord, event: TrainEvent): RunRecord {
     case 'diverged':
       return { ...run, status: 'diverged', message: event.message, step: event.lastGoodStep };
     case 'checkpoint':
-      return run;
+      return { ...run, seconds: secondsBefore + event.elapsed };
     case 'done':
-      return { ...run, status: DONE_STATUS[event.reason] ?? run.status, step: event.step, seconds: run.seconds + event.seconds };
+      return { ...run, status: DONE_STATUS[event.reason] ?? run.status, step: event.step, seconds: secondsBefore + event.seconds };
     case 'error':
       return { ...run, status: 'error', message: event.message };
   }
 }
 
-/** `run` as it was after `steps` steps: later step points and evaluations are dropped (a resume sends them again). */
-export function truncateRun(run: RunRecord, steps: number): RunRecord {
+/**
+ * `run` as it was after `steps` steps: later step points and evaluations are dropped (a resume sends them again),
+ * and its time becomes `seconds`, the training time up to that step when known (a checkpoint's).
+ */
+export function truncateRun(run: RunRecord, steps: number, seconds?: number): RunRecord {
   const keep = run.history.step.findIndex((s) => s >= steps);
   const cut = keep < 0 ? run.history.step.length : keep;
   const history = Object.fromEntries(Object.entries(run.history).map(([k, v]) => [k, (v as Float32Array).slice(0, cut)])) as unknown as StepPoints;
   const evals = run.evals.filter((e) => e.step <= steps);
   const lastEval = run.lastEval && run.lastEval.step <= steps ? run.lastEval : undefined;
-  return { ...run, history, evals, lastEval, step: Math.min(run.step, steps) };
+  return { ...run, history, evals, lastEval, step: Math.min(run.step, steps), ...(seconds === undefined ? {} : { seconds }) };
 }

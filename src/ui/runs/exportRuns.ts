@@ -1,12 +1,19 @@
 /**
  * Runs as files, and the short texts the runs table shows: pure functions, no DOM (the UI saves the strings).
  * CSV: one row per run, identity (number, name, preset), config columns then the final evaluation (RFC 4180: CRLF
- * line ends, fields with commas, quotes or line breaks quoted, quotes doubled). JSON: config, evaluations and final metrics; the
+ * line ends, fields with commas, quotes or line breaks quoted, quotes doubled); columns added later are appended
+ * at the end so readers that index columns keep working. JSON: config, evaluations and final metrics; the
  * per-step history and the last ROC/histogram only when asked, as plain number arrays.
+ *
+ * TAR@FAR follows the runs table's rule (src/core/farResolution.ts): a TAR whose evaluation had fewer than 1/FAR
+ * negative pairs is an empty CSV field and a JSON null, as the figure would be the TAR at zero false accepts.
  */
+import { farResolvable, resolvedTar } from '../../core/farResolution.ts';
 import { LOSS_PARAMETER_DEFAULTS, type LossConfig } from '../../core/lossConfig.ts';
 import type { EvalMetrics, StepPoints, TrainConfig } from '../../protocol/api.ts';
+import { STEP_COLUMN_NAMES } from './applyEvent.ts';
 import type { RunRecord } from './runRecord.ts';
+import { latestAngleStats } from '../teach/teachTraces.ts';
 
 /** The FAR of the table's TAR column (the key of EvalMetrics.tarAtFar: String(1e-3)). */
 export const TABLE_TAR_FAR = '0.001';
@@ -61,6 +68,24 @@ function tarKeys(runs: readonly RunRecord[]): string[] {
 }
 
 type CsvValue = string | number | boolean | undefined;
+
+/** The final TAR at FAR key `far`, or undefined when the evaluation's negatives cannot resolve it. */
+function tarOf(run: RunRecord, far: string): number | undefined {
+  const metrics = finalEval(run)?.metrics;
+  return metrics ? resolvedTar(metrics, far).value : undefined;
+}
+
+/** `metrics` with every TAR its negatives cannot resolve set to null (JSON's "no value"). */
+function exportedMetrics(metrics: EvalMetrics): Omit<EvalMetrics, 'tarAtFar'> & { tarAtFar: Record<string, number | null> } {
+  const tarAtFar = Object.fromEntries(Object.entries(metrics.tarAtFar).map(([far, tar]) => [far, farResolvable(metrics.negatives, Number(far)) ? tar : null]));
+  return { ...metrics, tarAtFar };
+}
+
+/** What the JSON's `notes` say about its figures. */
+export const RUNS_JSON_NOTES = Object.freeze({
+  tarAtFar: 'null where the evaluation had fewer than 1/FAR negative pairs (metrics.negatives × FAR < 1): no false accept fits under that FAR, so the figure would be the TAR at zero false accepts',
+  history: 'per-step training columns (StepPoints), one array each, index i = the i-th recorded step',
+});
 
 /**
  * Wall time to 0.1 s: the engine's per-segment seconds add up with float noise (89.43739999999991), and a tenth of
@@ -118,13 +143,18 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
     ['eval_step', (r) => finalEval(r)?.step],
     ['auc', (r) => finalEval(r)?.metrics.auc],
     ['eer', (r) => finalEval(r)?.metrics.eer],
-    ...tars.map((far): [string, (run: RunRecord) => CsvValue] => [`tar_at_far_${far}`, (r) => finalEval(r)?.metrics.tarAtFar[far]]),
+    ...tars.map((far): [string, (run: RunRecord) => CsvValue] => [`tar_at_far_${far}`, (r) => tarOf(r, far)]),
     ['best_accuracy', (r) => finalEval(r)?.metrics.bestAccuracy],
     ['best_threshold', (r) => finalEval(r)?.metrics.bestThreshold],
     ['ten_fold_mean', (r) => finalEval(r)?.metrics.tenFoldMean],
     ['ten_fold_std', (r) => finalEval(r)?.metrics.tenFoldStd],
     ['warnings', (r) => r.warnings.map((w) => `step ${w.step} ${w.code}: ${w.message}`).join('; ')],
     ['message', (r) => r.message],
+    // Appended (see the module comment): the evaluation's negative pairs (why a TAR field may be empty) and the
+    // runs table's Intra and Inter angles.
+    ['negative_pairs', (r) => finalEval(r)?.metrics.negatives],
+    ['intra_mean_deg', (r) => latestAngleStats(r)?.intraMeanDeg],
+    ['inter_mean_deg', (r) => latestAngleStats(r)?.interMeanDeg],
   ];
   const lines = [columns.map(([name]) => name), ...runs.map((run) => columns.map(([, get]) => get(run)))];
   return lines.map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
@@ -160,8 +190,8 @@ export function runsToJson(runs: readonly RunRecord[], options: RunsJsonOptions 
       status: run.status,
       step: run.step,
       config: run.config,
-      evals: run.evals,
-      final: final ?? null,
+      evals: run.evals.map((e) => ({ ...e, metrics: exportedMetrics(e.metrics) })),
+      final: final ? { ...final, metrics: exportedMetrics(final.metrics) } : null,
       warnings: run.warnings,
     };
     if (run.message !== undefined) entry.message = run.message;
@@ -178,5 +208,37 @@ export function runsToJson(runs: readonly RunRecord[], options: RunsJsonOptions 
     }
     return entry;
   });
-  return `${JSON.stringify({ format: 'margin-lab-runs', version: 1, runs: out }, null, 2)}\n`;
+  const notes = options.includeHistory ? RUNS_JSON_NOTES : { tarAtFar: RUNS_JSON_NOTES.tarAtFar };
+  return `${JSON.stringify({ format: 'margin-lab-runs', version: 1, notes, runs: out }, null, 2)}\n`;
+}
+
+/** "crossEntropy" → "cross_entropy": CSV headers in the metrics CSV's snake case. */
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The shortest decimal that reads back as the same float32 (history columns are float32: 0.1 would otherwise
+ * print as 0.10000000149011612); non-finite values (a diverged loss) as an empty field, as spreadsheets read it.
+ */
+export function float32Text(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  for (let digits = 1; digits <= 9; digits++) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (Math.fround(Number(text)) === value) return text;
+  }
+  return String(value);
+}
+
+/**
+ * The loss curves as one long-format CSV a spreadsheet can filter or pivot: one row per run and recorded step,
+ * `run_id,run_number,run_label,` then every step column (step, loss, cross_entropy, …, images_per_sec) in the
+ * engine's order. Runs without steps add no rows.
+ */
+export function lossCurvesToCsv(runs: readonly RunRecord[]): string {
+  const lines = [['run_id', 'run_number', 'run_label', ...STEP_COLUMN_NAMES.map(snake)].join(',')];
+  for (const run of runs) {
+    const identity = [run.id, run.number, run.name ?? run.label].map(csvField).join(',');
+    const columns = STEP_COLUMN_NAMES.map((name) => run.history[name]);
+    for (let i = 0; i < run.history.step.length; i++) lines.push(`${identity},${columns.map((column) => float32Text(column[i])).join(',')}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }

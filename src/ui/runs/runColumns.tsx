@@ -2,6 +2,7 @@
  * The runs table's columns: header, tooltip, sort value and cell of each, and the formatting of their figures.
  */
 import type { ReactNode } from 'react';
+import { resolvedTar } from '../../core/farResolution.ts';
 import { configSummary, finalEval, TABLE_TAR_FAR } from './exportRuns.ts';
 import type { RunRecord, RunStatus } from './runRecord.ts';
 import { RunMessage } from './RunMessage.tsx';
@@ -54,6 +55,19 @@ export function formatDuration(seconds: number): string {
 }
 
 const metrics = (run: RunRecord) => finalEval(run)?.metrics;
+
+/** The table's TAR of a run's latest evaluation, withheld (with the reason) when its negatives cannot resolve the FAR. */
+function tableTar(run: RunRecord): { value?: number; problem?: string } {
+  const m = metrics(run);
+  return m ? resolvedTar(m, TABLE_TAR_FAR) : {};
+}
+
+/** "n/a" with the reason as its tooltip (an abbr's title is also read out), rather than a TAR measured at FAR 0. */
+function TarCell({ run }: { run: RunRecord }) {
+  const { value, problem } = tableTar(run);
+  if (!problem) return formatPercent(value);
+  return <abbr className="tar-unresolved" title={problem}>n/a</abbr>;
+}
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   running: 'Running',
@@ -114,9 +128,10 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'TAR@FAR=1e-3',
-    title: 'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs',
-    value: (r) => metrics(r)?.tarAtFar[TABLE_TAR_FAR],
-    cell: (r) => formatPercent(metrics(r)?.tarAtFar[TABLE_TAR_FAR]),
+    title: 'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs ' +
+      '(n/a when the evaluation had fewer than 1000 different-person pairs: too few to measure a 0.1% rate)',
+    value: (r) => tableTar(r).value,
+    cell: (r) => <TarCell run={r} />,
     numeric: true,
   },
   {

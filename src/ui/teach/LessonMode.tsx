@@ -1,35 +1,80 @@
 /**
  * Lesson mode: a guided walk through a lesson (src/core/lessons.ts). Each step shows its sentences, runs
- * its preset with one click, and overlays the runs of the steps so far on the loss and ROC curves. Large
- * type and high contrast for a projector, a full-screen button, and the position in the URL hash
- * (`lesson=<id>&step=<n>`) so an instructor can prepare the link.
+ * its preset with one click, shows the figure it is about and overlays the runs of the steps so far on the
+ * loss and ROC curves. Large type and high contrast for a projector; the position lives in the URL hash
+ * (`lesson=<id>&step=<n>`) so an instructor can prepare the link, and a link opens the lesson on its own:
+ * scrolled to, focused and filling the window (useLessonScreen), with the training controls at hand.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { findLesson, lessonExtras, lessonFromExtras, readHashKeys, withHashKeys, type LessonPosition } from '../../core/lessons.ts';
-import { LossCurve, RocCurve } from '../panels/Figures.tsx';
+import { presetConfig } from '../../core/presets.ts';
+import type { LossConfig } from '../../protocol/api.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
+import type { Training } from '../worker/useTraining.ts';
+import { currentLoss } from './hypersphereTraces.ts';
+import { LessonFigures, lookAtFigure } from './LessonFigures.tsx';
+import { useLessonScreen } from './useLessonScreen.ts';
 import './lesson.css';
 
-/** The lesson position as page state synced with the URL hash's `lesson` and `step` keys. */
+const LESSON_KEYS = ['lesson', 'step'];
+
+const fromHash = () => lessonFromExtras(readHashKeys(window.location.hash, LESSON_KEYS));
+
+const samePosition = (a?: LessonPosition, b?: LessonPosition) => a?.lesson.id === b?.lesson.id && a?.step === b?.step;
+
+/**
+ * The lesson position as page state synced with the URL hash's `lesson` and `step` keys. `openedByLink` counts
+ * the times a link opened a lesson (the page's own link, or one followed in this tab) since the lesson was last
+ * left or started with its button: lesson mode takes the screen each time it grows.
+ */
 export function useLessonPosition() {
-  const [state, setState] = useState(() => lessonFromExtras(readHashKeys(window.location.hash, ['lesson', 'step'])));
+  const [state, setState] = useState(() => {
+    const initial = fromHash();
+    return { ...initial, openedByLink: initial.position ? 1 : 0 };
+  });
   const position = state.position;
   useEffect(() => {
     const hash = withHashKeys(window.location.hash, position ? lessonExtras(position) : { lesson: undefined, step: undefined });
     if (hash !== window.location.hash) window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
   }, [position]);
-  const setPosition = useCallback((next: LessonPosition | undefined) => setState({ position: next }), []);
+  // A lesson link followed in this tab changes only the hash (no reload); our own replaceState fires no hashchange.
+  useEffect(() => {
+    const onHashChange = () => {
+      const next = fromHash();
+      setState((current) => {
+        if (samePosition(next.position, current.position) && next.error === current.error) return current;
+        if (!next.position && !next.error) return current; // a config-only link leaves the lesson as it is
+        return { ...next, openedByLink: current.openedByLink + (next.position ? 1 : 0) };
+      });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  // Leaving the lesson spends the link's request, so a lesson started again with its button stays in the page.
+  const setPosition = useCallback((next: LessonPosition | undefined) => setState((s) => ({ position: next, openedByLink: next ? s.openedByLink : 0 })), []);
   const start = useCallback((lessonId: string) => {
     const lesson = findLesson(lessonId);
-    if (lesson) setState({ position: { lesson, step: 0 } });
+    if (lesson) setState({ position: { lesson, step: 0 }, openedByLink: 0 });
   }, []);
-  return { position, error: state.error, setPosition, start };
+  return { position, error: state.error, openedByLink: state.openedByLink, setPosition, start };
+}
+
+/**
+ * The loss a lesson step is about: its preset's, or undefined for a step without a run. "Target logit" draws it
+ * as soon as the step is shown, before (and without) "Run this step".
+ */
+export function lessonStepLoss(position: LessonPosition): LossConfig | undefined {
+  const presetId = position.lesson.steps[position.step].presetId;
+  return presetId ? presetConfig(presetId).loss : undefined;
 }
 
 /** The run label a lesson step's run gets (how the lesson finds its runs again, also after a reload). */
 export function lessonRunLabel(position: LessonPosition, step = position.step): string {
   return `Lesson · ${position.lesson.steps[step].title}`;
 }
+
+/** The training state and commands lesson mode offers while it fills the screen (useTraining's, with the lab's Stop). */
+export type LessonTraining = Pick<Training, 'run' | 'phase' | 'pause' | 'resume' | 'stop'>;
 
 /** Props of lesson mode. */
 export interface LessonModeProps {
@@ -44,31 +89,58 @@ export interface LessonModeProps {
   busy: boolean;
   /** True when the user's photos are loaded (steps that need them can be done). */
   photosLoaded?: boolean;
+  /**
+   * Grows each time a link opened the lesson (useLessonPosition's openedByLink): the lesson is then scrolled to,
+   * focused and shown filling the window. 0 or absent: it stays in the page.
+   */
+  focusRequest?: number;
+  /** Pause, Resume and Stop, shown while the lesson fills the screen (the lab's own are hidden behind it). */
+  training?: LessonTraining;
+  /** "Target logit"'s loss for a step without a preset (e.g. the config panel's). */
+  fallbackLoss?: LossConfig;
 }
 
 /** The lesson view. */
-export function LessonMode({ position, onPosition, runs, onRunPreset, busy, photosLoaded = false }: LessonModeProps) {
+export function LessonMode({ position, onPosition, runs, onRunPreset, busy, photosLoaded = false, focusRequest = 0, training, fallbackLoss }: LessonModeProps) {
   const { lesson, step } = position;
   const current = lesson.steps[step];
   const root = useRef<HTMLElement>(null);
-  // The latest run of each step so far, found by its label; the current step's first (drawn in full).
-  const stepRuns = useMemo(() => {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const view = useLessonScreen(root);
+  const { enterFocus } = view;
+  // The latest run of each step so far, found by its label: the current step's own, and all of them, current first.
+  const { stepRun, stepRuns } = useMemo(() => {
     const latest = (label: string) => runs.filter((r) => r.label === label).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
     const found = lesson.steps.slice(0, step + 1).map((_, i) => latest(lessonRunLabel(position, i)));
-    return [found[step], ...found.slice(0, step).reverse()].filter((r): r is RunRecord => r !== undefined);
+    return { stepRun: found[step], stepRuns: [found[step], ...found.slice(0, step).reverse()].filter((r): r is RunRecord => r !== undefined) };
   }, [runs, lesson, step, position]);
   const go = (next: number) => onPosition({ lesson, step: Math.min(Math.max(next, 0), lesson.steps.length - 1) });
+  // What the step's run trains with (live changes included) once it exists, else what the step will train.
+  const loss = stepRun ? currentLoss(stepRun) : lessonStepLoss(position) ?? fallbackLoss;
 
+  useEffect(() => {
+    if (focusRequest <= 0) return;
+    enterFocus();
+    root.current?.scrollIntoView?.({ block: 'start' });
+    heading.current?.focus({ preventScroll: true });
+  }, [focusRequest, enterFocus]);
+
+  const className = `lesson-mode${view.focusMode ? ' lesson-mode--focus' : ''}`;
   return (
-    <section ref={root} className="lesson-mode" aria-labelledby="lesson-heading">
+    <section ref={root} className={className} aria-labelledby="lesson-heading">
       <header className="lesson-bar">
-        <h2 id="lesson-heading">{lesson.title}</h2>
+        <h2 id="lesson-heading" ref={heading} tabIndex={-1}>{lesson.title}</h2>
         <p className="lesson-progress" aria-live="polite">Step {step + 1} of {lesson.steps.length}</p>
         <div className="buttons">
-          <button type="button" onClick={() => void root.current?.requestFullscreen?.()}>Full screen</button>
+          <button type="button" onClick={view.expanded ? view.exit : view.enter}>{view.expanded ? 'Exit full screen' : 'Full screen'}</button>
+          {view.focusMode && !view.fullscreen && <button type="button" onClick={view.enter}>Browser full screen</button>}
           <button type="button" onClick={() => onPosition(undefined)}>Leave lesson</button>
         </div>
       </header>
+      {view.focusMode && !view.fullscreen && (
+        <p className="lesson-hint">Browsers allow real full screen only after a click: “Browser full screen” hides the browser’s bars; Esc returns to the page.</p>
+      )}
+      {view.expanded && training && <LessonTrainingControls training={training} />}
       <ol className="lesson-steps" aria-label="Lesson steps">
         {lesson.steps.map((s, i) => (
           <li key={s.title}>
@@ -79,7 +151,11 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
       <article className="lesson-step">
         <h3>{current.title}</h3>
         <p className="lesson-text">{current.text}</p>
-        <p className="lesson-look">Look at: <strong>{current.look}</strong></p>
+        <p className="lesson-look">
+          <button type="button" className="lesson-look-button" onClick={() => lookAtFigure(current.look, root.current)}>
+            Look at: <strong>{current.look}</strong>
+          </button>
+        </p>
         {current.needsPhotos && !photosLoaded && <p className="lesson-note">This step needs your own photos: load a folder in the Data panel first.</p>}
         <div className="buttons lesson-nav">
           <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>Previous</button>
@@ -91,12 +167,24 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
           <button type="button" onClick={() => go(step + 1)} disabled={step === lesson.steps.length - 1}>Next</button>
         </div>
       </article>
-      {stepRuns.length > 0 && (
-        <div className="lesson-figures">
-          <LossCurve runs={stepRuns} />
-          <RocCurve runs={stepRuns} />
-        </div>
-      )}
+      <LessonFigures look={current.look} runs={stepRuns} stepRun={stepRun} loss={loss} />
     </section>
+  );
+}
+
+/** Pause, Resume and Stop as the training panel has them, with the run's progress in a line. */
+function LessonTrainingControls({ training }: { training: LessonTraining }) {
+  const { phase, run } = training;
+  const running = phase !== 'idle';
+  const progress = !running ? undefined
+    : phase === 'preparing' || !run ? 'starting…'
+    : `${run.label}: step ${run.step} / ${run.config.steps}${phase === 'paused' ? ' · paused' : phase === 'stopping' ? ' · stopping…' : ''}`;
+  return (
+    <div className="buttons lesson-training" role="group" aria-label="Training">
+      <button type="button" onClick={training.pause} disabled={phase !== 'training'}>Pause</button>
+      <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>Resume</button>
+      <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>Stop</button>
+      {progress && <span className="lesson-training-progress">{progress}</span>}
+    </div>
   );
 }

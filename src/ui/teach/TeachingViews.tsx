@@ -10,13 +10,14 @@ import type { LiveParams, TrainConfig } from '../../protocol/api.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { Training } from '../worker/useTraining.ts';
 import { currentLoss } from './hypersphereTraces.ts';
-import { LessonMode, useLessonPosition } from './LessonMode.tsx';
+import { LessonMode, lessonStepLoss, useLessonPosition } from './LessonMode.tsx';
 import { LiveControls } from './LiveControls.tsx';
 import { AngleStatsPanel, HypersphereFigure, TargetLogitFigure } from './TeachFigures.tsx';
 import { ToyRunPanel } from './ToyRunPanel.tsx';
 
 /** Props of the teaching views. */
 export interface TeachingViewsProps {
+  /** The lab's training state and commands; its `stop` should be the lab's (ending a preset queue too). */
   training: Training;
   /** `worker.api.setLive` once the worker is ready. */
   setLive?: (params: LiveParams) => Promise<void>;
@@ -40,8 +41,10 @@ export function TeachingViews({ training, setLive, config, onConfig, onPreset, s
   const live = training.run;
   const active = training.phase === 'training' || training.phase === 'paused';
   const allRuns = useMemo(() => (live ? [live, ...runs.filter((r) => r.id !== live.id)] : runs), [live, runs]);
-  // The curve follows the running run (and its live changes) while one trains, else the config panel.
-  const loss = live && active ? currentLoss(live) : config.loss;
+  // The curve follows the running run (and its live changes) while one trains, else the lesson step on show (its
+  // loss before its run exists), else the config panel.
+  const lessonLoss = lesson.position ? lessonStepLoss(lesson.position) : undefined;
+  const loss = live && active ? currentLoss(live) : lessonLoss ?? config.loss;
   const { start } = training;
 
   const runPreset = (presetId: string, label: string) => {
@@ -53,7 +56,8 @@ export function TeachingViews({ training, setLive, config, onConfig, onPreset, s
     <section className="teaching-views" aria-label="Teaching views">
       {lesson.error && <p className="warning" role="alert">{lesson.error}</p>}
       {lesson.position ? (
-        <LessonMode position={lesson.position} onPosition={lesson.setPosition} runs={allRuns} onRunPreset={runPreset} busy={!canStart} photosLoaded={photosLoaded} />
+        <LessonMode position={lesson.position} onPosition={lesson.setPosition} runs={allRuns} onRunPreset={runPreset} busy={!canStart} photosLoaded={photosLoaded}
+          focusRequest={lesson.openedByLink} training={training} fallbackLoss={config.loss} />
       ) : (
         <div className="buttons">
           <button type="button" onClick={() => lesson.start(MARGINS_LESSON.id)}>Lesson mode: {MARGINS_LESSON.title}</button>

@@ -7,6 +7,7 @@ import type { LossConfig } from '../../core/lossConfig.ts';
 import { targetLogitCurve } from '../../core/targetLogit.ts';
 import type { AngleStats, EvalGeometry, LiveParams } from '../../protocol/api.ts';
 import type { PlotData, PlotLayout } from '../plot/plotly.ts';
+import { plotTheme } from '../plot/theme.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 
 /** The formula of a loss's target logit, as the figure's legend writes it. */
@@ -42,6 +43,9 @@ export function winningAngleDeg(loss: LossConfig, pointCount = 721): number {
   return 180;
 }
 
+/** Right margin (px) of "Target logit" with its share axis: tick labels up to "100%" plus the axis title. */
+export const RIGHT_AXIS_MARGIN = 72;
+
 /**
  * "Target logit": s·f(θ) of `loss` from 0° to 180°, the plain s·cos θ for comparison, the zero line (the
  * logit of a class at 90°), the band of θ where the target still wins, and, when given, the histogram of
@@ -67,7 +71,13 @@ export function targetLogitFigure(loss: LossConfig, thetaY?: EvalGeometry['theta
   const layout: PlotLayout = {
     xaxis: { title: { text: 'θ: angle between a feature and its class centre (°)' }, range: [0, 180], dtick: 30 },
     yaxis: { title: { text: 'true-class logit' }, zeroline: true },
-    yaxis2: { overlaying: 'y', side: 'right', showgrid: false, range: [0, shareTop], title: { text: 'share of images' }, tickformat: '.0%', visible: !!thetaY },
+    // The right axis's tick labels ("35%") and title need room of their own: the theme's 16 px right margin let the
+    // title sit on the ticks. automargin grows the margin further when the labels need it, standoff parts the two.
+    yaxis2: {
+      overlaying: 'y', side: 'right', showgrid: false, range: [0, shareTop], title: { text: 'share of images', standoff: 10 }, tickformat: '.0%',
+      visible: !!thetaY, automargin: true,
+    },
+    ...(thetaY ? { margin: { ...plotTheme(false).margin, r: RIGHT_AXIS_MARGIN } } : {}),
     shapes: [
       { type: 'rect', xref: 'x', yref: 'paper', x0: 0, x1: wins, y0: 0, y1: 1, fillcolor: '#009E73', opacity: 0.1, line: { width: 0 } },
       { type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#009E73', dash: 'dash', width: 1.5 } },

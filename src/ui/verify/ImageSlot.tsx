@@ -25,10 +25,15 @@ export interface ImageSlotProps {
 
 /**
  * One image: drop a file on it, pick one, or focus it and paste. Hands the File to `onFile` (the
- * worker decodes it); shows the model's view of the accepted image and any refusal.
+ * worker decodes it); shows the model's view of the accepted image, its file name, and any refusal.
+ *
+ * The file input is visually hidden behind a "Choose…" button: it is emptied after each pick (so
+ * the same file can be picked again), and the browser's own control then said "No file chosen"
+ * under the image it had just loaded.
  */
 export function ImageSlot({ label, onFile, shown, error, disabled = false }: ImageSlotProps) {
   const inputId = useId();
+  const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [local, setLocal] = useState<string>();
 
@@ -63,13 +68,22 @@ export function ImageSlot({ label, onFile, shown, error, disabled = false }: Ima
       onPaste={(event: ClipboardEvent) => take(event.clipboardData.files, 'paste')}
     >
       <strong>{label}</strong>
-      {shown ? <Thumbnail pixels={shown.pixels} size={shown.size} label={`${label} as the model sees it (${shown.size}×${shown.size}): ${shown.name}`} /> : <p className="help">Drop an image here, paste one, or pick a file.</p>}
-      <label htmlFor={inputId} className="visually-hidden">Pick {label.toLowerCase()}</label>
-      <input id={inputId} type="file" accept="image/*" disabled={disabled}
-        onChange={(event) => {
-          take(event.currentTarget.files, 'pick');
-          event.currentTarget.value = '';
-        }} />
+      {shown ? (
+        <>
+          <Thumbnail pixels={shown.pixels} size={shown.size} label={`${label} as the model sees it (${shown.size}×${shown.size}): ${shown.name}`} />
+          <span className="verify-file-name">{shown.name}</span>
+        </>
+      ) : <p className="help">Drop an image here, paste one, or pick a file.</p>}
+      <span className="visually-hidden">
+        <label htmlFor={inputId}>Pick {label.toLowerCase()}</label>
+        {/* Reached through the button: an invisible stop in the tab order would lose the keyboard user. */}
+        <input ref={input} id={inputId} type="file" accept="image/*" disabled={disabled} tabIndex={-1}
+          onChange={(event) => {
+            take(event.currentTarget.files, 'pick');
+            event.currentTarget.value = '';
+          }} />
+      </span>
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>{shown ? 'Choose another file…' : 'Choose a file…'}</button>
       {(error ?? local) && <p className="error" role="alert">{error ?? local}</p>}
     </div>
   );

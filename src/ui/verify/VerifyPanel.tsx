@@ -1,9 +1,10 @@
 import './verify.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { angleDegToCosine, cosineToAngleDeg, THRESHOLD_LABELS, thresholdOf, verdictOf, type ThresholdChoice } from '../../core/verify.ts';
-import type { ModelChoice, ModelRunInfo, ModelsApi, NearestIdentitiesResult, VerifiedImage } from '../../protocol/models.ts';
+import type { ModelChoice, ModelRunInfo, ModelsApi, NearestIdentitiesResult, NearestProgress, VerifiedImage } from '../../protocol/models.ts';
 import { errorText, useSavedModels } from '../models/useSavedModels.ts';
 import { PlotlyFigure } from '../plot/PlotlyFigure.tsx';
+import { remoteCallback } from '../worker/remoteCallback.ts';
 import { ImageSlot } from './ImageSlot.tsx';
 import { markedHistogramFigure } from './verifyFigure.ts';
 
@@ -39,6 +40,8 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
   const [thresholdChoice, setThresholdChoice] = useState<ThresholdChoice>('eer');
   const [manualAngle, setManualAngle] = useState(60);
   const [nearest, setNearest] = useState<NearestIdentitiesResult & { name: string }>();
+  // The search under way (its progress; total 0 until the worker says how many test images it embeds), or a note that it was cancelled.
+  const [searching, setSearching] = useState<NearestProgress | 'cancelled'>();
   const [working, setWorking] = useState(0);
   const choice = useMemo(() => choiceOf(modelValue), [modelValue]);
   const currentKey = currentRun ? `${currentRun.id}:${currentRun.status}` : '';
@@ -107,15 +110,30 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
   const search = async (file: File) => {
     if (!api) return;
     const ticket = ++requests.current.probe;
+    setSearching({ done: 0, total: 0 });
+    // The first search with a model embeds the whole test set (tens of seconds): the worker reports each batch and
+    // stops at the next one once this search is cancelled or replaced by a newer drop (the answer turns false).
+    const onProgress = remoteCallback((progress: NearestProgress) => {
+      if (ticket !== requests.current.probe) return false;
+      setSearching(progress);
+      return true;
+    });
     try {
-      const result = await track(() => api.nearestIdentities(choice, file, 5, { align }));
+      const result = await track(() => api.nearestIdentities(choice, file, 5, { align }, onProgress));
       if (ticket !== requests.current.probe) return;
       setNearest({ ...result, name: file.name || 'pasted image' });
       setErrors((prev) => ({ ...prev, probe: undefined }));
     } catch (err) {
       if (ticket !== requests.current.probe) return;
       setErrors((prev) => ({ ...prev, probe: errorText(err) }));
+    } finally {
+      if (ticket === requests.current.probe) setSearching(undefined);
     }
+  };
+
+  const cancelSearch = () => {
+    requests.current.probe++;
+    setSearching('cancelled');
   };
 
   const thresholds = info?.thresholds;
@@ -194,6 +212,14 @@ export function VerifyPanel({ api, currentRun }: VerifyPanelProps) {
       <h3>Nearest test identities</h3>
       <ImageSlot label="Face to search" disabled={!api} onFile={(file) => void search(file)}
         shown={nearest && { pixels: nearest.image.pixels, size: nearest.image.size, name: nearest.name }} error={errors.probe} />
+      {searching && searching !== 'cancelled' && (
+        <div className="progress verify-search">
+          <progress aria-label="Search progress" max={searching.total || undefined} value={searching.total ? searching.done : undefined} />
+          <span role="status">{searching.total ? `Embedding test images… ${searching.done} / ${searching.total}` : 'Searching…'}</span>{' '}
+          <button type="button" onClick={cancelSearch}>Cancel search</button>
+        </div>
+      )}
+      {searching === 'cancelled' && <p className="help" role="status">Search cancelled.</p>}
       {nearest && (
         <ol aria-label="Nearest identities">
           {nearest.matches.map((m) => (

@@ -20,7 +20,10 @@ export interface RunInfo {
 export interface RunTracker {
   /** The record so far: undefined until the first event (unless the run continues an earlier record). */
   readonly record: RunRecord | undefined;
-  /** Fold in one event; evaluations and the end of the run are stored, steps only update the record. */
+  /**
+   * Fold in one event; evaluations, checkpoints and the end of the run are stored (a run cut off by a reload is listed,
+   * with its time, up to its newest checkpoint), steps only update the record.
+   */
   onEvent(event: TrainEvent): RunRecord;
   /** The training call resolved: a run that ended in error without an error event is marked so (and stored). */
   finish(result: RunResult): RunRecord | undefined;
@@ -40,6 +43,8 @@ let failures = 0;
 export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRecord) => void, initial?: RunRecord): RunTracker {
   let record = initial;
   let classes = initial?.classes;
+  // The time a resumed run had trained before this call: the events report this call's time.
+  const secondsBefore = initial?.seconds ?? 0;
   const fresh = (id: string) =>
     newRunRecord({ id, label: info.label, presetId: info.presetId, config: info.config, dataLabel: info.dataLabel, backend, startedAt: new Date().toISOString(), classes });
   return {
@@ -47,8 +52,8 @@ export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRec
       return record;
     },
     onEvent(event) {
-      record = applyTrainEvent(record ?? fresh(event.runId), event);
-      if (event.type !== 'step' && event.type !== 'checkpoint') save(record);
+      record = applyTrainEvent(record ?? fresh(event.runId), event, secondsBefore);
+      if (event.type !== 'step') save(record);
       return record;
     },
     finish(result) {

@@ -1,7 +1,7 @@
 /**
  * Drives training runs in the lab worker. Events arrive through a comlink proxy callback and are folded
- * into the run record off React's path; React sees at most one update per PUBLISH_INTERVAL_MS, so the main
- * thread stays responsive however fast the worker reports.
+ * into the run record off React's path; React sees at most one update per PUBLISH_INTERVAL_MS (the first at
+ * once), so the main thread stays responsive however fast the worker reports.
  */
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -31,14 +31,20 @@ export interface RunRequest {
 export interface Training {
   /** The run being trained (or the last one), updated live. */
   run?: RunRecord;
-  /** 'preparing' covers data loading and the first step's shader compilation. */
-  phase: 'idle' | 'preparing' | 'training' | 'paused' | 'stopping';
+  /**
+   * 'preparing' covers data loading and the first step's shader compilation; 'pausing' and 'stopping' last from the
+   * click until the step in flight has finished (the worker answers "pause" once the run is parked).
+   */
+  phase: 'idle' | 'preparing' | 'training' | 'pausing' | 'paused' | 'stopping';
   /** What the run trains on, once loaded (for the epoch count). */
   data?: DataSummary;
   /** Start a run; resolves with its final record when it ends (undefined when it could not start). */
   start(request: RunRequest): Promise<RunRecord | undefined>;
-  /** Continue `run` from its stored checkpoint, taken after `fromStep` steps (e.g. after a page reload). */
-  resumeRun(run: RunRecord, fromStep: number): Promise<RunRecord | undefined>;
+  /**
+   * Continue `run` from its stored checkpoint, taken after `fromStep` steps (e.g. after a page reload) and `seconds`
+   * of training when the checkpoint kept its time.
+   */
+  resumeRun(run: RunRecord, fromStep: number, seconds?: number): Promise<RunRecord | undefined>;
   pause(): void;
   resume(): void;
   /** Graceful stop: the current batch finishes and the run ends with status 'stopped'. */
@@ -60,12 +66,20 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     onRunChangeRef.current = onRunChange;
   }, [onRunChange]);
 
+  /** When React last saw the record (for the leading edge of the throttle). */
+  const lastPublished = useRef(Number.NEGATIVE_INFINITY);
+  // Throttled with a leading edge: a step that ends after a quiet spell (slow steps, a few a second at most) shows at
+  // once, so the counter is never a step behind what Pause and Stop act on; faster ones are gathered.
   const publish = useCallback(() => {
     if (frame.current !== undefined) return;
-    frame.current = window.setTimeout(() => {
+    const wait = lastPublished.current + PUBLISH_INTERVAL_MS - performance.now();
+    const show = () => {
       frame.current = undefined;
+      lastPublished.current = performance.now();
       setRun(runRef.current);
-    }, PUBLISH_INTERVAL_MS);
+    };
+    if (wait <= 0) show();
+    else frame.current = window.setTimeout(show, wait);
   }, []);
 
   useEffect(() => () => {
@@ -121,9 +135,9 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
   );
 
   const resumeRun = useCallback(
-    (previous: RunRecord, fromStep: number) =>
+    (previous: RunRecord, fromStep: number, seconds?: number) =>
       // The checkpoint may be older than the last points shown: drop those, the resumed run sends them again.
-      drive(previous, (onEvent) => worker!.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep)),
+      drive(previous, (onEvent) => worker!.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep, seconds)),
     [drive, worker],
   );
 
@@ -134,12 +148,13 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     setRun(runRef.current);
   }, []);
 
-  // The phase moves only from the phase the command was for: a run that ended meanwhile stays idle.
+  // The phase moves only from the phase the command was for: a run that ended (or was stopped) meanwhile keeps its own.
   const pause = useCallback(() => {
     if (!worker) return;
+    setPhase((p) => (p === 'training' ? 'pausing' : p));
     void worker.api.pause().then(() => {
-      setPhase((p) => (p === 'training' ? 'paused' : p));
-      markStatus('paused');
+      setPhase((p) => (p === 'pausing' ? 'paused' : p));
+      if (runRef.current?.status === 'running') markStatus('paused');
     });
   }, [worker, markStatus]);
   const resume = useCallback(() => {

@@ -20,7 +20,7 @@ describe('live changes', () => {
     const config = microConfig({ steps: 5, loss: { kind: 'arcface', marginDeg: 5 }, optimizer: { lr: 0.05, schedule: { kind: 'constant' } } });
     const unchanged = await TrainingSession.create(config, MICRO_IDENTITIES);
     const plainEvents: TrainEvent[] = [];
-    await unchanged.run(microSource(), (e) => plainEvents.push(e), { readEvery: 1 });
+    await unchanged.run(microSource(), (e) => plainEvents.push(e), {});
     unchanged.dispose();
 
     const session = await TrainingSession.create(config, MICRO_IDENTITIES);
@@ -29,7 +29,7 @@ describe('live changes', () => {
     const saved: TrainCheckpoint[] = [];
     // Asked for while step 3's batch is drawn: it applies to step 3, the next step dispatched.
     const source = observedSource(microSource(), (step) => step === 3 && control.setLive({ marginDeg: 50, lr: 0.01 }));
-    await session.run(source, (e) => events.push(e), { readEvery: 1, control, saveCheckpoint: async (c) => void saved.push(structuredClone(c)) });
+    await session.run(source, (e) => events.push(e), { control, saveCheckpoint: async (c) => void saved.push(structuredClone(c)) });
 
     const live = events.filter((e) => e.type === 'live');
     expect(live).toEqual([{ type: 'live', runId: session.runId, step: 3, params: { marginDeg: 50, lr: 0.01 }, loss: { ...config.loss, marginDeg: 50 }, lr: 0.01 }]);

@@ -17,7 +17,7 @@ describe('checkpoints', () => {
       const config = microConfig({ steps: 6, optimizer: { kind, lr: kind === 'adam' ? 0.003 : 0.05, schedule: { kind: 'cosine' } } });
       const whole = await TrainingSession.create(config, 8);
       const wholeEvents: TrainEvent[] = [];
-      await whole.run(microSource(), (e) => wholeEvents.push(e), { readEvery: 1 });
+      await whole.run(microSource(), (e) => wholeEvents.push(e), {});
       const wholeWeights = bytesOf(await whole.weightValues());
       whole.dispose();
 
@@ -38,8 +38,14 @@ describe('checkpoints', () => {
       expect(restored.history.map((p) => p.loss)).toEqual(first.history.map((p) => p.loss));
       first.dispose();
 
+      // The run's training time travels with it: the resumed run counts on from the checkpoint's.
+      expect(checkpoint.seconds).toBeGreaterThan(0);
+      expect(restored.seconds).toBe(checkpoint.seconds);
       const resumedEvents: TrainEvent[] = [];
-      await restored.run(microSource(), (e) => resumedEvents.push(e), { readEvery: 1 });
+      await restored.run(microSource(), (e) => resumedEvents.push(e), {});
+      const done = resumedEvents.at(-1);
+      expect(restored.seconds).toBeCloseTo(checkpoint.seconds! + (done?.type === 'done' ? done.seconds : NaN), 2);
+      expect((await restored.checkpoint()).seconds).toBe(restored.seconds);
       const whole_ = stepLosses(wholeEvents);
       const resumed = stepLosses(resumedEvents);
       expect(resumed.steps).toEqual([3, 4, 5]);
@@ -56,7 +62,7 @@ describe('divergence', () => {
     const config = microConfig({ steps: 12, batchSize: 4, model: { width: 2 }, optimizer: { lr: 1e30, momentum: 0 } });
     const session = await TrainingSession.create(config, 8);
     const events: TrainEvent[] = [];
-    const result = await session.run(noiseBatchSource(8, 32), (e) => events.push(e), { readEvery: 4 });
+    const result = await session.run(noiseBatchSource(8, 32), (e) => events.push(e), { unreadSteps: 1 });
     expect(result.reason).toBe('diverged');
     const diverged = events.find((e) => e.type === 'diverged');
     if (diverged?.type !== 'diverged') throw new Error('no diverged event');

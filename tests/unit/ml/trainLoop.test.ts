@@ -34,7 +34,7 @@ describe('training loop on the tfjs CPU backend', () => {
     const session = await TrainingSession.create(config, 8);
     const counts: number[] = [];
     const source = observedSource(noiseBatchSource(8, 32), () => counts.push(tf.memory().numTensors));
-    await session.run(source, () => {}, { readEvery: 1 });
+    await session.run(source, () => {}, { unreadSteps: 1 });
     session.dispose();
     expect(counts).toHaveLength(50);
     // After the first step (which makes nothing lasting either, but let warm-up be free): all equal.
@@ -45,7 +45,7 @@ describe('training loop on the tfjs CPU backend', () => {
   it('throttles step events without losing a step', async () => {
     const session = await TrainingSession.create(microConfig({ steps: 12, batchSize: 4, model: { width: 2 } }), 8);
     const events: TrainEvent[] = [];
-    await session.run(noiseBatchSource(8, 32), (e) => events.push(e), { stepEventIntervalMs: 60_000, readEvery: 3 });
+    await session.run(noiseBatchSource(8, 32), (e) => events.push(e), { stepEventIntervalMs: 60_000 });
     session.dispose();
     const stepEvents = events.filter((e) => e.type === 'step');
     expect(stepEvents.length).toBeLessThan(12);
@@ -54,22 +54,27 @@ describe('training loop on the tfjs CPU backend', () => {
     for (const e of stepEvents) if (e.type === 'step') expect(e.points.loss).toBeInstanceOf(Float32Array);
   });
 
-  it('pauses between batches, resumes, and stops after the current batch', async () => {
+  // 0: every step read as soon as it is dispatched (CPU, wasm); 1: the step before, while this one runs (WebGPU).
+  it.each([0, 1])('pauses, resumes and stops after the step in flight, with progress at most %i step behind', async (unreadSteps) => {
     const session = await TrainingSession.create(microConfig({ steps: 20, batchSize: 4, model: { width: 2 } }), 8);
     const control = new TrainControl();
     const requested: number[] = [];
+    const shownAtRequest: number[] = [];
     const source = observedSource(noiseBatchSource(8, 32), (step) => {
       requested.push(step);
+      shownAtRequest.push(session.step);
       if (step === 2) control.pause();
       if (step === 6) control.stop();
     });
     const events: TrainEvent[] = [];
-    const running = session.run(source, (e) => events.push(e), { control, readEvery: 4 });
-    for (let i = 0; i < 10_000 && !control.isParked; i++) await new Promise((r) => setTimeout(r, 5));
+    const running = session.run(source, (e) => events.push(e), { control, unreadSteps });
+    await expect.poll(() => control.pauseRequested).toBe(true);
+    await control.settled();
     expect(control.isParked).toBe(true);
     expect(requested).toEqual([0, 1, 2]);
-    // Parked: the steps before the pause were read back, nothing more is asked for.
+    // Parked: the step in flight when the pause came was read back and shown, nothing more is asked for.
     expect(session.step).toBe(3);
+    expect(stepLosses(events).steps).toEqual([0, 1, 2]);
     control.resume();
     const result = await running;
     session.dispose();
@@ -77,5 +82,53 @@ describe('training loop on the tfjs CPU backend', () => {
     expect(result).toMatchObject({ reason: 'stopped', step: 7 });
     expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'stopped', step: 7 });
     expect(stepLosses(events).steps).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // When step k's batch is asked for, at least k − unreadSteps steps are read and shown (the one before may be in flight).
+    shownAtRequest.forEach((shown, i) => expect(shown).toBeGreaterThanOrEqual(requested[i] - unreadSteps));
+  });
+
+  it('takes a stop sent as a message (a later task, as the worker receives it) after the step in flight', async () => {
+    // Every await of a CPU run settles as a microtask: without a yield to the event loop per step, a message-borne
+    // stop would wait for the whole run.
+    const session = await TrainingSession.create(microConfig({ steps: 200, batchSize: 4, model: { width: 2 } }), 8);
+    const control = new TrainControl();
+    let stepAtStop = -1;
+    const result = await session.run(noiseBatchSource(8, 32), (e) => {
+      if (e.type !== 'step' || stepAtStop >= 0) return;
+      stepAtStop = e.points.step[e.points.step.length - 1] + 1;
+      setTimeout(() => control.stop(), 0);
+    }, { control, stepEventIntervalMs: 0 });
+    session.dispose();
+    expect(result.reason).toBe('stopped');
+    expect(result.step - stepAtStop).toBeLessThanOrEqual(1);
+  });
+
+  it('counts paused time out of the run time and keeps the total in its checkpoints', async () => {
+    const session = await TrainingSession.create(microConfig({ steps: 4, batchSize: 4, model: { width: 2 }, checkpointEvery: 2 }), 8);
+    const control = new TrainControl();
+    const source = observedSource(noiseBatchSource(8, 32), (step) => {
+      if (step === 1) control.pause();
+    });
+    const events: TrainEvent[] = [];
+    const saved: number[] = [];
+    const started = performance.now();
+    const running = session.run(source, (e) => events.push(e), { control, saveCheckpoint: async (c) => void saved.push(c.seconds ?? NaN) });
+    await expect.poll(() => control.pauseRequested).toBe(true);
+    await control.settled();
+    await new Promise((r) => setTimeout(r, 400));
+    control.resume();
+    await running;
+    const wall = (performance.now() - started) / 1000;
+    const done = events.at(-1);
+    if (done?.type !== 'done') throw new Error('no done event');
+    const checkpoints = events.filter((e) => e.type === 'checkpoint');
+    expect(checkpoints.map((e) => e.step)).toEqual([2, 4]);
+    // The last checkpoint is written at the end of the run: its time is the run's whole time so far.
+    expect(saved).toHaveLength(2);
+    expect(saved[1]).toBeGreaterThanOrEqual(saved[0]);
+    expect(session.seconds).toBeCloseTo(done.seconds, 1);
+    // The 0.4 s pause is not in it.
+    expect(done.seconds).toBeLessThan(wall - 0.35);
+    for (const e of checkpoints) if (e.type === 'checkpoint') expect(e.elapsed).toBeGreaterThan(0);
+    session.dispose();
   });
 });

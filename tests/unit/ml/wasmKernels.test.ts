@@ -73,7 +73,7 @@ async function trainLosses(backend: 'cpu' | 'wasm', config: TrainConfig, numIden
   const session = await TrainingSession.create(config, numIdentities, { runId: `wasm-test-${backend}` });
   const events: Parameters<Parameters<TrainingSession['run']>[1]>[0][] = [];
   try {
-    await session.run(source, (e) => events.push(e), { readEvery: 1 });
+    await session.run(source, (e) => events.push(e), {});
   } finally {
     session.dispose();
   }
