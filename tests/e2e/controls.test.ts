@@ -108,5 +108,12 @@ describe('training controls and reloads in headless Chromium', () => {
       };
     }));
     expect(steps, consoleLines.join('\n')).toEqual([...Array(12).keys()]);
+
+    // Issue 16 item 10: at 768 px the runs table scrolls inside its panel; the page itself never scrolls sideways.
+    await page.setViewportSize({ width: 768, height: 900 });
+    const widths = () => page.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('.runs-table')?.scrollWidth ?? 0 }));
+    expect((await widths()).table).toBeGreaterThan(768);
+    // Plotly redraws the figures at the new width on the window's resize event, a moment later.
+    await expect.poll(async () => (await widths()).page, { timeout: 10_000 }).toBeLessThanOrEqual(768);
   });
 });

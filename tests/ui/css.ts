@@ -11,6 +11,7 @@ const fs = (await import(/* @vite-ignore */ 'node:fs' as string)) as { readFileS
 const STYLESHEETS = {
   app: 'src/ui/styles.css',
   data: 'src/ui/data/data.css',
+  runs: 'src/ui/runs/runs.css',
 };
 
 /** Adds the named stylesheets to the document; returns a function that removes them. */
