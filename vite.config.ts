@@ -2,6 +2,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 /**
@@ -45,6 +46,64 @@ function staticModels(dirs: Record<string, string>): Plugin {
   };
 }
 
+/**
+ * The page's Content-Security-Policy (issue 15): photos never leave the page, so nothing but the app's own origin may
+ * be fetched, run or connected to. Why each source is there:
+ * - script-src 'self' 'wasm-unsafe-eval': the bundle only; WebAssembly.instantiate needs 'wasm-unsafe-eval' (tfjs wasm
+ *   backend, resvg) — it allows compiling wasm, never eval or new Function, and no inline script.
+ * - worker-src 'self': the lab and align workers are module workers from the bundle (tfjs' threaded wasm would start
+ *   blob: workers, but threads are off: workers/backend.ts).
+ * - connect-src 'self': fetches of the .wasm files and the model files under /models/ (and Vite's dev websocket).
+ * - img-src 'self' data: blob:: gallery and align thumbnails are object URLs; Plotly's PNG/SVG export draws a data: SVG.
+ * - style-src 'self' 'unsafe-inline': Plotly writes style attributes (d3 .attr('style')) and <style> rules; styles
+ *   cannot run code, so this is the one relaxation.
+ * WebGPU and WebGL need no source. The header adds frame-ancestors, which a meta tag cannot carry.
+ */
+export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'default-src': ["'self'"],
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
+  'worker-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'font-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+});
+
+/**
+ * The dev server's HTML carries plugin-react's inline fast-refresh preamble: it is allowed by its hash, so dev runs
+ * under the same policy as the build and no other inline script can run.
+ */
+const DEV_INLINE_SCRIPTS = [react.preambleCode.replace('__BASE__', '/')];
+
+/** The policy text: `dev` adds the dev server's inline script hashes; `header` adds what only a header can carry. */
+export function contentSecurityPolicy({ dev = false, header = false } = {}): string {
+  const hashes = dev ? DEV_INLINE_SCRIPTS.map((code) => `'sha256-${createHash('sha256').update(code).digest('base64')}'`) : [];
+  const directives: [string, readonly string[]][] = Object.entries(CSP_DIRECTIVES).map(([name, sources]) => [name, name === 'script-src' ? [...sources, ...hashes] : sources]);
+  if (header) directives.push(['frame-ancestors', ["'none'"]]);
+  return directives.map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ');
+}
+
+/**
+ * Puts the policy in every HTML page as the first tag of <head> (a meta policy covers only what follows it), so
+ * index.html and the bench page carry it even where headers are lost (a static host).
+ */
+function cspMetaTag(): Plugin {
+  let dev = false;
+  return {
+    name: 'margin-lab:csp-meta',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
 /** Module workers (`workers/*.worker.ts`), each started with `new Worker(new URL(…))`: entries of the dependency scan. */
 export const WORKER_ENTRIES = readdirSync('workers')
   .filter((name) => name.endsWith('.worker.ts'))
@@ -55,8 +114,11 @@ export const FACE_API_BROWSER_BUILD = '@vladmandic/face-api/dist/face-api.esm-no
 
 /** Headless Chromium needs this flag for a WebGPU adapter (SwiftShader); see ../shared/platform-notes.md. */
 export default defineConfig({
-  plugins: [react(), staticModels(STATIC_MODEL_DIRS)],
+  plugins: [react(), staticModels(STATIC_MODEL_DIRS), cspMetaTag()],
   worker: { format: 'es' },
+  // Headers reach every response, workers included: a worker's policy comes from its script's header, never the meta tag.
+  server: { headers: { 'Content-Security-Policy': contentSecurityPolicy({ dev: true, header: true }) } },
+  preview: { headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) } },
   optimizeDeps: {
     // Vite's dependency scan starts at the HTML pages and does not follow `new Worker(new URL(…))`, so the workers'
     // packages (tfjs, its backends, face-api) were found only when a worker first loaded: `npm run dev` re-bundled

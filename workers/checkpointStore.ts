@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CheckpointSummary, TrainCheckpoint } from '../src/protocol/api.ts';
+import { checkpointProblem, checkRecords, isQuotaError, STORAGE_FULL_MESSAGE, type RefusedRecord } from './storedRecords.ts';
 
 /** Database and store names (bump the version when the record shape changes). */
 export const CHECKPOINT_DB = 'margin-lab-checkpoints';
@@ -36,10 +37,14 @@ export function summarize(c: TrainCheckpoint): CheckpointSummary {
 
 /** The operations the worker needs. */
 export interface CheckpointStore {
+  /** Stores (or replaces) a run's checkpoint in one transaction: a failed write leaves the previous one whole. */
   put(checkpoint: TrainCheckpoint): Promise<void>;
+  /** The run's checkpoint; throws with the reason when the stored record is corrupt or foreign. */
   get(runId: string): Promise<TrainCheckpoint | undefined>;
-  /** Newest first. */
+  /** Newest first; corrupt or foreign records are left out (see `refused`). */
   list(): Promise<CheckpointSummary[]>;
+  /** The records `list` leaves out, with the reason each was refused. */
+  refused(): Promise<RefusedRecord[]>;
   delete(runId: string): Promise<void>;
   close(): void;
 }
@@ -56,16 +61,35 @@ export async function openCheckpointStore(name = CHECKPOINT_DB): Promise<Checkpo
       if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE, { keyPath: 'runId' });
     },
   });
+  /** Every record, checked: one bad record is refused with its reason, the others still list. */
+  const checked = async () => {
+    // Reads whole records: fine for a handful of runs; a summary index can come when runs pile up.
+    const tx = db.transaction(STORE, 'readonly');
+    const [keys, records] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    return checkRecords<TrainCheckpoint>(keys, records, checkpointProblem);
+  };
   return {
     async put(checkpoint) {
-      await db.put(STORE, checkpoint);
+      // One put in one readwrite transaction (idb awaits its commit): a quota error or a crash mid-write aborts
+      // it whole, so the previous checkpoint stays and no half-written one is ever read back.
+      try {
+        await db.put(STORE, checkpoint);
+      } catch (err) {
+        if (isQuotaError(err)) throw new Error(STORAGE_FULL_MESSAGE, { cause: err });
+        throw err;
+      }
     },
-    get: (runId) => db.get(STORE, runId),
+    async get(runId) {
+      const record: unknown = await db.get(STORE, runId);
+      if (record === undefined) return undefined;
+      const problem = checkpointProblem(record);
+      if (problem) throw new Error(`the stored checkpoint of run '${runId}' cannot be used: ${problem}`);
+      return record as TrainCheckpoint;
+    },
     async list() {
-      // Reads whole records: fine for a handful of runs; a summary index can come when runs pile up.
-      const all = await db.getAll(STORE);
-      return all.map(summarize).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+      return (await checked()).good.map(summarize).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
     },
+    refused: async () => (await checked()).refused,
     async delete(runId) {
       await db.delete(STORE, runId);
     },

@@ -17,13 +17,15 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   train: () => import('./commands/train.ts'),
   align: () => import('./commands/align.ts'),
   sweep: () => import('./commands/sweep.ts'),
+  evaluate: () => import('./commands/evaluate.ts'),
+  'export-torch': () => import('./commands/exportTorch.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const load = name === undefined ? undefined : COMMANDS[name];
   if (!load) {
-    const lines = await Promise.all(Object.entries(COMMANDS).map(async ([n, l]) => `  ${n.padEnd(7)} ${(await l()).summary}`));
+    const lines = await Promise.all(Object.entries(COMMANDS).map(async ([n, l]) => `  ${n.padEnd(12)} ${(await l()).summary}`));
     process.stderr.write(`${name ? `lab: unknown command '${name}'\n` : ''}usage: npm run lab -- <command> [options]\n${lines.join('\n')}\n`);
     return 2;
   }

@@ -53,8 +53,20 @@ export const CONFIG_FORMAT_VERSION = 1;
 export const CONFIG_JSON_FORMAT = 'margin-lab-config';
 /** Hash keys kept for UI state: returned in `extras`, never treated as config or as errors. */
 export const RESERVED_HASH_KEYS: readonly string[] = Object.freeze(['preset', 'lesson', 'step', 'run', 'tab', 'view']);
+/**
+ * The longest hash read: a link that sets every field is a few hundred characters, so anything near this is not a
+ * link the lab wrote, and reading it (one error line per key, each echoing its text) would flood the page.
+ */
+export const MAX_CONFIG_HASH_LENGTH = 4096;
+/** Error lines kept from one hash (one per bad key); the rest are counted in a closing line. */
+export const MAX_HASH_ERRORS = 20;
 const VERSION_KEY = 'v';
 const ABSENT = '~';
+
+/** `text` cut to `max` characters for an error message (a pasted value is echoed, never a page of it). */
+function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
 
 type FieldSpec = Omit<ConfigField, 'optional' | 'group'> & { optional?: boolean };
 const inGroup = (group: ConfigFieldGroup, specs: FieldSpec[]): ConfigField[] =>
@@ -288,6 +300,20 @@ function tryBuild(values: ReadonlyMap<ConfigField, ConfigFieldValue>): { config:
  * rejects is found by leaving fields out one at a time (most specific first) until its message changes.
  */
 export function decodeConfigHash(hash: string): DecodedHash {
+  if (hash.length > MAX_CONFIG_HASH_LENGTH) {
+    const error = `the link's settings are ${hash.length} characters long, more than the ${MAX_CONFIG_HASH_LENGTH} a Margin Lab link may have: they were all ignored`;
+    return { config: parseTrainConfig({}), errors: [error], extras: {} };
+  }
+  const decoded = decodeFields(hash);
+  if (decoded.errors.length > MAX_HASH_ERRORS) {
+    const more = decoded.errors.length - (MAX_HASH_ERRORS - 1);
+    decoded.errors = [...decoded.errors.slice(0, MAX_HASH_ERRORS - 1), `… and ${more} more problems in the link`];
+  }
+  return decoded;
+}
+
+/** decodeConfigHash on a hash within the length limit. */
+function decodeFields(hash: string): DecodedHash {
   const errors: string[] = [];
   const extras: Record<string, string> = {};
   const values = new Map<ConfigField, ConfigFieldValue>();
@@ -303,17 +329,17 @@ export function decodeConfigHash(hash: string): DecodedHash {
       key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
       text = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
     } catch {
-      errors.push(`'${part}' is not valid URL text`);
+      errors.push(`'${clip(part)}' is not valid URL text`);
       continue;
     }
     if (seen.has(key)) {
-      errors.push(`'${key}' appears more than once; the first value is used`);
+      errors.push(`'${clip(key)}' appears more than once; the first value is used`);
       continue;
     }
     seen.add(key);
     if (key === VERSION_KEY) {
       versionOk = text === String(CONFIG_FORMAT_VERSION);
-      if (!versionOk) errors.push(`link version v=${text} is not supported (this lab reads v=${CONFIG_FORMAT_VERSION}); its settings were ignored`);
+      if (!versionOk) errors.push(`link version v=${clip(text)} is not supported (this lab reads v=${CONFIG_FORMAT_VERSION}); its settings were ignored`);
       continue;
     }
     if (RESERVED_HASH_KEYS.includes(key)) {
@@ -322,11 +348,11 @@ export function decodeConfigHash(hash: string): DecodedHash {
     }
     const field = FIELD_BY_KEY.get(key);
     if (!field) {
-      errors.push(`unknown setting '${key}' was ignored`);
+      errors.push(`unknown setting '${clip(key)}' was ignored`);
       continue;
     }
     const parsed = parseValue(field, text);
-    if ('error' in parsed) errors.push(`${key}=${text}: ${parsed.error}`);
+    if ('error' in parsed) errors.push(`${key}=${clip(text)}: ${parsed.error.replace(`(got ${text})`, `(got ${clip(text)})`)}`);
     else {
       values.set(field, parsed.value);
       rawText.set(field, text);
@@ -347,7 +373,7 @@ export function decodeConfigHash(hash: string): DecodedHash {
       errors.push(`settings ignored: ${built.error}`);
       return { config: parseTrainConfig({}), errors, extras };
     }
-    errors.push(`${culprit.urlKey}=${rawText.get(culprit)}: ${built.error}`);
+    errors.push(`${culprit.urlKey}=${clip(rawText.get(culprit) ?? '')}: ${built.error}`);
     values.delete(culprit);
   }
 }

@@ -14,6 +14,8 @@
  * split on runs of whitespace instead (older LFW-style files), which works when names have no spaces.
  */
 
+import { LineSplitter, MAX_LINE_LENGTH, readChunks } from './lineSplitter.ts';
+
 /** One image of a pair: identity (folder) name and the 1-based image number within it. */
 export interface ImageRef {
   identity: string;
@@ -62,38 +64,60 @@ function parseHeader(line: string, lineNumber: number): number[] {
   const numbers = fields.map((f) => (COUNT.test(f) ? Number(f) : NaN));
   if (fields.length === 1 && !Number.isNaN(numbers[0])) return [numbers[0], 2 * numbers[0]];
   if (fields.length === 2 && !numbers.some(Number.isNaN)) return [2 * numbers[0] * numbers[1]];
-  throw new Error(`pairs.txt line ${lineNumber}: header must be a pair count 'N' or 'folds<TAB>n' (LFW: '10\\t300'), got '${line}'`);
+  throw new Error(`pairs.txt line ${lineNumber}: header must be a pair count 'N' or 'folds<TAB>n' (LFW: '10\\t300'), got '${line.slice(0, 80)}'`);
 }
 
+/** Most pairs a pairs.txt may announce (LFW has 6,000): a header beyond it is refused before any line is read. */
+export const MAX_PAIRS = 1_000_000;
+
 /**
- * Parses pairs.txt text. Blank lines are skipped; CRLF and a UTF-8 BOM are accepted. Throws an
- * Error naming the 1-based line number on a malformed header or line, and (on line 1) when the
- * number of pair lines does not match the header.
+ * Reads pairs.txt text chunk by chunk (`push`, then `end`), so a large file streams: only the pairs are kept, and
+ * a file with more pair lines than its header announces stops at the first line too many. Same rules and messages
+ * as parsePairsTxt.
  */
-export function parsePairsTxt(text: string): PairRef[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const pairs: PairRef[] = [];
-  let allowedCounts: number[] | undefined;
-  let headerLine = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const lineNumber = i + 1;
-    if (line.trim() === '') continue;
-    if (allowedCounts === undefined) {
-      allowedCounts = parseHeader(line, lineNumber);
-      headerLine = lineNumber;
-      continue;
+export class PairsTxtReader {
+  private readonly pairs: PairRef[] = [];
+  private allowedCounts: number[] | undefined;
+  private headerLine = 0;
+  private lineNumber = 1;
+  private readonly splitter = new LineSplitter((n) => new Error(`pairs.txt line ${n}: longer than ${MAX_LINE_LENGTH} characters`));
+
+  push(chunk: string): void {
+    for (const line of this.splitter.push(chunk)) this.line(line, this.lineNumber++);
+  }
+
+  /** The pairs; throws when the header is missing or its count does not match. */
+  end(): PairRef[] {
+    for (const line of this.splitter.end()) this.line(line, this.lineNumber++);
+    if (this.allowedCounts === undefined) throw new Error('pairs.txt line 1: missing header (the file is empty)');
+    if (!this.allowedCounts.includes(this.pairs.length)) {
+      throw new Error(`pairs.txt line ${this.headerLine}: header announces ${this.allowedCounts.join(' or ')} pairs but the file has ${this.pairs.length}`);
+    }
+    return this.pairs;
+  }
+
+  private line(line: string, lineNumber: number): void {
+    if (line.trim() === '') return;
+    if (this.allowedCounts === undefined) {
+      this.allowedCounts = parseHeader(line, lineNumber);
+      this.headerLine = lineNumber;
+      const most = Math.max(...this.allowedCounts);
+      if (most > MAX_PAIRS) throw new Error(`pairs.txt line ${lineNumber}: header announces ${most} pairs, more than the ${MAX_PAIRS} this lab reads`);
+      return;
+    }
+    if (this.pairs.length >= Math.max(...this.allowedCounts)) {
+      throw new Error(`pairs.txt line ${lineNumber}: more pair lines than the ${this.allowedCounts.join(' or ')} the header on line ${this.headerLine} announces`);
     }
     const fields = splitFields(line);
     if (fields.length === 3) {
       const identity = parseName(fields[0], lineNumber, 'name');
-      pairs.push({
+      this.pairs.push({
         a: { identity, index: parseImageNumber(fields[1], lineNumber, 'first image number') },
         b: { identity, index: parseImageNumber(fields[2], lineNumber, 'second image number') },
         same: true,
       });
     } else if (fields.length === 4) {
-      pairs.push({
+      this.pairs.push({
         a: { identity: parseName(fields[0], lineNumber, 'first name'), index: parseImageNumber(fields[1], lineNumber, 'first image number') },
         b: { identity: parseName(fields[2], lineNumber, 'second name'), index: parseImageNumber(fields[3], lineNumber, 'second image number') },
         same: false,
@@ -104,11 +128,22 @@ export function parsePairsTxt(text: string): PairRef[] {
       );
     }
   }
-  if (allowedCounts === undefined) throw new Error('pairs.txt line 1: missing header (the file is empty)');
-  if (!allowedCounts.includes(pairs.length)) {
-    throw new Error(`pairs.txt line ${headerLine}: header announces ${allowedCounts.join(' or ')} pairs but the file has ${pairs.length}`);
-  }
-  return pairs;
+}
+
+/**
+ * Parses pairs.txt text. Blank lines are skipped; CRLF and a UTF-8 BOM are accepted. Throws an
+ * Error naming the 1-based line number on a malformed header or line, and (on line 1) when the
+ * number of pair lines does not match the header.
+ */
+export function parsePairsTxt(text: string): PairRef[] {
+  const reader = new PairsTxtReader();
+  reader.push(text);
+  return reader.end();
+}
+
+/** parsePairsTxt on text that arrives in chunks (a file's stream), without holding the whole text. */
+export function readPairsTxt(chunks: AsyncIterable<string> | Iterable<string>): Promise<PairRef[]> {
+  return readChunks(chunks, new PairsTxtReader());
 }
 
 function checkName(name: string, where: string): string {

@@ -13,13 +13,14 @@
  * checkpoint keeps those).
  */
 import * as tf from '@tensorflow/tfjs';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import { parseTrainConfig, type TrainConfig } from '../core/trainConfig.ts';
 import type { TensorRecord } from '../protocol/api.ts';
 import type { ModelRunInfo } from '../protocol/models.ts';
 import { createEmbeddingModel, modelSpecOf } from './models/embedding.ts';
 import { PREPROCESSING } from './preprocess.ts';
 import { assignRecord } from './train/checkpoint.ts';
+import { checkWeightsManifest, DTYPE_BYTES, inflateEntries, MAX_MODEL_ZIP_BYTES, MODEL_ZIP_LIMITS, topologyInputShape, zipEntries, type CheckedWeight } from './modelZipChecks.ts';
 
 /** File names inside a model zip. */
 export const MODEL_ZIP_FILES = Object.freeze({ model: 'model.json', weights: 'group1-shard1of1.bin', run: 'run.json' });
@@ -36,9 +37,6 @@ interface LayersModelJson {
   modelTopology: object;
   weightsManifest: tf.io.WeightsManifestConfig;
 }
-
-/** Bytes per element of the weight dtypes a layers model can hold. */
-const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({ float32: 4, int32: 4, bool: 1 });
 
 /** A model's topology and weights, captured through a save handler (no files, no network). */
 export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -64,6 +62,9 @@ function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
 export function runInfoJson(run: ModelRunInfo): string {
   return JSON.stringify(run, (_key, value: unknown) => (value === Number.POSITIVE_INFINITY ? 'Infinity' : value), 2);
 }
+
+/** Bytes in MiB, one decimal, for messages. */
+const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
 function fail(reason: string): never {
   throw new Error(`not a Margin Lab model: ${reason}`);
@@ -129,61 +130,63 @@ export interface UnpackedModel {
   run: ModelRunInfo;
 }
 
-/** Expected bytes of the weights a manifest describes. */
-function specBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
-  return specs.reduce((sum, s) => {
-    const per = DTYPE_BYTES[s.dtype];
-    if (per === undefined || s.quantization) fail(`weight ${s.name} has dtype ${s.dtype}${s.quantization ? ' (quantised)' : ''}, which this lab does not read`);
-    return sum + per * s.shape.reduce((n, d) => n * d, 1);
-  }, 0);
-}
+/** Topology classes of a TF.js layers model (a graph model or anything else is refused). */
+const LAYERS_TOPOLOGY_CLASSES: ReadonlySet<unknown> = new Set(['Model', 'Functional', 'Sequential']);
 
 /**
  * Reads a zip made by packModelZip, checking everything that can be checked without building the
  * model: the files, run.json, and that the weight bytes match the manifest. Throws
- * "not a Margin Lab model: …" with the reason otherwise.
+ * "not a Margin Lab model: …" with the reason otherwise. Every size is checked from what the zip and
+ * model.json declare before anything is inflated (src/ml/modelZipChecks.ts), so a zip bomb, a path
+ * outside the zip or an absurd tensor shape costs no allocation.
  */
 export function unpackModelZip(bytes: Uint8Array): UnpackedModel {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (err) {
-    fail(`the file is not a readable .zip (${(err as Error).message})`);
+  if (bytes.byteLength > MAX_MODEL_ZIP_BYTES) fail(`the file is ${mib(bytes.byteLength)} MiB, more than the ${mib(MAX_MODEL_ZIP_BYTES)} MiB a model zip may be`);
+  const entries = zipEntries(bytes, fail);
+  for (const name of [MODEL_ZIP_FILES.model, MODEL_ZIP_FILES.run]) {
+    const entry = entries.get(name);
+    if (!entry) fail(`the zip has no ${name}`);
+    if (entry.originalSize > MODEL_ZIP_LIMITS.jsonBytes) fail(`${name} declares ${mib(entry.originalSize)} MiB, more than the ${mib(MODEL_ZIP_LIMITS.jsonBytes)} MiB it may be`);
   }
-  for (const name of [MODEL_ZIP_FILES.model, MODEL_ZIP_FILES.run]) if (!files[name]) fail(`the zip has no ${name}`);
-  const run = parseRunInfo(strFromU8(files[MODEL_ZIP_FILES.run]));
-  let modelJson: Partial<LayersModelJson>;
+  const json = inflateEntries(bytes, entries, [MODEL_ZIP_FILES.model, MODEL_ZIP_FILES.run], fail);
+  const run = parseRunInfo(strFromU8(json[MODEL_ZIP_FILES.run]));
+  let modelJson: Record<string, unknown>;
   try {
-    modelJson = JSON.parse(strFromU8(files[MODEL_ZIP_FILES.model])) as Partial<LayersModelJson>;
+    modelJson = JSON.parse(strFromU8(json[MODEL_ZIP_FILES.model])) as Record<string, unknown>;
   } catch (err) {
     fail(`model.json is not valid JSON (${(err as Error).message})`);
   }
-  if (!isObject(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) fail('model.json is not a TF.js layers model (modelTopology or weightsManifest missing)');
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const shards: Uint8Array[] = [];
-  for (const group of modelJson.weightsManifest) {
-    weightSpecs.push(...group.weights);
-    for (const path of group.paths) {
-      const shard = files[path];
-      if (!shard) fail(`model.json names weight file ${path}, which the zip lacks`);
-      shards.push(shard);
-    }
+  if (!isObject(modelJson) || !isObject(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) fail('model.json is not a TF.js layers model (modelTopology or weightsManifest missing)');
+  if (modelJson.format !== undefined && modelJson.format !== 'layers-model') fail(`model.json is a ${JSON.stringify(modelJson.format)}, not a TF.js layers model`);
+  const topology = modelJson.modelTopology;
+  if (!LAYERS_TOPOLOGY_CLASSES.has(topology.class_name) || !isObject(topology.config)) fail(`model.json's topology is ${JSON.stringify(topology.class_name ?? null)}, not a TF.js layers model`);
+  const manifest = checkWeightsManifest(modelJson.weightsManifest, fail);
+  if (new Set(manifest.paths).size !== manifest.paths.length) fail('model.json names a weight file twice');
+  let declared = 0;
+  for (const path of manifest.paths) {
+    const entry = entries.get(path);
+    if (!entry) fail(`model.json names weight file ${path}, which the zip lacks`);
+    declared += entry.originalSize;
   }
-  const total = shards.reduce((n, s) => n + s.byteLength, 0);
-  const expected = specBytes(weightSpecs);
-  if (total !== expected) fail(`the weight files hold ${total} bytes, the manifest describes ${expected}`);
-  const weightData = new Uint8Array(total);
+  // Compared as declared, before inflating: weights that do not fit the manifest cost nothing.
+  if (declared !== manifest.bytes) fail(`the weight files hold ${declared} bytes, the manifest describes ${manifest.bytes}`);
+  const shards = inflateEntries(bytes, entries, manifest.paths, fail);
+  const weightData = new Uint8Array(manifest.bytes);
   let offset = 0;
-  for (const shard of shards) {
-    weightData.set(shard, offset);
-    offset += shard.byteLength;
+  for (const path of manifest.paths) {
+    weightData.set(shards[path], offset);
+    offset += shards[path].byteLength;
   }
-  return { artifacts: { modelTopology: modelJson.modelTopology, weightSpecs, weightData: weightData.buffer, format: 'layers-model' }, run };
+  return { artifacts: { modelTopology: topology, weightSpecs: manifest.weights, weightData: weightData.buffer, format: 'layers-model' }, run };
 }
 
 /**
  * The embedding model of a zip, checked against its run.json: input side, embedding dimension and
  * the per-backbone normalisation this lab applies. The caller disposes the model.
+ *
+ * The architecture is built from run.json's config (range-checked by parseTrainConfig), never from
+ * model.json's topology: a hostile topology could declare layers of any size, and TF.js allocates
+ * them before it reads a weight. The zip's weights must then match that model tensor by tensor.
  */
 export async function loadModelZip(bytes: Uint8Array): Promise<{ model: tf.LayersModel; run: ModelRunInfo }> {
   const { artifacts, run } = unpackModelZip(bytes);
@@ -191,20 +194,44 @@ export async function loadModelZip(bytes: Uint8Array): Promise<{ model: tf.Layer
   if (run.preprocessing.normalization !== expectedNormalization) {
     fail(`it was trained with ${run.preprocessing.normalization} normalisation, but this lab feeds ${run.config.model.backbone} ${expectedNormalization}-normalised images`);
   }
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (err) {
-    fail(`model.json could not be loaded (${(err as Error).message})`);
-  }
-  const [, height, width, channels] = model.inputs[0].shape;
-  const [, dim] = model.outputs[0].shape;
   const size = run.config.model.inputSize;
-  if (height !== size || width !== size || channels !== 3 || dim !== run.config.model.embeddingDim) {
+  const input = topologyInputShape(artifacts.modelTopology as Record<string, unknown>);
+  if (!input || input[0] !== size || input[1] !== size || input[2] !== 3) {
+    fail(`model.json takes ${JSON.stringify(input ?? null)} images, but run.json says ${size} px and ${run.config.model.embeddingDim} dimensions`);
+  }
+  const model = createEmbeddingModel(modelSpecOf(run.config.model, run.config.seed));
+  try {
+    setWeightsFrom(model, artifacts.weightSpecs ?? [], new Uint8Array(artifacts.weightData as ArrayBuffer));
+  } catch (err) {
     model.dispose();
-    fail(`the model maps [${height}, ${width}, ${channels}] images to ${dim} values, but run.json says ${size} px and ${run.config.model.embeddingDim} dimensions`);
+    throw err;
   }
   return { model, run };
+}
+
+/** Writes manifest-ordered weight bytes into `model`, refusing a count, shape or dtype that differs. */
+function setWeightsFrom(model: tf.LayersModel, specs: readonly tf.io.WeightsManifestEntry[], data: Uint8Array): void {
+  const weights = model.weights;
+  const what = `the ${model.name} model run.json describes`;
+  if (specs.length !== weights.length) fail(`the weights do not match ${what}: the zip has ${specs.length} tensors, the model ${weights.length}`);
+  specs.forEach((spec, i) => {
+    if (!tf.util.arraysEqual(spec.shape, weights[i].shape as number[]) || spec.dtype !== weights[i].dtype) {
+      fail(`the weights do not match ${what}: ${spec.name} is ${spec.dtype} [${spec.shape.join(', ')}], where the model has ${weights[i].dtype} [${weights[i].shape.join(', ')}]`);
+    }
+  });
+  let offset = 0;
+  const tensors = specs.map((spec) => {
+    const count = spec.shape.reduce((n, d) => n * d, 1);
+    const bytes = data.slice(offset, offset + count * DTYPE_BYTES[spec.dtype as CheckedWeight['dtype']]);
+    offset += bytes.byteLength;
+    const values = spec.dtype === 'float32' ? new Float32Array(bytes.buffer) : spec.dtype === 'int32' ? new Int32Array(bytes.buffer) : bytes;
+    return tf.tensor(values, spec.shape, spec.dtype);
+  });
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
 /** An inference-only embedding model for `config`, with the weights of a checkpoint's model records. */

@@ -8,7 +8,7 @@ import { buildInventory, flattenImages, type Identity } from '../../src/core/dat
 import { pickedRootOf, splitPath } from '../../src/core/dataset/paths.ts';
 import { sampleDataset } from '../../src/core/dataset/sampling.ts';
 import { sampleAvailablePairs, type Pair } from '../../src/core/pairs.ts';
-import { formatPairsTxt, parsePairsTxt, type PairRef } from '../../src/core/pairsTxt.ts';
+import { formatPairsTxt, readPairsTxt, type PairRef } from '../../src/core/pairsTxt.ts';
 import type { CacheReport, DecodeOptions, FolderOptions, FolderReport, FolderRole, LoadProgress, PairsReport, PickedFile } from '../../src/protocol/data.ts';
 import { PixelCache } from './cache.ts';
 import { bytesPerImage, decodeToRgb } from './decode.ts';
@@ -42,6 +42,21 @@ function isRootPairsTxt(path: string, root: string | undefined): boolean {
   const segments = splitPath(path);
   const below = root === undefined ? segments : segments[0] === root ? segments.slice(1) : [];
   return below.length === 1 && below[0].toLowerCase() === 'pairs.txt';
+}
+
+/** A file's text in chunks, decoded as UTF-8 as it streams. */
+async function* textChunks(file: Blob): AsyncGenerator<string> {
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stops reading when the parser gave up early (a bad line): the rest of the file is never read.
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 /** pairs.txt pairs resolved against a folder's identities (by key, NFC), or why they cannot be. */
@@ -185,7 +200,8 @@ export class DataStore {
     } else {
       try {
         if (pairsFile) {
-          pairs = parsePairsTxt(await pairsFile.file.text());
+          // Streamed: a large pairs.txt is read line by line, never held as one string.
+          pairs = await readPairsTxt(textChunks(pairsFile.file));
           const problem = checkPairs(pairs, identities);
           if (problem) throw new Error(problem);
           pairsInfo = pairsReport('pairs.txt', pairs);

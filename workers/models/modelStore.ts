@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModelSummary } from '../../src/protocol/models.ts';
+import { checkRecords, isQuotaError, savedModelProblem, STORAGE_FULL_MESSAGE, type RefusedRecord } from '../storedRecords.ts';
 
 /** Database name and version (bump the version, with a migration, when the stores change). */
 export const MODELS_DB = 'margin-lab-models';
@@ -19,8 +20,10 @@ interface ModelsSchema extends DBSchema {
 export interface ModelStore {
   /** Stores (or replaces) a model's summary and zip in one transaction. */
   put(summary: SavedModelSummary, zip: Uint8Array): Promise<void>;
-  /** Newest first. */
+  /** Newest first; corrupt or foreign summaries are left out (see `refused`). */
   list(): Promise<SavedModelSummary[]>;
+  /** The summaries `list` leaves out, with the reason each was refused. */
+  refused(): Promise<RefusedRecord[]>;
   summary(id: string): Promise<SavedModelSummary | undefined>;
   zip(id: string): Promise<Uint8Array | undefined>;
   delete(id: string): Promise<void>;
@@ -40,20 +43,34 @@ export async function openModelStore(name = MODELS_DB): Promise<ModelStore> {
       if (!database.objectStoreNames.contains('zips')) database.createObjectStore('zips');
     },
   });
+  const checked = async () => {
+    const tx = db.transaction('summaries', 'readonly');
+    const [keys, records] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    return checkRecords<SavedModelSummary>(keys, records, savedModelProblem);
+  };
   return {
     async put(summary, zip) {
       const tx = db.transaction(['summaries', 'zips'], 'readwrite');
-      // A copy of exactly the zip's bytes (the view may sit in a larger buffer).
-      await Promise.all([tx.objectStore('summaries').put(summary), tx.objectStore('zips').put(zip.slice().buffer, summary.id), tx.done]);
+      // A copy of exactly the zip's bytes (the view may sit in a larger buffer). Summary and zip commit together
+      // or not at all (a quota error aborts both).
+      try {
+        await Promise.all([tx.objectStore('summaries').put(summary), tx.objectStore('zips').put(zip.slice().buffer, summary.id), tx.done]);
+      } catch (err) {
+        if (isQuotaError(err)) throw new Error(STORAGE_FULL_MESSAGE, { cause: err });
+        throw err;
+      }
     },
     async list() {
-      const all = await db.getAll('summaries');
-      return all.sort((a, b) => b.savedAt.localeCompare(a.savedAt) || a.id.localeCompare(b.id));
+      return (await checked()).good.sort((a, b) => b.savedAt.localeCompare(a.savedAt) || a.id.localeCompare(b.id));
     },
+    refused: async () => (await checked()).refused,
     summary: (id) => db.get('summaries', id),
     async zip(id) {
-      const buffer = await db.get('zips', id);
-      return buffer ? new Uint8Array(buffer) : undefined;
+      const buffer: unknown = await db.get('zips', id);
+      if (buffer === undefined) return undefined;
+      // A foreign value is refused here; broken zip bytes are refused with their reason by loadModelZip.
+      if (!(buffer instanceof ArrayBuffer)) throw new Error(`the saved model '${id}' is not stored as zip bytes: delete it and save or import it again`);
+      return new Uint8Array(buffer);
     },
     async delete(id) {
       const tx = db.transaction(['summaries', 'zips'], 'readwrite');

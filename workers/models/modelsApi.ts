@@ -15,6 +15,7 @@ import type { DataSpec } from '../../src/protocol/api.ts';
 import type { EvalEvent } from '../../src/protocol/events.ts';
 import type { ModelChoice, ModelRunInfo, ModelsApi, NearestProgressCallback, SavedModelSummary, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
 import { embeddingModelFromRecords, loadModelZip, modelArtifacts, packModelZip } from '../../src/ml/modelIo.ts';
+import { MAX_MODEL_ZIP_BYTES } from '../../src/ml/modelZipChecks.ts';
 import { EMBED_BATCH, embedImages } from '../../src/ml/train/evaluate.ts';
 import type { TrainingSession } from '../../src/ml/train/session.ts';
 import type * as tf from '@tensorflow/tfjs';
@@ -218,6 +219,8 @@ export function createModelsApi(deps: ModelsDeps) {
 
     async importModel(file: Blob, fileName?: string) {
       if (!(file instanceof Blob)) throw new Error('not a file: pick a .zip exported by Margin Lab');
+      // Refused by its size before it is read into memory (the zip's own limits are checked in unpackModelZip).
+      if (file.size > MAX_MODEL_ZIP_BYTES) throw new Error(`not a Margin Lab model: the file is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${Math.round(MAX_MODEL_ZIP_BYTES / 2 ** 20)} MiB a model zip may be`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       // Checked in full (the model is built once) before anything is stored.
       const { model, run } = await loadModelZip(bytes);

@@ -3,9 +3,9 @@
  * see src/core/scoresCsv.ts) as one JSON object on stdout. Bad input or an unreadable file is a
  * UsageError: exit code 2 and one line on stderr naming the file and, for bad rows, the line.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { evaluateVerification } from '../../core/metrics.ts';
-import { parseScoresCsv, ScoresCsvError, type ScoresTable } from '../../core/scoresCsv.ts';
+import { readScoresCsv, ScoresCsvError, type ScoresTable } from '../../core/scoresCsv.ts';
 import { parseOptions, UsageError } from '../args.ts';
 
 /** One-line description for `lab` usage. */
@@ -28,16 +28,23 @@ export interface EvalOutput {
   tarAtFar: Record<(typeof FAR_KEYS)[number], number>;
 }
 
-async function readScores(path: string): Promise<ScoresTable> {
-  let text: string;
+/** A file's text in chunks; a read error (missing file, directory, no permission) becomes the UsageError it is. */
+async function* textChunks(path: string): AsyncGenerator<string> {
+  const stream = createReadStream(path, { encoding: 'utf8' });
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of stream) yield chunk as string;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read --scores file '${path}'${code ? ` (${code})` : ''}`);
+  } finally {
+    stream.destroy();
   }
+}
+
+/** The scores of a CSV file, streamed (a file of millions of rows is never held as one string). */
+async function readScores(path: string): Promise<ScoresTable> {
   try {
-    return parseScoresCsv(text);
+    return await readScoresCsv(textChunks(path));
   } catch (err) {
     if (err instanceof ScoresCsvError) throw new UsageError(`${path}: ${err.message}`);
     throw err;

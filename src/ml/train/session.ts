@@ -25,7 +25,7 @@ import { embedImages, embedSet, evalEvent, evalMetrics, evaluatePairs } from './
 import { evaluationGeometry } from './geometry.ts';
 import { createMaskedOptimizer } from './optimizers.ts';
 import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer, type StepPoint } from './stepBuffer.ts';
-import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, trainableVariables, type TrainState } from './trainStep.ts';
+import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, stepPointOf, trainableVariables, type TrainState } from './trainStep.ts';
 
 /**
  * Dispatched steps left unread when the next one is dispatched. 0: each step is read back before the next is
@@ -289,19 +289,7 @@ export class TrainingSession {
           const what = Number.isFinite(loss) ? `the gradient norm was ${row[STEP_METRICS.gradNorm]}` : `the loss was ${loss}`;
           return { type: 'diverged', runId, step, lastGoodStep: step, loss, message: `step ${step}: ${what}; training stopped, the weights are those after step ${step - 1}` };
         }
-        const point: StepPoint = {
-          step,
-          loss: row[STEP_METRICS.loss],
-          crossEntropy: row[STEP_METRICS.crossEntropy],
-          intraPenalty: row[STEP_METRICS.intraPenalty],
-          regularization: row[STEP_METRICS.regularization],
-          accuracy: row[STEP_METRICS.accuracy],
-          thetaDeg: row[STEP_METRICS.thetaDeg],
-          lr,
-          marginRamp: ramp,
-          gradNorm: row[STEP_METRICS.gradNorm],
-          imagesPerSec,
-        };
+        const point = stepPointOf(row, step, lr, ramp, imagesPerSec);
         this.history.push(point);
         this.step = step + 1;
         buffer.add(point);

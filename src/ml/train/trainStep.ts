@@ -14,6 +14,7 @@ import { faceLossParts } from '../losses.ts';
 import { regularizationLoss, type BackboneName } from '../models/embedding.ts';
 import { preprocessFor } from '../preprocess.ts';
 import type { MaskedOptimizer } from './optimizers.ts';
+import type { StepPoint } from './stepBuffer.ts';
 
 /** Positions in the per-step metrics vector returned by dispatchTrainStep. */
 export const STEP_METRICS = Object.freeze({
@@ -29,6 +30,23 @@ export const STEP_METRICS = Object.freeze({
 });
 /** Length of the per-step metrics vector. */
 export const STEP_METRIC_COUNT = 8;
+
+/** Step `step`'s point from its row of metrics (STEP_METRICS order) and what the loop knows of it. */
+export function stepPointOf(row: Float32Array, step: number, lr: number, marginRamp: number, imagesPerSec: number): StepPoint {
+  return {
+    step,
+    loss: row[STEP_METRICS.loss],
+    crossEntropy: row[STEP_METRICS.crossEntropy],
+    intraPenalty: row[STEP_METRICS.intraPenalty],
+    regularization: row[STEP_METRICS.regularization],
+    accuracy: row[STEP_METRICS.accuracy],
+    thetaDeg: row[STEP_METRICS.thetaDeg],
+    lr,
+    marginRamp,
+    gradNorm: row[STEP_METRICS.gradNorm],
+    imagesPerSec,
+  };
+}
 
 /** The trainable state of a run: model, class head, optimiser and the divergence flag. */
 export interface TrainState {

@@ -1,0 +1,306 @@
+"""The lab's data rules in Python: identity folders, skip rules, preprocessing and seeded sampling.
+
+Ports of src/core/dataset/paths.ts + inventory.ts (what counts as an image, and why a file is skipped),
+src/cli/trainData.ts (decode → EXIF orientation → cover resize with a centre crop → RGB), src/core/prng.ts
+(sfc32, so a seed picks the same identities as the lab) and the identity part of src/core/dataset/sampling.ts.
+
+Known differences from the lab (documented in the export's README):
+- decoding and resizing use Pillow (Lanczos, crop-then-resize) where the lab uses sharp/libvips (Node,
+  Lanczos3, resize-then-crop) or the browser's decoder; pixels may differ by a few levels (JPEG IDCT
+  rounding, resampling), never in geometry;
+- a file Pillow cannot decode is skipped as corrupt; libvips may be stricter (a JPEG cut by its last
+  bytes) or laxer on some damaged files;
+- sampled test pairs come from this file's own seeded sampler, not the lab's (write the lab's with
+  `lab pairs --data TEST_DIR > TEST_DIR/pairs.txt`: a pairs.txt in the test folder is used as is).
+"""
+import os
+import unicodedata
+
+import numpy as np
+
+SYSTEM_NAMES = {'thumbs.db', 'ehthumbs.db', 'ehthumbs_vista.db', 'desktop.ini', '$recycle.bin',
+                'system volume information', '__macosx', 'icon\r'}
+SUPPORTED = ('jpeg', 'png', 'gif', 'webp', 'bmp', 'avif')
+
+
+def is_hidden(name):
+    """Dot-files and operating-system files (paths.ts isHiddenName)."""
+    return name.startswith('.') or name.lower() in SYSTEM_NAMES
+
+
+def sniff(head):
+    """The image format from the magic bytes (sniff.ts, supported formats only), or None."""
+    if head[:3] == b'\xff\xd8\xff':
+        return 'jpeg'
+    if head[:8] == b'\x89PNG\r\n\x1a\n':
+        return 'png'
+    if head[:6] in (b'GIF87a', b'GIF89a'):
+        return 'gif'
+    if head[:4] == b'RIFF' and head[8:12] == b'WEBP':
+        return 'webp'
+    if head[:2] == b'BM' and len(head) >= 26:
+        return 'bmp'
+    if head[4:8] == b'ftyp' and any(b in head[8:64] for b in (b'avif', b'avis')):
+        return 'avif'
+    return None
+
+
+def _walk(root):
+    """(relative '/' path, absolute path) of every file below ``root``, sorted, links followed once."""
+    seen = set()
+    out = []
+
+    def visit(absolute, relative):
+        real = os.path.realpath(absolute)
+        if real in seen:
+            return
+        seen.add(real)
+        for name in sorted(os.listdir(absolute)):
+            child, rel = os.path.join(absolute, name), f'{relative}/{name}' if relative else name
+            if os.path.isdir(child):
+                visit(child, rel)
+            else:
+                out.append((rel, child))
+
+    visit(root, '')
+    return out
+
+
+def _decodes(path):
+    from PIL import Image
+    try:
+        with Image.open(path) as img:
+            img.load()
+        return None
+    except Exception as err:  # noqa: BLE001 - any decoder failure means "corrupt"
+        return str(err).split('\n')[0]
+
+
+def scan(root, decode=True):
+    """The identities of a dataset folder (inventory.ts rules, first match wins):
+    returns (identities, skipped) with identities a list of {key, name, files (absolute paths)} sorted by
+    key, files sorted by file name; skipped a list of {path, reason}."""
+    usable = {}
+    skipped = []
+    for rel, absolute in _walk(root):
+        segments = [s for s in unicodedata.normalize('NFC', rel).split('/') if s not in ('', '.')]
+        if any(is_hidden(s) for s in segments):
+            skipped.append({'path': rel, 'reason': 'hidden/system file'})
+            continue
+        if len(segments) < 2:
+            skipped.append({'path': rel, 'reason': 'file outside any identity folder'})
+            continue
+        try:
+            size = os.path.getsize(absolute)
+            if size == 0:
+                skipped.append({'path': rel, 'reason': 'empty file (0 bytes)'})
+                continue
+            with open(absolute, 'rb') as f:
+                kind = sniff(f.read(64))
+        except OSError as err:
+            skipped.append({'path': rel, 'reason': f'could not be read: {err.strerror}'})
+            continue
+        if kind is None:
+            skipped.append({'path': rel, 'reason': 'not an image or unsupported format'})
+            continue
+        problem = _decodes(absolute) if decode else None
+        if problem is not None:
+            skipped.append({'path': rel, 'reason': f'corrupt or truncated beyond decoding: {problem}'})
+            continue
+        key = '/'.join(segments[:-1])
+        usable.setdefault(key, {'key': key, 'name': segments[-2], 'files': []})['files'].append((segments[-1], rel, absolute))
+    identities = []
+    for key in sorted(usable):
+        entry = usable[key]
+        files = sorted(entry['files'], key=lambda f: (f[0], f[1]))
+        identities.append({'key': key, 'name': entry['name'], 'files': [f[2] for f in files]})
+    return identities, skipped
+
+
+def load_rgb(path, size):
+    """RGB uint8 size×size×3: EXIF orientation, cover resize with a centre crop (trainData.ts decodeRgb)."""
+    from PIL import Image, ImageOps
+    with Image.open(path) as img:
+        img = ImageOps.exif_transpose(img)
+        img = img.convert('RGB')
+        img = ImageOps.fit(img, (size, size), Image.LANCZOS, centering=(0.5, 0.5))
+        return np.asarray(img, dtype=np.uint8).copy()
+
+
+# ---- sfc32 (src/core/prng.ts), bit for bit ----------------------------------------------------
+M32 = 0xFFFFFFFF
+
+
+def _imul(a, b):
+    return (a * b) & M32
+
+
+def _splitmix32(state):
+    z = (state + 0x9E3779B9) & M32
+    z = _imul(z ^ (z >> 16), 0x85EBCA6B)
+    z = _imul(z ^ (z >> 13), 0xC2B2AE35)
+    return (z ^ (z >> 16)) & M32
+
+
+def _fmix32(h):
+    h ^= h >> 16
+    h = _imul(h, 0x85EBCA6B)
+    h ^= h >> 13
+    h = _imul(h, 0xC2B2AE35)
+    h ^= h >> 16
+    return h & M32
+
+
+def hash_seed(text):
+    """FNV-1a over UTF-16 code units, then the Murmur3 finaliser (prng.ts hashSeed)."""
+    h = 0x811C9DC5
+    units = text.encode('utf-16-le')
+    for i in range(0, len(units), 2):
+        h ^= units[i] | (units[i + 1] << 8)
+        h = _imul(h, 0x01000193)
+    return _fmix32(h)
+
+
+class Rng:
+    """The lab's seeded generator (createRng): same seed, same numbers as in TypeScript."""
+
+    def __init__(self, seed):
+        if isinstance(seed, str):
+            seed = hash_seed(seed)
+        elif not (isinstance(seed, int) and 0 <= seed < 2 ** 32):
+            seed = hash_seed(str(seed))
+        self.seed = seed
+        self.a = _splitmix32(seed)
+        self.b = _splitmix32(self.a ^ 0x6A09E667)
+        self.c = _splitmix32(self.b ^ 0xBB67AE85)
+        self.d = 1
+        for _ in range(12):
+            self.next_uint32()
+
+    def next_uint32(self):
+        a, b, c, d = self.a, self.b, self.c, self.d
+        t = (a + b + d) & M32
+        self.d = (d + 1) & M32
+        self.a = b ^ (b >> 9)
+        self.b = (c + (c << 3)) & M32
+        c = ((c << 21) | (c >> 11)) & M32
+        self.c = (c + t) & M32
+        return t
+
+    def next(self):
+        return self.next_uint32() / 2 ** 32
+
+    def int(self, n):
+        limit = 2 ** 32 - (2 ** 32 % n)
+        x = self.next_uint32()
+        while x >= limit:
+            x = self.next_uint32()
+        return x % n
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.int(i + 1)
+            items[i], items[j] = items[j], items[i]
+        return items
+
+    def fork(self, label):
+        label_hash = hash_seed(label) if isinstance(label, str) else _fmix32(Rng._to_seed(label) ^ 0x3C6EF372)
+        return Rng(_fmix32(((self.seed ^ _imul(label_hash, 0x9E3779B1)) + 0x7F4A7C15) & M32))
+
+    @staticmethod
+    def _to_seed(value):
+        return value if isinstance(value, int) and 0 <= value < 2 ** 32 else hash_seed(str(value))
+
+
+def sample_identities(identities, count, seed, min_images=1):
+    """``count`` identities chosen as the lab chooses them (sampling.ts sampleDataset: eligible sorted by
+    key, a shuffle from fork('identities') of createRng(seed), the first ``count``, sorted by key)."""
+    eligible = sorted((i for i in identities if len(i['files']) >= min_images), key=lambda i: i['key'])
+    if count is None or count >= len(eligible):
+        return eligible
+    chosen = Rng(seed).fork('identities').shuffle(list(eligible))[:count]
+    return sorted(chosen, key=lambda i: i['key'])
+
+
+# ---- verification pairs ------------------------------------------------------------------------
+def read_pairs_txt(path, identities):
+    """LFW pairs.txt (pairsTxt.ts) → [(item a, item b, same)] over the flattened items of ``identities``
+    (identity order, then file order; image numbers are 1-based positions in the identity's folder)."""
+    by_name = {}
+    start = 0
+    for ident in identities:
+        by_name[unicodedata.normalize('NFC', ident['key'])] = (start, len(ident['files']))
+        start += len(ident['files'])
+
+    def item(name, number, line_no):
+        key = unicodedata.normalize('NFC', name)
+        if key not in by_name:
+            raise ValueError(f"{path}:{line_no}: no identity '{name}' in the test folder")
+        first, count = by_name[key]
+        if not 1 <= number <= count:
+            raise ValueError(f"{path}:{line_no}: '{name}' has {count} images, not image {number}")
+        return first + number - 1
+
+    pairs = []
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().splitlines()
+    for line_no, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        fields = line.split('\t') if '\t' in line else line.split()
+        if len(fields) == 3:
+            pairs.append((item(fields[0], int(fields[1]), line_no), item(fields[0], int(fields[2]), line_no), True))
+        elif len(fields) == 4:
+            pairs.append((item(fields[0], int(fields[1]), line_no), item(fields[2], int(fields[3]), line_no), False))
+        else:
+            raise ValueError(f'{path}:{line_no}: expected 3 or 4 fields, got {len(fields)}')
+    return pairs
+
+
+def sample_pairs(identity_per_item, count, seed):
+    """Up to ``count`` balanced pairs (half same identity), distinct, drawn with a seeded numpy generator;
+    fewer when the set cannot give that many of a kind (then as many of each kind as the smaller kind)."""
+    gen = np.random.default_rng(seed)
+    ids = np.asarray(identity_per_item)
+    groups = {}
+    for item, ident in enumerate(ids.tolist()):
+        groups.setdefault(ident, []).append(item)
+    n = len(ids)
+    positives_possible = sum(len(g) * (len(g) - 1) // 2 for g in groups.values())
+    negatives_possible = (n * (n - 1) // 2) - positives_possible
+    half = min(count // 2, positives_possible, negatives_possible)
+    if half == 0:
+        raise ValueError('the test folder gives no same-identity pair or no different-identity pair')
+
+    def draw(kind_possible, maker):
+        found = set()
+        if half * 2 > kind_possible:  # small sets: list them all, take a seeded prefix
+            every = sorted(maker(None))
+            order = gen.permutation(len(every))[:half]
+            return [every[i] for i in sorted(order)]
+        while len(found) < half:
+            found.add(maker(gen))
+        return sorted(found)
+
+    multi = [g for g in groups.values() if len(g) > 1]
+    weights = np.array([len(g) * (len(g) - 1) / 2 for g in multi], dtype=np.float64)
+
+    def positive(g):
+        if g is None:
+            return [(a, b) for grp in multi for i, a in enumerate(grp) for b in grp[i + 1:]]
+        grp = multi[g.choice(len(multi), p=weights / weights.sum())]
+        a, b = g.choice(len(grp), 2, replace=False)
+        return tuple(sorted((grp[a], grp[b])))
+
+    def negative(g):
+        if g is None:
+            return [(a, b) for a in range(n) for b in range(a + 1, n) if ids[a] != ids[b]]
+        while True:
+            a, b = g.integers(0, n, 2)
+            if ids[a] != ids[b]:
+                return (int(min(a, b)), int(max(a, b)))
+
+    pairs = [(a, b, True) for a, b in draw(positives_possible, positive)]
+    pairs += [(a, b, False) for a, b in draw(negatives_possible, negative)]
+    order = gen.permutation(len(pairs))
+    return [pairs[i] for i in order]
