@@ -3,9 +3,10 @@
  * comlink; workers/lab.worker.ts only exposes it. The engine lives in src/ml/train; this file holds the
  * worker's state (data, current session, control) and maps API calls onto it.
  */
+import * as tf from '@tensorflow/tfjs';
 import { BUILTIN_DATA, createBuiltinSets, createSynthDataset } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
-import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
+import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RefusedStoredRecord, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
 import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
 import { benchTrainSteps } from '../src/ml/train/bench.ts';
@@ -88,7 +89,10 @@ export function createLabApi(deps: LabApiDeps) {
   const getStore = () => (store ??= deps.openStore());
   const deliver = deps.deliver ?? ((onEvent, event) => onEvent(event));
   const dataStore = deps.dataStore ?? workerDataStore;
-  const models = createModelsApi({ openStore: deps.openModelStore ?? (() => openModelStore()), currentSession: () => session, currentData: () => data, dataStore });
+  // One saved-model store for the models API and the refused-record listing alike.
+  let modelStore: Promise<ModelStore> | null = null;
+  const getModelStore = () => (modelStore ??= (deps.openModelStore ?? (() => openModelStore()))());
+  const models = createModelsApi({ openStore: getModelStore, currentSession: () => session, currentData: () => data, dataStore });
 
   const requireSession = (): TrainingSession => {
     if (!session) throw new Error('no model yet: train a run or restore a checkpoint first');
@@ -215,6 +219,16 @@ export function createLabApi(deps: LabApiDeps) {
     },
 
     deleteCheckpoint: async (runId: string) => (await getStore()).delete(runId),
+
+    async listRefusedRecords(): Promise<RefusedStoredRecord[]> {
+      const [checkpoints, saved] = await Promise.all([getStore().then((s) => s.refused()), getModelStore().then((s) => s.refused())]);
+      return [...checkpoints.map((r) => ({ store: 'checkpoint' as const, ...r })), ...saved.map((r) => ({ store: 'saved model' as const, ...r }))];
+    },
+
+    async memory() {
+      const { numTensors, numBytes } = tf.memory();
+      return { numTensors, numBytes };
+    },
 
     async bench(options): Promise<BenchResult> {
       const report = await deps.selectBackend(options.backend ? { preferred: [options.backend] } : undefined);

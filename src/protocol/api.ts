@@ -91,6 +91,18 @@ export interface CheckpointSummary {
   seconds?: number;
 }
 
+/**
+ * A record in the worker's IndexedDB stores that listings leave out because it is corrupt or foreign (cut short by a
+ * crash, written by another app or lab version), with the reason: the page names it so nothing vanishes silently.
+ */
+export interface RefusedStoredRecord {
+  /** Which store it is in: a run's checkpoint, or a saved model's summary. */
+  store: 'checkpoint' | 'saved model';
+  /** Its key there (a run id, or a saved model's id). */
+  key: string;
+  reason: string;
+}
+
 /** One tensor of a checkpoint, as raw little-endian bytes. */
 export interface TensorRecord {
   name: string;
@@ -136,6 +148,17 @@ export interface TrainCheckpoint {
   liveChanges?: LiveChange[];
   /** Training time up to this checkpoint over all of the run's calls, seconds (absent in checkpoints stored before it was kept). */
   seconds?: number;
+}
+
+/** One sample of the bench page's soak (`npm run bench -- --soak`), read by the CLI from `window.soak`. */
+export interface SoakSample {
+  /** Steps done. */
+  step: number;
+  /** Median step time since the previous sample, ms (NaN when no step ended since). */
+  stepMs: number;
+  /** tfjs tensors alive in the worker, and the bytes they hold. */
+  numTensors: number;
+  numBytes: number;
 }
 
 /** Options of the worker's benchmark: N steps of the real training step on noise images. */
@@ -221,8 +244,12 @@ export interface LabWorkerApi extends ModelsApi {
   resumeRun(runId: string, onEvent: TrainEventHandler): Promise<RunResult>;
   /** Remove a stored checkpoint. */
   deleteCheckpoint(runId: string): Promise<void>;
+  /** Stored checkpoints and saved models that listings leave out as corrupt or foreign, each with its reason. */
+  listRefusedRecords(): Promise<RefusedStoredRecord[]>;
   /** Time the training step on noise images (npm run bench). */
   bench(options: BenchOptions): Promise<BenchResult>;
+  /** tfjs's memory in the worker now: tensors alive and the bytes they hold (sampled by `npm run bench -- --soak`). */
+  memory(): Promise<{ numTensors: number; numBytes: number }>;
   /** Local folders: loading, skipped-files report, gallery, pairs.txt (src/protocol/data.ts). */
   data: DataApi;
 }

@@ -5,7 +5,7 @@
  */
 import type { TrainConfig } from '../core/trainConfig.ts';
 import type { AlphaBackground } from './data.ts';
-import type { EvalMetrics } from './events.ts';
+import type { EvalEvent, EvalMetrics } from './events.ts';
 
 /**
  * How an image becomes the model's input, recorded with every model and checked before an image is
@@ -147,6 +147,26 @@ export interface NearestProgress {
  */
 export type NearestProgressCallback = (progress: NearestProgress) => boolean | void | Promise<boolean | void>;
 
+/**
+ * A RUN_DIR of `lab export-torch`'s train.py as the page read and checked it (issue 14): the worker checks the
+ * weights against the rest and stores the model as an imported one.
+ */
+export interface TorchRunImport {
+  /** The log's run id (the stored model's and run's id derive from it). */
+  runId: string;
+  label: string;
+  /** config.json. */
+  config: TrainConfig;
+  /** model.safetensors as read. */
+  weights: Uint8Array;
+  /** Steps the log says the run trained (the weights must be of that step). */
+  step: number;
+  /** Identities listed in identities.json, when the folder has it. */
+  classes?: number;
+  /** The log's last evaluation (thresholds and angle histogram of the stored model). */
+  evaluation?: EvalEvent;
+}
+
 /** The models part of the lab worker's API (joined into LabWorkerApi). */
 export interface ModelsApi {
   /** Run info of a model (config, preprocessing, latest evaluation and thresholds). */
@@ -160,6 +180,10 @@ export interface ModelsApi {
   exportModel(choice: ModelChoice): Promise<Uint8Array>;
   /** Store a .zip made by exportModel; rejects, with the reason, anything that is not one. */
   importModel(file: Blob, fileName?: string): Promise<SavedModelSummary>;
+  /** Store the model of a torch RUN_DIR; rejects, with the reason, weights that do not fit its config, log or identities. */
+  importTorchRun(run: TorchRunImport): Promise<SavedModelSummary>;
+  /** init.safetensors for `config` (`lab export-torch`'s): the seeded initial weights, ImageNet ones when pretrained. */
+  initialWeights(config: TrainConfig): Promise<Uint8Array>;
   /** Decode one image exactly like the test set for the model, and embed it. */
   verifyImage(choice: ModelChoice, image: Blob, options?: VerifyOptions): Promise<VerifiedImage>;
   /**

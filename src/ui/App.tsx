@@ -11,7 +11,9 @@ import { PresetBar } from './panels/PresetBar.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { lossSummary } from './runs/exportRuns.ts';
 import { InterruptedRun } from './runs/InterruptedRun.tsx';
+import { RefusedRecords } from './runs/RefusedRecords.tsx';
 import { RunExports } from './runs/RunExports.tsx';
+import { ImportRunDir } from './runs/ImportRunDir.tsx';
 import { RunsTable as RunsTableView } from './runs/RunsTable.tsx';
 import { plotRuns } from './runs/plotRuns.ts';
 import { useRuns } from './runs/useRuns.ts';
@@ -25,6 +27,7 @@ import { useSweepPool } from './worker/useSweepPool.ts';
 import { useTraining } from './worker/useTraining.ts';
 import { TeachingViews } from './teach/TeachingViews.tsx';
 import { SavedModels } from './models/SavedModels.tsx';
+import { TrainAtScale } from './scale/TrainAtScale.tsx';
 import { VerifyPanel } from './verify/VerifyPanel.tsx';
 
 // Panels whose props stay the same while a run trains: skipping their re-render keeps live updates cheap.
@@ -49,7 +52,7 @@ export function App() {
   const worker = useLabWorker();
   const ready = worker.phase === 'ready' ? worker : undefined;
   const experiment = useExperimentConfig();
-  const { runs, selected, setSelected, saveRun, renameRun, deleteRun, storageProblem } = useRuns();
+  const { runs, selected, setSelected, saveRun, renameRun, deleteRun, storageProblem, refusedRuns } = useRuns();
   const training = useTraining(ready?.worker, ready?.backend.backend, saveRun);
   const sweep = useSweepPool(saveRun);
   // A deleted run takes its stored checkpoint with it (weights and optimiser state: up to hundreds of MB).
@@ -134,6 +137,7 @@ export function App() {
           <PresetBar presetId={experiment.presetId} config={experiment.config} disabled={busy}
             onPreset={experiment.choosePreset} onConfig={experiment.setConfig} onRunAll={(presets) => void runAll(presets)} />
           <TrainingPanel training={{ ...training, stop }} canStart={!!ready && !problem && !queue && !sweep.running} onTrain={onTrain} trainImages={training.data?.trainImages} />
+          <TrainAtScale config={experiment.config} api={ready?.worker.api} disabled={!!problem || busy} />
           <InterruptedRun api={ready?.worker.api} runs={runs} disabled={busy} onResume={(run, checkpoint) => void training.resumeRun(run, checkpoint.step, checkpoint.seconds)} />
           {queue && (
             <p className="help" aria-live="polite">
@@ -152,8 +156,10 @@ export function App() {
       <section className="panel runs-panel" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
         {storageProblem && <p className="warning" role="alert">Runs are not being saved: {storageProblem}</p>}
+        <RefusedRecords api={ready?.worker.api} runs={refusedRuns} />
         <RunsTable runs={runs} selected={selected} onSelectedChange={setSelected} onDelete={deleteRunAndCheckpoint} onRename={renameRun} />
         <RunExports runs={runs} />
+        <ImportRunDir api={ready?.worker.api} onRun={saveRun} />
       </section>
       {/* After the runs table, so the runs table stays the page's first table (the browser tests read it so). */}
       <ReproduceReport runs={runs} foldersLoaded={folderData !== undefined} disabled={busy || !ready} onRun={reproduce}

@@ -23,10 +23,19 @@ function describe(report: BackendReport): string {
 export function BackendStatus({ state }: { state: LabWorkerState }) {
   if (state.phase === 'starting') return <p role="status" aria-label="Backend">Starting the training worker…</p>;
   if (state.phase === 'failed') return <p role="status" aria-label="Backend" data-backend="none" className="error">Worker failed: {state.error}</p>;
+  if (state.phase === 'restarting') {
+    return <p role="status" aria-label="Backend" data-backend="none" className="warning">{state.restart.reason}: starting a new training worker…</p>;
+  }
   const skipped = state.backend.attempts.filter((a) => !a.ok);
   return (
     <div role="status" aria-label="Backend" data-backend={state.backend.backend}>
       <span>Backend: {describe(state.backend)}</span>
+      {state.restart && (
+        <p className="warning">
+          {state.restart.reason}; a new worker was started on {BACKEND_LABELS[state.backend.backend]}
+          {state.restart.count > 1 ? ` (restart ${state.restart.count})` : ''}.
+        </p>
+      )}
       {skipped.length > 0 && (
         <ul className="fallbacks">
           {skipped.map((a) => (

@@ -36,3 +36,27 @@ describe('built-in synthetic faces in the browser', () => {
     expect(inBrowser, consoleLines.join('\n')).toEqual({ bench: 'synth', ...inNode });
   });
 });
+
+describe('bench page, soak mode (npm run bench -- --soak)', () => {
+  const browser = withLabBrowser();
+
+  it('trains until stopped, with samples of steps, step time and flat tfjs memory in the worker', async () => {
+    const { page, consoleLines } = browser;
+    await page.goto(new URL('src/ui/bench/bench.html?mode=soak&backend=webgpu', inject('baseUrl')).toString());
+    await page.waitForFunction(() => 'soak' in window, undefined, { timeout: 120_000 });
+    const sample = () => page.evaluate(() => (window as unknown as { soak: { sample(): Promise<{ step: number; stepMs: number; numTensors: number; numBytes: number }> } }).soak.sample());
+    await expect.poll(async () => (await sample()).step, { timeout: 60_000, interval: 1000 }).toBeGreaterThanOrEqual(3);
+    const first = await sample();
+    await page.waitForTimeout(4000);
+    const second = await sample();
+    expect(second.step, consoleLines.join('\n')).toBeGreaterThan(first.step);
+    expect(second.stepMs).toBeGreaterThan(0);
+    // Per step nothing is left behind: the same tensors between steps, however many steps went by.
+    expect(second.numTensors).toBe(first.numTensors);
+    expect(second.numBytes).toBe(first.numBytes);
+    await page.evaluate(() => (window as unknown as { soak: { stop(): void } }).soak.stop());
+    const result = page.locator('#result[data-done]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(JSON.parse((await result.textContent()) ?? '{}')).toMatchObject({ backend: 'webgpu', soak: 'stopped', reason: 'stopped' });
+  });
+});

@@ -37,7 +37,8 @@ export function finishRun(runId: string, onEvent: TrainEventHandler, run: FakeRu
 
 /** The labBridge module with a worker whose API has `known`'s methods, an `init` on cpu, and "nothing" for the rest. */
 export function fakeLabBridge(known: Record<string, unknown>) {
-  const methods: Record<string, unknown> = { init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }), ...known };
+  // Stores with nothing refused unless a test says otherwise (listRefusedRecords: src/ui/runs/RefusedRecords.tsx).
+  const methods: Record<string, unknown> = { init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }), listRefusedRecords: async () => [], ...known };
   const nothing = (): unknown => new Proxy(() => Promise.resolve([]), { get: (_t, key) => (key === 'then' ? undefined : nothing()) });
   const api = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && key in methods ? methods[key] : key === 'then' ? undefined : nothing()) });
   return { startLabWorker: () => ({ api, failed: new Promise(() => undefined), terminate: () => undefined }) };

@@ -40,6 +40,8 @@ function fakeApi(models: SavedModelSummary[] = []) {
     deleteModel: vi.fn(async () => undefined),
     exportModel: vi.fn(async () => new Uint8Array([1, 2, 3])),
     importModel: vi.fn(async () => { throw new Error('not a Margin Lab model: the zip has no run.json'); }),
+    importTorchRun: vi.fn(async () => { throw new Error('not used here'); }),
+    initialWeights: vi.fn(async () => new Uint8Array(0)),
     verifyImage,
     nearestIdentities: vi.fn(async (choice: ModelChoice, image: Blob) => ({
       image: await verifyImage(choice, image), identities: 3, testSet: 'built-in synthetic test faces',

@@ -124,10 +124,12 @@ describe('faults through the lab worker API', () => {
     const kept = await weightsOf({ api, name });
     expect(kept.every((w) => w.every(Number.isFinite))).toBe(true);
     const reference = await labApi();
-    // Its closing evaluation fails ("score 0 is NaN": the kept weights are finite but so large that embeddings
-    // overflow), which leaves the weights of its `step` steps in place to compare.
+    // Its closing evaluation fails, saying why (the kept weights are finite but so large that embeddings overflow),
+    // which leaves the weights of its `step` steps in place to compare.
     const ref = await train(reference.api, { ...wild, steps: step });
     expect(ref.result.step).toBe(step);
+    const failure = ref.events.find((e) => e.type === 'error');
+    expect(failure?.type === 'error' && failure.message).toMatch(/embedding of test image \d+ is not finite: its weights have overflowed/);
     expect(kept).toEqual(await weightsOf(reference));
   });
 

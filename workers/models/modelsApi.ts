@@ -13,7 +13,10 @@ import { identityMeans, nearestIdentities, type IdentityMeans } from '../../src/
 import { FORMAT_LABELS } from '../../src/core/dataset/sniff.ts';
 import type { DataSpec } from '../../src/protocol/api.ts';
 import type { EvalEvent } from '../../src/protocol/events.ts';
-import type { ModelChoice, ModelRunInfo, ModelsApi, NearestProgressCallback, SavedModelSummary, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
+import type { ModelChoice, ModelRunInfo, ModelsApi, NearestProgressCallback, SavedModelSummary, TorchRunImport, VerifiedImage, VerifyOptions } from '../../src/protocol/models.ts';
+import { parseTrainConfig, type TrainConfig } from '../../src/core/trainConfig.ts';
+import { IMAGENET_RESNET50_URL } from '../../src/ml/models/imagenet.ts';
+import { initialWeightsFile, modelFromRunWeights } from '../../src/ml/torchWeights.ts';
 import { embeddingModelFromRecords, loadModelZip, modelArtifacts, packModelZip } from '../../src/ml/modelIo.ts';
 import { MAX_MODEL_ZIP_BYTES } from '../../src/ml/modelZipChecks.ts';
 import { EMBED_BATCH, embedImages } from '../../src/ml/train/evaluate.ts';
@@ -27,6 +30,7 @@ import type { ModelStore } from './modelStore.ts';
 import { decodeSettingsOf, noteEvaluation, sessionRunInfo, type NotedEvaluation } from './runInfo.ts';
 import { embedTestImages } from './embedTestImages.ts';
 import { testIdentities } from './testIdentities.ts';
+import { torchRunInfo } from './torchRunImport.ts';
 
 /** Whether face alignment (issue 7) exists: verify images of aligned models are aligned like their test set. */
 export const ALIGNMENT_AVAILABLE = true;
@@ -234,6 +238,22 @@ export function createModelsApi(deps: ModelsDeps) {
       await (await getStore()).put(summary, bytes);
       return summary;
     },
+
+    async importTorchRun(run: TorchRunImport) {
+      // Checked in full (metadata, head, every weight) before anything is stored; re-importing a run replaces it.
+      const { model, classes } = modelFromRunWeights(run.weights, { config: parseTrainConfig(run.config), step: run.step, classes: run.classes });
+      try {
+        const info = torchRunInfo(run, classes, new Date().toISOString());
+        const zip = packModelZip(await modelArtifacts(model), info);
+        const summary = summaryOf(`imported-${run.runId}@${run.step}`, info, 'imported', zip.byteLength);
+        await (await getStore()).put(summary, zip);
+        return summary;
+      } finally {
+        model.dispose();
+      }
+    },
+
+    initialWeights: async (config: TrainConfig) => (await initialWeightsFile(parseTrainConfig(config), IMAGENET_RESNET50_URL)).bytes,
 
     verifyImage: (choice: ModelChoice, image: Blob, options?: VerifyOptions) => exclusive(async () => verifyWith(await embedderOf(choice), image, options)),
 

@@ -7,10 +7,10 @@
  * model.pretrained is 'imagenet', converted here, never downloaded), so a torch run starts exactly where a
  * lab run of the same seed would. Prints one JSON object: {out, files, backbone, parameters, init}.
  */
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeSafetensors } from '../../core/safetensors.ts';
+import { isTorchSource, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
 import { parseTrainConfig, type TrainConfig } from '../../core/trainConfig.ts';
 import { parseOptions, UsageError } from '../args.ts';
 
@@ -43,30 +43,23 @@ async function readConfig(path: string): Promise<TrainConfig> {
 
 /** The Python files of the export, relative to TORCH_SOURCE_DIR: train.py, README.md and labtorch/*.py. */
 export async function torchSourceFiles(): Promise<string[]> {
-  const modules = (await readdir(join(TORCH_SOURCE_DIR, 'labtorch'))).filter((f) => f.endsWith('.py')).sort();
-  return ['train.py', 'README.md', ...modules.map((f) => `labtorch/${f}`)];
+  const modules = (await readdir(join(TORCH_SOURCE_DIR, 'labtorch'))).map((f) => `labtorch/${f}`).filter(isTorchSource);
+  return torchSourceOrder(modules);
+}
+
+/** The Python sources by path (what the page bundles with Vite's `?raw`: the same files, as text). */
+export async function torchSources(): Promise<Record<string, string>> {
+  const files = await torchSourceFiles();
+  return Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(TORCH_SOURCE_DIR, f), 'utf8')] as const)));
 }
 
 /** The lab's initial embedding-model weights for `config` as a safetensors file (tfjs on the CPU backend). */
 export async function initialWeights(config: TrainConfig): Promise<{ bytes: Uint8Array; parameters: number }> {
   const { startBackend } = await import('./train.ts');
   await startBackend('cpu');
-  const { createEmbeddingModel, modelSpecOf } = await import('../../ml/models/embedding.ts');
-  const { namedWeights } = await import('../../ml/namedWeights.ts');
-  const model = createEmbeddingModel(modelSpecOf(config.model, config.seed));
-  try {
-    if (config.model.pretrained === 'imagenet') {
-      const { loadImageNetWeights } = await import('../../ml/models/imagenet.ts');
-      const { nodeFileHandler } = await import('../nodeModelIo.ts');
-      await loadImageNetWeights(model, nodeFileHandler(imagenetModelJson()));
-    }
-    const weights = await namedWeights(model);
-    const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
-    const metadata = { format: 'margin-lab-init', backbone: config.model.backbone, seed: String(config.seed), pretrained: config.model.pretrained };
-    return { bytes: encodeSafetensors(weights, metadata), parameters };
-  } finally {
-    model.dispose();
-  }
+  const { initialWeightsFile } = await import('../../ml/torchWeights.ts');
+  const { nodeFileHandler } = await import('../nodeModelIo.ts');
+  return initialWeightsFile(config, config.model.pretrained === 'imagenet' ? nodeFileHandler(imagenetModelJson()) : undefined);
 }
 
 /** Runs the command; returns the exit code. */
@@ -82,17 +75,12 @@ export async function run(argv: string[]): Promise<number> {
   const config = await readConfig(values.config);
   const out = resolve(values.out);
   await mkdir(join(out, 'labtorch'), { recursive: true });
-  const files = await torchSourceFiles();
-  for (const file of files) await copyFile(join(TORCH_SOURCE_DIR, file), join(out, file));
-  await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  files.push('config.json');
-  let parameters: number | null = null;
-  if (!values['no-init']) {
-    const init = await initialWeights(config);
-    await writeFile(join(out, 'init.safetensors'), init.bytes);
-    files.push('init.safetensors');
-    parameters = init.parameters;
-  }
+  const init = values['no-init'] ? undefined : await initialWeights(config);
+  // The same file set as the page's "Train at scale…" zip (src/core/torchExport.ts).
+  const exported = torchExportFiles(config, await torchSources(), init?.bytes);
+  for (const [file, content] of exported) await writeFile(join(out, file), content);
+  const files = [...exported.keys()];
+  const parameters = init?.parameters ?? null;
   process.stdout.write(`${JSON.stringify({ out, files, backbone: config.model.backbone, parameters, init: !values['no-init'] })}\n`);
   return 0;
 }

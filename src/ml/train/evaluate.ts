@@ -82,6 +82,12 @@ export async function evaluatePairs(
   const packed = new Uint8Array(items.length * per);
   for (let row = 0; row < items.length; row++) packed.set(await test.images.render(items[row], new Uint8Array(per)), row * per);
   const embeddings = await embedImages(m, packed, items.length, flip);
+  // Weights that stayed finite through training can still overflow at inference (e.g. after a learning rate far too
+  // high, with batch-norm moving statistics): say so rather than fail later on a NaN score.
+  const bad = embeddings.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new Error(`the model's embedding of test image ${items[Math.floor(bad / (embeddings.length / items.length))]} is not finite: its weights have overflowed (a learning rate far too high?), so it cannot be evaluated`);
+  }
   const dim = embeddings.length / items.length;
   const scores = pairScores(embeddings, rowOfItem, dim, test.pairs);
   const labels = Uint8Array.from(test.pairs, (p) => (p.same ? 1 : 0));

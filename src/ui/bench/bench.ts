@@ -3,11 +3,12 @@
  * optionally &data=builtin&width=4 for a tiny synthetic overfit task), starts the lab worker, runs its
  * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
  * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts); ?mode=synth checksums built-in
- * synthetic faces rendered in the browser (./synthCheck.ts).
+ * synthetic faces rendered in the browser (./synthCheck.ts); ?mode=soak trains until `npm run bench -- --soak` stops it (./soakBench.ts).
  */
 import type { BackendName, BenchOptions } from '../../protocol/api.ts';
 import { startLabWorker } from '../worker/labBridge.ts';
 import { runDecodeBench } from './decodeBench.ts';
+import { runSoak } from './soakBench.ts';
 import { synthChecksums } from './synthCheck.ts';
 
 const params = new URLSearchParams(location.search);
@@ -29,6 +30,7 @@ async function main(): Promise<unknown> {
   const worker = startLabWorker();
   try {
     if (params.get('mode') === 'decode') return await runDecodeBench(worker, params);
+    if (params.get('mode') === 'soak') return await runSoak(worker, params);
     const options: BenchOptions = {
       backend,
       backbone: (params.get('model') ?? 'tiny') as BenchOptions['backbone'],

@@ -71,6 +71,9 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
           {run.label}: {run.status} after {run.step} steps{run.message ? ` — ${run.message}` : ''}
         </p>
       )}
+      {training.recovery && (
+        <p className="warning" role="status" aria-label="Worker recovery">{training.recovery}</p>
+      )}
       {lastWarning && (
         <p className="warning" role="alert">
           Step {lastWarning.step}: {lastWarning.message}

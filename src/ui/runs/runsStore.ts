@@ -7,6 +7,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunRecord } from './runRecord.ts';
+import { checkRunRecords, type RefusedRun } from './runRecordCheck.ts';
 
 /** The UI's database. */
 export const RUNS_DB_NAME = 'margin-lab';
@@ -41,8 +42,10 @@ export class RunsStoreError extends Error {
 
 /** The saved runs. Every call opens the database again if the browser closed it meanwhile. */
 export interface RunsStore {
-  /** Every saved run, newest first (by startedAt, then id). */
+  /** Every saved run whose record is whole, newest first (by startedAt, then id). */
   list(): Promise<RunRecord[]>;
+  /** `list`'s runs, and the stored records it leaves out (corrupt or foreign) with the reason each was refused. */
+  listChecked(): Promise<{ runs: RunRecord[]; refused: RefusedRun[] }>;
   /** Saves or replaces a run: one transaction, cheap enough for every evaluation. */
   put(run: RunRecord): Promise<void>;
   delete(id: string): Promise<void>;
@@ -126,15 +129,20 @@ export async function openRunsStore(options: OpenRunsStoreOptions = {}): Promise
     }
   };
 
+  const listChecked = () =>
+    run('read', async (d) => {
+      const tx = d.transaction(STORE, 'readonly');
+      const [keys, records] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+      // One corrupt record is refused with its reason; the rest of the runs still load.
+      const { runs, refused } = checkRunRecords(keys, records);
+      // Sorted here rather than through an index. ISO times compare as plain strings (code units, not locale collation).
+      const key = (r: RunRecord) => `${r.startedAt}\u0000${r.id}`;
+      return { runs: runs.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0)), refused };
+    });
+
   return {
-    list: () =>
-      run('read', async (d) => {
-        const runs = await d.getAll(STORE);
-        // Sorted here rather than through an index, so a record with a bad startedAt is still listed (last).
-        // ISO times compare as plain strings (code units, not locale collation).
-        const key = (r: RunRecord) => `${typeof r.startedAt === 'string' ? r.startedAt : ''}\u0000${r.id}`;
-        return runs.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
-      }),
+    list: async () => (await listChecked()).runs,
+    listChecked,
     put: (record) => run('saved', async (d) => void (await d.put(STORE, record))),
     delete: (id) => run('deleted', (d) => d.delete(STORE, id)),
     clear: () => run('cleared', (d) => d.clear(STORE)),

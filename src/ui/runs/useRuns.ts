@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { finalEval } from './exportRuns.ts';
 import type { RunRecord } from './runRecord.ts';
+import type { RefusedRun } from './runRecordCheck.ts';
 import { openRunsStore, RunsStoreError, type RunsStore } from './runsStore.ts';
 
 /** Runs, selection and storage state. */
@@ -25,6 +26,8 @@ export interface Runs {
   deleteRun(id: string): void;
   /** Why runs cannot be stored (private browsing, full disk…), if so: they still show until the page closes. */
   storageProblem?: string;
+  /** Stored run records left out of `runs` because they are corrupt or foreign, with the reason each was refused. */
+  refusedRuns: RefusedRun[];
 }
 
 /**
@@ -67,6 +70,7 @@ export function useRuns(): Runs {
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [storageProblem, setStorageProblem] = useState<string>();
+  const [refusedRuns, setRefusedRuns] = useState<RefusedRun[]>([]);
   const store = useRef<Promise<RunsStore> | undefined>(undefined);
   const meta = useRef(new Map<string, RunMeta>());
   /** The highest number given so far: numbers are never given twice in a page's life. */
@@ -79,9 +83,10 @@ export function useRuns(): Runs {
     store.current = opening;
     let live = true;
     opening
-      .then((s) => s.list())
-      .then((stored) => {
+      .then((s) => s.listChecked())
+      .then(({ runs: stored, refused }) => {
         if (!live) return;
+        setRefusedRuns(refused);
         const { runs: numberedRuns, numbered, last } = numberLoadedRuns(stored.filter((r) => !meta.current.has(r.id)), lastNumber.current);
         lastNumber.current = last;
         for (const r of numbered) void opening.then((s) => s.put(r)).catch((err: unknown) => live && setStorageProblem(problemOf(err)));
@@ -140,5 +145,5 @@ export function useRuns(): Runs {
     store.current?.then((s) => s.delete(id)).catch((err: unknown) => setStorageProblem(problemOf(err)));
   }, []);
 
-  return { runs, selected, setSelected, saveRun, renameRun, deleteRun, storageProblem };
+  return { runs, selected, setSelected, saveRun, renameRun, deleteRun, storageProblem, refusedRuns };
 }

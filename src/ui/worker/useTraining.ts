@@ -9,6 +9,7 @@ import type { BackendName, DataSpec, DataSummary, RunResult, TrainConfig, TrainE
 import { truncateRun } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
+import type { ReadyWorker } from './useLabWorker.ts';
 import { trackRun, type RunTracker } from './runTracker.ts';
 
 /**
@@ -49,15 +50,29 @@ export interface Training {
   resume(): void;
   /** Graceful stop: the current batch finishes and the run ends with status 'stopped'. */
   stop(): void;
+  /**
+   * Set when the worker died under the current (or last) run: what happened and where the run went on from, e.g.
+   * "… a new worker resumed the run from its checkpoint at step 30".
+   */
+  recovery?: string;
 }
+
+/** The lab worker as training uses it; `replacement` (useLabWorker) is the worker started after this one died. */
+export type TrainingWorker = LabWorkerHandle & { replacement?: Promise<ReadyWorker> };
+
+/** What one training call needs: the worker to call, the event callback, and the run's tracker. */
+type TrainingCall = (worker: TrainingWorker, onEvent: TrainEventHandler, tracker: RunTracker) => Promise<RunResult>;
 
 /**
  * Training runs on `worker`. `onRunChange` receives the record at evaluations and at the end (the moments worth
  * storing); live step updates go to `run` only.
  */
-export function useTraining(worker: LabWorkerHandle | undefined, backend: BackendName | undefined, onRunChange: (run: RunRecord) => void): Training {
+export function useTraining(worker: TrainingWorker | undefined, backend: BackendName | undefined, onRunChange: (run: RunRecord) => void): Training {
   const [run, setRun] = useState<RunRecord>();
   const [phase, setPhase] = useState<Training['phase']>('idle');
+  const [recovery, setRecovery] = useState<string>();
+  /** Stop was pressed during this drive: a run whose worker died is then not resumed. */
+  const stopRequested = useRef(false);
   const [data, setData] = useState<DataSummary>();
   const runRef = useRef<RunRecord | undefined>(undefined);
   const frame = useRef<number | undefined>(undefined);
@@ -88,17 +103,17 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
 
   /**
    * Runs one training call (`call` gets the event callback) and folds its events into a record; `initial` is the
-   * record a resumed run continues. Resolves with the final record when the run ends, or when the worker dies.
+   * record a resumed run continues. When the worker dies mid-run, the run goes on in the worker started in its
+   * place, from its last checkpoint (at most one checkpoint interval of steps is trained again). Resolves with the
+   * final record when the run ends, or when it cannot go on.
    */
   const drive = useCallback(
-    async (
-      request: Omit<RunRequest, 'data'>,
-      call: (onEvent: TrainEventHandler, tracker: RunTracker) => Promise<RunResult>,
-      initial?: RunRecord,
-    ): Promise<RunRecord | undefined> => {
+    async (request: Omit<RunRequest, 'data'>, first: TrainingCall, initial?: RunRecord): Promise<RunRecord | undefined> => {
       if (!worker || !backend) return undefined;
       setPhase('preparing');
-      const tracker = trackRun(request, backend, (r) => onRunChangeRef.current(r), initial && { ...initial, status: 'running', message: undefined });
+      setRecovery(undefined);
+      stopRequested.current = false;
+      let tracker = trackRun(request, backend, (r) => onRunChangeRef.current(r), initial && { ...initial, status: 'running', message: undefined });
       // The previous run's record goes at once: its "Step 40 / 40 · 0 s left" is not this run's progress. A fresh
       // run has no record until its first event; a resumed one shows where it continues from.
       runRef.current = tracker.record;
@@ -108,9 +123,28 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
         if (event.type === 'step') setPhase((p) => (p === 'preparing' ? 'training' : p));
         publish();
       };
+      let current: TrainingWorker = worker;
+      let call = first;
       try {
-        // A worker that dies (out of memory, GPU lost) never answers: its failure ends the wait instead.
-        tracker.finish(await Promise.race([call(Comlink.proxy(onEvent), tracker), worker.failed]));
+        for (;;) {
+          // A worker that dies (out of memory, GPU lost, terminated) never answers: its failure ends the wait instead.
+          const outcome = await Promise.race([
+            call(current, Comlink.proxy(onEvent), tracker).then((result) => ({ result })),
+            current.failed.catch((died: unknown) => ({ died })),
+          ]);
+          if ('result' in outcome) {
+            tracker.finish(outcome.result);
+            break;
+          }
+          const recovered = await recover(current, tracker, outcome.died);
+          tracker = recovered.tracker;
+          if (!recovered.worker) break;
+          current = recovered.worker;
+          const runId = tracker.record!.id;
+          call = (w, events) => w.api.resumeRun(runId, events);
+          runRef.current = tracker.record;
+          setRun(tracker.record);
+        }
       } catch (err) {
         tracker.fail(err);
       } finally {
@@ -123,22 +157,57 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     [worker, backend, publish],
   );
 
+  /**
+   * After `dead` died under the run `tracker` follows: waits for the worker started in its place and, when the run
+   * has a stored checkpoint, returns that worker and a tracker continuing the run's record cut back to the
+   * checkpoint. Without a worker, the run cannot go on: its tracker holds the final record (an error, or stopped).
+   */
+  async function recover(dead: TrainingWorker, tracker: RunTracker, died: unknown): Promise<{ tracker: RunTracker; worker?: TrainingWorker }> {
+    const reason = died instanceof Error ? died.message : String(died);
+    const record = tracker.record;
+    if (!dead.replacement || !record) {
+      tracker.fail(died);
+      return { tracker };
+    }
+    const lostAt = record.step;
+    setPhase('preparing');
+    setRecovery(`${reason} at step ${lostAt}: starting a new worker to resume the run…`);
+    const next = await dead.replacement;
+    if (stopRequested.current) {
+      // Stop pressed while the new worker started: the run ends here, resumable later from its checkpoint.
+      const stopped = { ...record, status: 'stopped' as const, message: `${reason} at step ${lostAt}; stopped before it resumed` };
+      onRunChangeRef.current(stopped);
+      setRecovery(undefined);
+      return { tracker: trackRun(record, record.backend, () => undefined, stopped) };
+    }
+    const checkpoint = (await Promise.race([next.worker.api.listCheckpoints(), next.worker.failed])).find((c) => c.runId === record.id);
+    if (!checkpoint) {
+      setRecovery(undefined);
+      tracker.fail(new Error(`${reason} at step ${lostAt}, before the run's first checkpoint: a new worker is ready, train the run again`));
+      return { tracker };
+    }
+    setRecovery(`${reason} at step ${lostAt}; a new worker resumed the run from its checkpoint at step ${checkpoint.step}.`);
+    // The checkpoint is older than the last points shown: drop those, the resumed run sends them again.
+    const resumedFrom = truncateRun({ ...record, status: 'running', message: undefined }, checkpoint.step, checkpoint.seconds);
+    return { worker: next.worker, tracker: trackRun(record, next.backend.backend, (r) => onRunChangeRef.current(r), resumedFrom) };
+  }
+
   const start = useCallback(
     (request: RunRequest) =>
-      drive(request, async (onEvent, tracker) => {
-        const summary = await worker!.api.loadData(request.data);
+      drive(request, async (w, onEvent, tracker) => {
+        const summary = await w.api.loadData(request.data);
         setData(summary);
         tracker.noteClasses(summary.trainIdentities);
-        return worker!.api.train(request.config, onEvent);
+        return w.api.train(request.config, onEvent);
       }),
-    [drive, worker],
+    [drive],
   );
 
   const resumeRun = useCallback(
     (previous: RunRecord, fromStep: number, seconds?: number) =>
       // The checkpoint may be older than the last points shown: drop those, the resumed run sends them again.
-      drive(previous, (onEvent) => worker!.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep, seconds)),
-    [drive, worker],
+      drive(previous, (w, onEvent) => w.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep, seconds)),
+    [drive],
   );
 
   /** Marks the live record paused or running (the runs table shows it). */
@@ -165,10 +234,11 @@ export function useTraining(worker: LabWorkerHandle | undefined, backend: Backen
     });
   }, [worker, markStatus]);
   const stop = useCallback(() => {
+    stopRequested.current = true;
     if (!worker) return;
     setPhase((p) => (p === 'idle' ? p : 'stopping'));
     void worker.api.stop();
   }, [worker]);
 
-  return { run, phase, data, start, resumeRun, pause, resume, stop };
+  return { run, phase, data, start, resumeRun, pause, resume, stop, recovery };
 }

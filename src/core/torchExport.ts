@@ -1,0 +1,42 @@
+/**
+ * The folder `lab export-torch` writes and "Train at scale…" downloads as a .zip (issue 14), defined once so the
+ * two cannot drift: the Python sources (src/cli/torch: train.py, README.md, labtorch/*.py, passed in by each
+ * caller — read from disk by the CLI, bundled as text by the page), config.json (the lab's TrainConfig as is,
+ * every default filled in) and, when given, init.safetensors (the lab's seeded initial weights).
+ */
+import type { TrainConfig } from './trainConfig.ts';
+
+/** The files besides the Python sources. */
+export const TORCH_EXPORT_FILES = Object.freeze({ config: 'config.json', init: 'init.safetensors' });
+
+/** Whether `path` (relative to src/cli/torch) is part of the export: train.py, README.md or a labtorch module. */
+export function isTorchSource(path: string): boolean {
+  return path === 'train.py' || path === 'README.md' || /^labtorch\/[A-Za-z0-9_]+\.py$/.test(path);
+}
+
+/** The export's source paths in the order they are listed: train.py, README.md, then labtorch/*.py by name. */
+export function torchSourceOrder(paths: Iterable<string>): string[] {
+  const modules = [...paths].filter((p) => p.startsWith('labtorch/') && isTorchSource(p)).sort();
+  return ['train.py', 'README.md', ...modules];
+}
+
+/** config.json's text. */
+export function torchConfigJson(config: TrainConfig): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/**
+ * The export's files by path, in listing order: the sources (`sources` must hold train.py and README.md),
+ * config.json and init.safetensors when `init` is given. Throws when a source is missing.
+ */
+export function torchExportFiles(config: TrainConfig, sources: Readonly<Record<string, string>>, init?: Uint8Array): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>();
+  for (const path of torchSourceOrder(Object.keys(sources))) {
+    const text = sources[path];
+    if (text === undefined) throw new Error(`the PyTorch export lacks its ${path}`);
+    files.set(path, text);
+  }
+  files.set(TORCH_EXPORT_FILES.config, torchConfigJson(config));
+  if (init) files.set(TORCH_EXPORT_FILES.init, init);
+  return files;
+}

@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import type { TrainConfig } from '../../protocol/api.ts';
+import type { ModelsApi } from '../../protocol/models.ts';
+import { downloadBlob } from '../download.ts';
+import { torchExportName, torchExportZip } from './scaleZip.ts';
+
+/** Props of the "Train at scale…" button. */
+export interface TrainAtScaleProps {
+  config: TrainConfig;
+  /** The worker's models API, which builds init.safetensors; undefined while it starts. */
+  api?: Pick<ModelsApi, 'initialWeights'>;
+  /** True while the config is invalid or a run trains (the initial model is built on the training backend). */
+  disabled: boolean;
+}
+
+/**
+ * "Train at scale…": downloads the experiment as the PyTorch DDP folder of `lab export-torch` (train.py for
+ * torchrun, config.json, README.md with the commands, init.safetensors), zipped. The initial weights are the
+ * lab's own for the config's seed — ImageNet ones for pretrained ResNet50, read from the page's model files —
+ * so the torch run starts where a browser run would.
+ */
+export function TrainAtScale({ config, api, disabled }: TrainAtScaleProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const init = await api!.initialWeights(config);
+      downloadBlob(torchExportName(config), new Blob([torchExportZip(config, init).slice()], { type: 'application/zip' }));
+    } catch (err) {
+      setError(`The PyTorch folder could not be made: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="train-at-scale">
+      <button type="button" disabled={disabled || !api || busy} onClick={() => void download()}
+        title="Download this experiment as a PyTorch DistributedDataParallel folder for torchrun (one or many GPUs); import its run folder back under Runs">
+        {busy ? 'Preparing…' : 'Train at scale…'}
+      </button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
