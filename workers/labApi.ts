@@ -63,6 +63,15 @@ function withBuiltinIdentities(checkpoint: TrainCheckpoint): TrainCheckpoint {
   return { ...checkpoint, data: { ...data, train: { ...data.train, identities: checkpoint.numIdentities } } };
 }
 
+/**
+ * A new run's id, as the session names runs (seed and clock) plus a random part: two tabs, or two workers of a sweep,
+ * can start runs of one seed in the same millisecond, and runs sharing an id would overwrite each other's run record
+ * and checkpoint.
+ */
+export function newRunId(seed: number): string {
+  return `run-${seed}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
 /** What a run trains and evaluates on. */
 interface RunData {
   source: BatchSource;
@@ -162,7 +171,7 @@ export function createLabApi(deps: LabApiDeps) {
       if (!data) throw new Error('no data loaded: call loadData first');
       if (control) throw new Error('a run is already training: stop it first');
       const prepared = runDataOf(data, config, dataStore);
-      const next = await TrainingSession.create(config, prepared.numIdentities, { data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
+      const next = await TrainingSession.create(config, prepared.numIdentities, { runId: newRunId(config.seed), data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
       return runSession(next, onEvent, prepared);
     },
 

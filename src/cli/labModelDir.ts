@@ -1,9 +1,10 @@
 /**
  * Loads an embedding model saved by the lab or trained outside it, in Node:
  * - a model .zip exported by the lab (model.json + weights + run.json, src/ml/modelIo.ts), or the folder it unzips to;
- * - a RUN_DIR written by `lab export-torch`'s train.py: config.json (the lab's TrainConfig) and
- *   model.safetensors (the lab's weight names and layouts, plus the training-only `head`), or, when the run
- *   ended without final weights, its newest checkpoint is not readable here (a PyTorch pickle): say so.
+ * - a RUN_DIR written by `lab export-torch`'s train.py: config.json (the lab's TrainConfig), log.jsonl,
+ *   identities.json and model.safetensors (the lab's weight names and layouts, plus the training-only `head`),
+ *   checked as the page's import checks them; when the run ended without final weights, its newest checkpoint
+ *   is not readable here (a PyTorch pickle): say so.
  * Returns the tfjs model with the config it was trained with; the caller disposes the model.
  */
 import { existsSync } from 'node:fs';
@@ -11,12 +12,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
-import { decodeSafetensors } from '../core/safetensors.ts';
-import { parseTrainConfig, type TrainConfig } from '../core/trainConfig.ts';
+import { locateRunDir, parseRunConfig, parseRunIdentities, RUN_DIR_FILES, RunDirError, runLogEndStep } from '../core/runDir.ts';
+import type { TrainConfig } from '../core/trainConfig.ts';
 import { UsageError } from './args.ts';
 
 /** The weights file of a torch RUN_DIR. */
-export const RUN_DIR_WEIGHTS = 'model.safetensors';
+export const RUN_DIR_WEIGHTS = RUN_DIR_FILES.weights;
 
 /** What was loaded and from which kind of source. */
 export interface LoadedModel {
@@ -31,25 +32,31 @@ async function fromZipBytes(bytes: Uint8Array, source: LoadedModel['source']): P
   return { model, config: run.config, source };
 }
 
-/** A torch RUN_DIR's config and weights as a tfjs embedding model (the `head` is left out: training only). */
+/**
+ * A torch RUN_DIR's config and weights as a tfjs embedding model (the `head` is left out: training only), after
+ * the checks of the page's import: the folder's files and their size limits (locateRunDir), config.json and
+ * identities.json parsed alike, and model.safetensors checked against them and the log's last step
+ * (runLogEndStep, modelFromRunWeights), so a folder mixing two runs is refused here with the same sentence. Throws UsageError.
+ */
 export async function loadTorchRun(dir: string): Promise<LoadedModel> {
-  let config: TrainConfig;
+  const { modelFromRunWeights } = await import('../ml/torchWeights.ts');
   try {
-    config = parseTrainConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+    const entries = [];
+    for (const name of Object.values(RUN_DIR_FILES)) {
+      const info = await stat(join(dir, name)).catch(() => undefined);
+      if (info?.isFile()) entries.push({ path: name, size: info.size });
+    }
+    const { files } = locateRunDir(entries);
+    const text = (path: string) => readFile(join(dir, path), 'utf8');
+    const config = parseRunConfig(await text(files.config));
+    const classes = files.identities === undefined ? undefined : parseRunIdentities(await text(files.identities)).length;
+    const step = runLogEndStep(await text(files.log));
+    const { model } = modelFromRunWeights(new Uint8Array(await readFile(join(dir, files.weights))), { config, step, ...(classes === undefined ? {} : { classes }) });
+    return { model, config, source: 'torch-run' };
   } catch (err) {
-    throw new UsageError(`${dir}/config.json: ${(err as Error).message}`);
+    if (err instanceof RunDirError) throw new UsageError(`--model ${dir}: ${err.message}`);
+    throw err;
   }
-  const { createEmbeddingModel, modelSpecOf } = await import('../ml/models/embedding.ts');
-  const { assignNamedWeights } = await import('../ml/namedWeights.ts');
-  const { tensors } = decodeSafetensors(new Uint8Array(await readFile(join(dir, RUN_DIR_WEIGHTS))));
-  const model = createEmbeddingModel(modelSpecOf(config.model, config.seed));
-  try {
-    assignNamedWeights(model, tensors);
-  } catch (err) {
-    model.dispose();
-    throw new UsageError(`${dir}/${RUN_DIR_WEIGHTS}: ${(err as Error).message}`);
-  }
-  return { model, config, source: 'torch-run' };
 }
 
 /** Loads `path` (a lab model zip, its unzipped folder, or a torch RUN_DIR); throws UsageError saying why not. */
@@ -61,7 +68,7 @@ export async function loadModelFrom(path: string): Promise<LoadedModel> {
     throw new UsageError(`--model ${path}: no such file or folder`);
   }
   if (info.isFile()) return fromZipBytes(new Uint8Array(await readFile(path)), 'zip');
-  if (existsSync(join(path, RUN_DIR_WEIGHTS)) && existsSync(join(path, 'config.json'))) return loadTorchRun(path);
+  if (existsSync(join(path, RUN_DIR_WEIGHTS)) && existsSync(join(path, RUN_DIR_FILES.config))) return loadTorchRun(path);
   if (existsSync(join(path, 'model.json')) && existsSync(join(path, 'run.json'))) {
     // The unzipped export: zip its files again in memory and read it as the lab reads the zip.
     const { MODEL_ZIP_FILES } = await import('../ml/modelIo.ts');

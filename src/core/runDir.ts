@@ -117,3 +117,39 @@ export function checkRunWeights(metadata: Readonly<Record<string, string>>, head
     throw new RunDirError(`${name}'s head is [${head.join(', ')}], not [${classes}, ${expect.config.model.embeddingDim}] (identities × embedding)`);
   }
 }
+
+/**
+ * The step a RUN_DIR's log.jsonl ends at, as the page's import folds it (runRecordFromLog's final step in
+ * src/ui/runs/runFromLog.ts; tests/ui/runDirImport.test.ts checks they agree), for `lab evaluate`, which cannot
+ * import the UI: the last `step` event's last point + 1, a `diverged` event's lastGoodStep, a `done` event's
+ * step, whichever comes last. Throws RunDirError, as the page does, for a line that is not JSON, a second
+ * runId, or a log without steps.
+ */
+export function runLogEndStep(text: string): number {
+  let step: number | undefined;
+  let runId: string | undefined;
+  const bad: number[] = [];
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    let event: { type?: unknown; runId?: unknown; step?: unknown; lastGoodStep?: unknown; points?: { step?: unknown } };
+    try {
+      event = JSON.parse(line) as typeof event;
+    } catch {
+      bad.push(i + 1);
+      return;
+    }
+    if (typeof event?.runId !== 'string') {
+      bad.push(i + 1);
+      return;
+    }
+    if (runId !== undefined && event.runId !== runId) throw new RunDirError(`${RUN_DIR_FILES.log} line ${i + 1}: runId '${event.runId.slice(0, 80)}' differs from the first line's '${runId.slice(0, 80)}': one folder holds one run`);
+    runId ??= event.runId;
+    const steps = event.type === 'step' && Array.isArray(event.points?.step) ? event.points.step : undefined;
+    if (steps && steps.length > 0) step = Number(steps.at(-1)) + 1;
+    else if (event.type === 'diverged') step = Number(event.lastGoodStep);
+    else if (event.type === 'done') step = Number(event.step);
+  });
+  if (bad.length > 0) throw new RunDirError(`${RUN_DIR_FILES.log} has ${bad.length} bad line${bad.length === 1 ? '' : 's'} (line ${bad.slice(0, 5).join(', ')}): not events of train.py`);
+  if (step === undefined || !Number.isInteger(step) || step < 0) throw new RunDirError(`${RUN_DIR_FILES.log} holds no training steps`);
+  return step;
+}

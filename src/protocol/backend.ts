@@ -33,3 +33,23 @@ export interface InitOptions {
   /** Backends to try, in order; defaults to webgpu → webgl → wasm → cpu. */
   preferred?: readonly BackendName[];
 }
+
+/**
+ * The lab worker's name, set by the page that starts it (src/ui/worker/labBridge.ts). 'margin-lab+test-hooks'
+ * starts it for a page opened with `?test-hooks`: only then does it expose LabWorkerTestHooks.
+ */
+export type LabWorkerName = 'margin-lab' | 'margin-lab+test-hooks';
+
+/** Fault hooks a lab worker started as 'margin-lab+test-hooks' exposes next to LabWorkerApi's methods. */
+export interface LabWorkerTestHooks {
+  /** Destroys the WebGPU device tfjs trains on, as a driver reset would; false when the worker is not on WebGPU. */
+  loseGpuDevice(): Promise<boolean>;
+}
+
+/**
+ * What the lab worker posts on its own (outside comlink, which ignores messages without an id) when it cannot go
+ * on, e.g. its GPU device was lost: the page then treats it as dead and replaces it.
+ */
+export interface LabWorkerFatal {
+  marginLabFatal: string;
+}

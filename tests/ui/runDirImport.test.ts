@@ -7,6 +7,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '../../src/core/safetensors.ts';
 import { parseTrainConfig } from '../../src/core/trainConfig.ts';
+import { runLogEndStep } from '../../src/core/runDir.ts';
 import { STEP_COLUMN_NAMES } from '../../src/ui/runs/applyEvent.ts';
 import { readRunDirFiles, readRunDirZip, runDirImport } from '../../src/ui/runs/readRunDir.ts';
 import { parseRunLog } from '../../src/ui/runs/runLog.ts';
@@ -90,6 +91,15 @@ describe('RUN_DIR import (issue 14)', () => {
     });
     const { run } = runDirImport(await readRunDirFiles(files), '2026-01-01T00:00:00.000Z');
     expect(Array.from(run.history.step)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("lab evaluate's log step (src/cli/labModelDir.ts) is the step the import folds, so both check weights alike", () => {
+    const diverged = `${stepLine([0, 1, 2])}\n${JSON.stringify({ type: 'diverged', runId: RUN, step: 2, lastGoodStep: 2, loss: 1, message: 'x' })}`;
+    const resumedAgain = LOG.replace(stepLine([4, 5]), `${stepLine([3])}\n${stepLine([4, 5])}`);
+    for (const log of [LOG, diverged, resumedAgain, stepLine([0, 1]), LOG.split('\n').slice(0, 3).join('\n')]) {
+      const { run } = runDirImport(readRunDirZip(runZip({ ...FULL, 'run/log.jsonl': log })), 'x');
+      expect(runLogEndStep(log)).toBe(run.step);
+    }
   });
 
   it('refuses an incomplete or inconsistent folder with one sentence', () => {

@@ -87,4 +87,12 @@ describe('useRuns', () => {
     expect(changed.map((r) => r.id)).toEqual(['old', 'new']);
     expect(last).toBe(9);
   });
+
+  it('gives the newer of two runs that share a number (trained in two tabs) the next free one', () => {
+    const runs = [{ ...makeRun('tab-b'), number: 1 }, { ...makeRun('tab-a'), number: 1 }].map((r, i) => ({ ...r, startedAt: `2026-11-2${9 - i}T00:00:00.000Z` }));
+    const { runs: numbered, numbered: changed, last } = numberLoadedRuns(runs, 0);
+    expect(numbered.map((r) => [r.id, r.number])).toEqual([['tab-b', 2], ['tab-a', 1]]);
+    expect(changed.map((r) => r.id)).toEqual(['tab-b']);
+    expect(last).toBe(2);
+  });
 });

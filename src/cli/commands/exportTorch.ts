@@ -10,7 +10,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isTorchSource, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
+import { isTorchSource, TORCH_EXPORT_FILES, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
 import { parseTrainConfig, type TrainConfig } from '../../core/trainConfig.ts';
 import { parseOptions, UsageError } from '../args.ts';
 
@@ -76,6 +76,10 @@ export async function run(argv: string[]): Promise<number> {
   const out = resolve(values.out);
   await mkdir(join(out, 'labtorch'), { recursive: true });
   const init = values['no-init'] ? undefined : await initialWeights(config);
+  if (values['no-init'] && config.model.pretrained === 'imagenet') {
+    // The config still says imagenet, so nothing else would tell the user the run does not start from it.
+    process.stderr.write(`lab export-torch: warning: --no-init writes no ${TORCH_EXPORT_FILES.init}, so train.py trains this model.pretrained 'imagenet' config from scratch (PyTorch's initialisation, not the ImageNet weights)\n`);
+  }
   // The same file set as the page's "Train at scale…" zip (src/core/torchExport.ts).
   const exported = torchExportFiles(config, await torchSources(), init?.bytes);
   for (const [file, content] of exported) await writeFile(join(out, file), content);

@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from labtorch import data as labdata  # noqa: E402
 from labtorch import losses, metrics  # noqa: E402
+from labtorch import pairs as labpairs  # noqa: E402
 from labtorch.engine import EventLog, Optimizer, latest_checkpoint, save_checkpoint  # noqa: E402
 from labtorch.models import embed, model_from_config, preprocess  # noqa: E402
 from labtorch.safetensors_io import load_file, save_file  # noqa: E402
@@ -105,8 +106,12 @@ def scan_sets(args, config, rank, world):
             test_ids, _ = labdata.scan(args.test)
             per_item = [i for i, ident in enumerate(test_ids) for _ in ident['files']]
             pairs_txt = os.path.join(args.test, 'pairs.txt')
+            # Without pairs.txt: the pairs `lab train --test` and `lab evaluate` sample (evalPairs, seed).
             pairs = (labdata.read_pairs_txt(pairs_txt, test_ids) if os.path.exists(pairs_txt)
-                     else labdata.sample_pairs(per_item, config['evalPairs'], config['seed']))
+                     else labpairs.sample_available_pairs(per_item, config['evalPairs'], config['seed']))
+            if len(pairs) < config['evalPairs'] and not os.path.exists(pairs_txt):
+                print(f"train.py: note: evaluating on {len(pairs)} pairs, the most balanced pairs the {len(per_item)} test "
+                      f"images give (evalPairs asks for {config['evalPairs']})", file=sys.stderr)
             test = {'files': [f for ident in test_ids for f in ident['files']], 'pairs': pairs}
         found = {'identities': identities, 'skipped': len(skipped), 'test': test}
     else:
@@ -151,6 +156,10 @@ def main(argv=None):
     if use_cuda:
         torch.cuda.set_device(device)
     os.makedirs(args.out, exist_ok=True)
+    if rank == 0 and config['model'].get('pretrained') == 'imagenet' and not os.path.exists(args.init) and latest_checkpoint(args.out) is None:
+        # Exported with --no-init (or the file was lost): the config's 'imagenet' would otherwise go unnoticed.
+        print(f"train.py: warning: no {args.init}: model.pretrained is 'imagenet' but this run trains from scratch "
+              "(PyTorch's initialisation); export without --no-init for the ImageNet weights", file=sys.stderr)
     found = scan_sets(args, config, rank, world)
     identities = found['identities']
     files = [f for ident in identities for f in ident['files']]

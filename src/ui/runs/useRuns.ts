@@ -52,14 +52,20 @@ function withMeta(run: RunRecord, meta: RunMeta): RunRecord {
 
 /**
  * Numbers for loaded runs (newest first): those stored before numbers existed get the ones after `last`, oldest
- * first. Returns the runs in the same order, the ones that got a number (to store again, so they keep it) and
- * the highest number now given.
+ * first, and so does the newer of two runs stored under one number. Returns the runs in the same order, the ones
+ * that got a number (to store again, so they keep it) and the highest number now given.
  */
 export function numberLoadedRuns(loaded: readonly RunRecord[], last: number): { runs: RunRecord[]; numbered: RunRecord[]; last: number } {
   let highest = last;
   for (const r of loaded) if (r.number !== undefined) highest = Math.max(highest, r.number);
   const given = new Map<string, RunRecord>();
-  for (const r of [...loaded].reverse()) if (r.number === undefined) given.set(r.id, { ...r, number: ++highest });
+  // Two tabs of the lab number their runs each on its own, so runs trained side by side can share a number: the
+  // older run keeps it, the newer one gets the next free one, else their labels would read the same.
+  const taken = new Set<number>();
+  for (const r of [...loaded].reverse()) {
+    if (r.number !== undefined && !taken.has(r.number)) taken.add(r.number);
+    else given.set(r.id, { ...r, number: ++highest });
+  }
   return { runs: loaded.map((r) => given.get(r.id) ?? r), numbered: [...given.values()], last: highest };
 }
 

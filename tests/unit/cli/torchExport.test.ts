@@ -17,6 +17,8 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../../../src/core/safetensors.ts';
+import { sampleDataset } from '../../../src/core/dataset/sampling.ts';
+import { sampleAvailablePairs } from '../../../src/core/pairs.ts';
 import { createRng } from '../../../src/core/prng.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../../../src/core/trainConfig.ts';
 import { createEmbeddingModel, modelSpecOf } from '../../../src/ml/models/embedding.ts';
@@ -74,6 +76,60 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export (issue 14)${SKIP_NOTE}`, () => {
     expect(cases.length).toBe(7);
     expect(cases.filter((c) => !c.ok)).toEqual([]);
   });
+
+  it("train.py samples exactly the lab's test pairs (sampleAvailablePairs) for the same labels, count and seed", async () => {
+    const rng = createRng('pair-cases');
+    const labels = (identities: number, images: () => number) => Array.from({ length: identities }, (_, g) => Array.from({ length: images() }, () => g)).flat();
+    const cases = [
+      { identities: labels(10, () => 6), count: 40, seed: 1 }, // rejection sampling of both kinds
+      { identities: labels(3, () => 3), count: 30, seed: 7 }, // more than half of each kind: listed, then shuffled
+      { identities: labels(50, () => 1 + rng.int(6)), count: 301, seed: 4_000_000_000 }, // singletons, odd count
+      { identities: labels(4, () => 2), count: 1000, seed: 0 }, // fewer available than asked: the most balanced
+      // Labels out of order: groups are numbered by first appearance, as flattenImages never gives but callers may.
+      { identities: Array.from({ length: 40 }, () => rng.int(7)), count: 60, seed: 123 },
+    ];
+    const file = join(root, 'pair-cases.json');
+    await writeFile(file, JSON.stringify(cases));
+    const { stdout } = await exec(PYTHON, ['tests/unit/cli/torch/check_pairs.py', file], { env: PY_ENV });
+    const python = JSON.parse(stdout) as [number, number, boolean][][];
+    expect(python.length).toBe(cases.length);
+    cases.forEach((c, i) => {
+      const lab = sampleAvailablePairs(c.identities, c.count, c.seed).map((p) => [p.a, p.b, p.same]);
+      expect(lab.length).toBeGreaterThan(0);
+      expect(python[i]).toEqual(lab);
+    });
+  });
+
+  it('--identities K picks the identities the lab picks with min images 1, no cap, the data seed = config seed (README)', async () => {
+    const rng = createRng('identity-cases');
+    // Keys in no particular order, with non-ASCII and nested ones: both sides sort by code point.
+    const identities = Array.from({ length: 30 }, (_, i) => {
+      const key = i % 7 === 0 ? `nested/p${i}` : i % 5 === 0 ? `Zoë-${i}` : `person_${(i * 37) % 101}`;
+      return { key, name: key.split('/').at(-1)!, files: Array.from({ length: 1 + rng.int(4) }, (_, j) => `${key}/${j}.jpg`) };
+    });
+    const cases = [[7, 1], [12, 99], [29, 4_000_000_000]] as const;
+    const script = 'import json, sys; sys.path.insert(0, "src/cli/torch"); from labtorch.data import sample_identities as s; ' +
+      'ids, cases = json.load(open(sys.argv[1])); print(json.dumps([[i["key"] for i in s(ids, k, seed)] for k, seed in cases]))';
+    const file = join(root, 'identity-cases.json');
+    await writeFile(file, JSON.stringify([identities, cases]));
+    const { stdout } = await exec(PYTHON, ['-c', script, file], { env: PY_ENV });
+    const lab = cases.map(([k, seed]) => sampleDataset(identities, { seed, identities: k }).train.map((id) => id.key));
+    expect(JSON.parse(stdout)).toEqual(lab);
+  });
+
+  it("--no-init with model.pretrained 'imagenet' warns on stderr, at export and in train.py, that it trains from scratch", async () => {
+    const cfg = join(root, 'imagenet-cfg.json');
+    await writeFile(cfg, JSON.stringify({ model: { backbone: 'resnet50', pretrained: 'imagenet', inputSize: 32, embeddingDim: 8 } }));
+    const out = join(root, 'exp-no-init');
+    const exported = await exec(LAB[0], [LAB[1], 'export-torch', '--config', cfg, '--out', out, '--no-init'], { cwd: process.cwd() });
+    expect(JSON.parse(exported.stdout)).toMatchObject({ init: false, parameters: null });
+    expect(exported.stderr).toMatch(/warning: --no-init .*'imagenet' config from scratch/);
+    // train.py says so too, before it reads any data (an empty folder then stops it).
+    await mkdir(join(root, 'empty'), { recursive: true });
+    const ran = spawnSync(PYTHON, [join(out, 'train.py'), '--data', join(root, 'empty'), '--out', join(root, 'run-no-init'), '--device', 'cpu'], { env: PY_ENV, encoding: 'utf8', timeout: 120_000 });
+    expect(ran.status).not.toBe(0);
+    expect(ran.stderr).toMatch(/warning: no .*init\.safetensors: model\.pretrained is 'imagenet' but this run trains from scratch/);
+  }, 180_000);
 
   it('same weights give the same embeddings in tfjs and PyTorch for each backbone, and map back one to one', async () => {
     await tf.setBackend('cpu');

@@ -10,8 +10,8 @@ Known differences from the lab (documented in the export's README):
   rounding, resampling), never in geometry;
 - a file Pillow cannot decode is skipped as corrupt; libvips may be stricter (a JPEG cut by its last
   bytes) or laxer on some damaged files;
-- sampled test pairs come from this file's own seeded sampler, not the lab's (write the lab's with
-  `lab pairs --data TEST_DIR > TEST_DIR/pairs.txt`: a pairs.txt in the test folder is used as is).
+- none in the pairs: a test folder without pairs.txt gets the lab's own sampled pairs (labtorch/pairs.py, a
+  bit-for-bit port of src/core/pairs.ts); a pairs.txt in the test folder is used as is.
 """
 import os
 import unicodedata
@@ -255,52 +255,3 @@ def read_pairs_txt(path, identities):
         else:
             raise ValueError(f'{path}:{line_no}: expected 3 or 4 fields, got {len(fields)}')
     return pairs
-
-
-def sample_pairs(identity_per_item, count, seed):
-    """Up to ``count`` balanced pairs (half same identity), distinct, drawn with a seeded numpy generator;
-    fewer when the set cannot give that many of a kind (then as many of each kind as the smaller kind)."""
-    gen = np.random.default_rng(seed)
-    ids = np.asarray(identity_per_item)
-    groups = {}
-    for item, ident in enumerate(ids.tolist()):
-        groups.setdefault(ident, []).append(item)
-    n = len(ids)
-    positives_possible = sum(len(g) * (len(g) - 1) // 2 for g in groups.values())
-    negatives_possible = (n * (n - 1) // 2) - positives_possible
-    half = min(count // 2, positives_possible, negatives_possible)
-    if half == 0:
-        raise ValueError('the test folder gives no same-identity pair or no different-identity pair')
-
-    def draw(kind_possible, maker):
-        found = set()
-        if half * 2 > kind_possible:  # small sets: list them all, take a seeded prefix
-            every = sorted(maker(None))
-            order = gen.permutation(len(every))[:half]
-            return [every[i] for i in sorted(order)]
-        while len(found) < half:
-            found.add(maker(gen))
-        return sorted(found)
-
-    multi = [g for g in groups.values() if len(g) > 1]
-    weights = np.array([len(g) * (len(g) - 1) / 2 for g in multi], dtype=np.float64)
-
-    def positive(g):
-        if g is None:
-            return [(a, b) for grp in multi for i, a in enumerate(grp) for b in grp[i + 1:]]
-        grp = multi[g.choice(len(multi), p=weights / weights.sum())]
-        a, b = g.choice(len(grp), 2, replace=False)
-        return tuple(sorted((grp[a], grp[b])))
-
-    def negative(g):
-        if g is None:
-            return [(a, b) for a in range(n) for b in range(a + 1, n) if ids[a] != ids[b]]
-        while True:
-            a, b = g.integers(0, n, 2)
-            if ids[a] != ids[b]:
-                return (int(min(a, b)), int(max(a, b)))
-
-    pairs = [(a, b, True) for a, b in draw(positives_possible, positive)]
-    pairs += [(a, b, False) for a, b in draw(negatives_possible, negative)]
-    order = gen.permutation(len(pairs))
-    return [pairs[i] for i in order]
