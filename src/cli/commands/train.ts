@@ -3,10 +3,9 @@
  * run's events as JSON lines (Float32Arrays as plain arrays). Ctrl-C stops gracefully after the batch.
  * Exit code: 0 completed or stopped, 1 diverged or failed, 2 bad usage or config.
  */
-import { readFile } from 'node:fs/promises';
-import { parseTrainConfig, type TrainConfig } from '../../core/trainConfig.ts';
 import type { TrainEvent } from '../../protocol/events.ts';
 import { parseOptions, UsageError } from '../args.ts';
+import { readConfigArg } from '../configArg.ts';
 import { builtinSets, folderSet, type LabelledSet } from '../trainData.ts';
 
 export const summary = 'train a model in Node (cpu|wasm) and print its events as JSON lines';
@@ -32,22 +31,6 @@ export async function startBackend(backend: 'cpu' | 'wasm'): Promise<void> {
   await tf.ready();
 }
 
-async function readConfig(path: string | undefined): Promise<TrainConfig> {
-  let input: unknown = {};
-  if (path !== undefined) {
-    try {
-      input = JSON.parse(await readFile(path, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`cannot read config ${path}: ${(err as Error).message}`);
-    }
-  }
-  try {
-    return parseTrainConfig(input);
-  } catch (err) {
-    throw new UsageError(`config ${path ?? '(defaults)'}: ${(err as Error).message}`);
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     config: { type: 'string' },
@@ -59,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.data === undefined) throw new UsageError(`--data is required\n${USAGE}`);
   const backend = values.backend;
   if (backend !== 'cpu' && backend !== 'wasm') throw new UsageError(`--backend must be cpu or wasm, got '${backend}'`);
-  const config = await readConfig(values.config);
+  const config = await readConfigArg(values.config);
   if (config.model.pretrained === 'imagenet') throw new UsageError('model.pretrained imagenet is not supported by lab train yet (use the app)');
 
   const size = config.model.inputSize;
