@@ -9,27 +9,10 @@ import { nodeFileHandler } from '../../../src/cli/nodeModelIo.ts';
 import { createEmbeddingModel } from '../../../src/ml/models/embedding.ts';
 import { loadModelZip, MODEL_ZIP_FILES, modelArtifacts, packModelZip, parseRunInfo, runInfoJson, unpackModelZip } from '../../../src/ml/modelIo.ts';
 import { embedImages } from '../../../src/ml/train/evaluate.ts';
-import type { ModelRunInfo } from '../../../src/protocol/models.ts';
+import { MODEL_TEST_CONFIG, modelRunInfo } from './modelFixtures.ts';
 
-const CONFIG = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 8 }, seed: 7 });
-
-function runInfo(overrides: Partial<ModelRunInfo> = {}): ModelRunInfo {
-  return {
-    format: 'margin-lab-model',
-    version: 1,
-    runId: 'run-7',
-    label: 'tiny test',
-    savedAt: '2026-01-02T03:04:05.000Z',
-    step: 12,
-    config: CONFIG,
-    preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: 32, centreCrop: true, background: 'black', aligned: false, flipEval: true },
-    identities: 9,
-    dataLabel: 'built-in synthetic faces',
-    evaluation: null,
-    thresholds: { eer: 0.25, bestAccuracy: 0.3, tarAtFar: Infinity, far: 1e-3 },
-    ...overrides,
-  };
-}
+const CONFIG = MODEL_TEST_CONFIG;
+const runInfo = modelRunInfo;
 
 /** Deterministic pixel bytes for `count` 32-px images. */
 const pixels = (count: number) => Uint8Array.from({ length: count * 32 * 32 * 3 }, (_, i) => (i * 37 + (i >> 7)) % 256);

@@ -5,27 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
 import { createEmbeddingModel } from '../../../src/ml/models/embedding.ts';
 import { loadModelZip, MODEL_ZIP_FILES, modelArtifacts, packModelZip, unpackModelZip } from '../../../src/ml/modelIo.ts';
 import { MODEL_ZIP_LIMITS } from '../../../src/ml/modelZipChecks.ts';
-import type { ModelRunInfo } from '../../../src/protocol/models.ts';
+import { modelRunInfo } from './modelFixtures.ts';
 
-const CONFIG = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 8 }, seed: 7 });
-const RUN: ModelRunInfo = {
-  format: 'margin-lab-model',
-  version: 1,
-  runId: 'run-7',
-  label: 'tiny test',
-  savedAt: '2026-01-02T03:04:05.000Z',
-  step: 12,
-  config: CONFIG,
-  preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: 32, centreCrop: true, background: 'black', aligned: false, flipEval: true },
-  identities: 9,
-  dataLabel: 'built-in synthetic faces',
-  evaluation: null,
-  thresholds: null,
-};
+const RUN = modelRunInfo({ thresholds: null });
 
 /** Rewrites the uncompressed size an entry declares, in its local header and in the central directory. */
 function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
