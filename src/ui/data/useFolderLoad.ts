@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { DataApi, FolderOptions, FolderReport, FolderRole, LoadProgress } from '../../protocol/data.ts';
-import { progressCallback } from '../worker/dataBridge.ts';
+import { remoteCallback } from '../worker/remoteCallback.ts';
 import type { CollectedFiles, UnreadableFile } from './collectFiles.ts';
 
 /** Where loading a folder stands, as its section shows it. */
@@ -29,7 +29,7 @@ export function useFolderLoad(data: DataApi | undefined, role: FolderRole): {
     const current = () => request === latest.current && !finished;
     setState({ phase: 'loading', progress: { role, done: 0, total: collected.files.length } });
     try {
-      const report = await data.loadFolder(collected.files, { ...options, role }, progressCallback((progress) => {
+      const report = await data.loadFolder(collected.files, { ...options, role }, remoteCallback((progress: LoadProgress) => {
         if (current()) setState({ phase: 'loading', progress });
       }));
       if (current()) setState({ phase: 'loaded', report, unreadable: collected.unreadable, loadNumber: request });

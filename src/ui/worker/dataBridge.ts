@@ -1,10 +1,10 @@
 /**
- * The data panel's side of the worker bridge: the typed data sub-API (`api.data`) and the comlink
- * helper its callbacks need. Kept here because only src/ui/worker may import comlink.
+ * The data panel's side of the worker bridge: the typed data sub-API (`api.data`). Its progress callbacks go
+ * through remoteCallback (./remoteCallback.ts). Kept here because only src/ui/worker may import comlink.
  */
-import * as Comlink from 'comlink';
+import type * as Comlink from 'comlink';
 import type { LabWorkerApi } from '../../protocol/api.ts';
-import type { DataApi, LoadProgress } from '../../protocol/data.ts';
+import type { DataApi } from '../../protocol/data.ts';
 
 const dataApis = new WeakMap<object, DataApi>();
 
@@ -19,12 +19,4 @@ export function dataApiOf(api: Comlink.Remote<LabWorkerApi>): DataApi {
   let data = dataApis.get(api);
   if (!data) dataApis.set(api, (data = (api as unknown as { data: DataApi }).data));
   return data;
-}
-
-/**
- * Wrap a progress callback so the worker can call it across the thread boundary (functions are
- * not structured-cloneable; comlink.proxy sends a port instead). Harmless when the API is local.
- */
-export function progressCallback(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {
-  return Comlink.proxy(onProgress);
 }
