@@ -1,8 +1,9 @@
-// Lint rules that hold the architecture in place (DEVELOPERS.md, "Layout"):
-// imports point one way, ui → protocol → core and workers → ml → core.
+// Lint rules that hold the architecture in place: imports point one way, ui → protocol → core and
+// workers → ml → core, and no module imports itself through a cycle.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 const tfjs = { group: ['@tensorflow/*'], message: 'Only src/ml and workers/ may use tfjs.' };
@@ -19,14 +20,14 @@ const restrict = (...patterns) => ['error', { patterns }];
 
 /** Randomness in data paths must be seeded (src/core/prng.ts). */
 const noMathRandom = { object: 'Math', property: 'random', message: 'Use the seeded PRNG from src/core/prng.ts.' };
-/** On WebGPU in a worker dataSync/arraySync return zeros and break the backend (platform notes). */
+/** On WebGPU in a worker dataSync/arraySync silently return zeros and then break the backend. */
 const noSyncReads = [
   { property: 'dataSync', message: 'Use await tensor.data(): dataSync breaks WebGPU in a worker.' },
   { property: 'arraySync', message: 'Use await tensor.array(): arraySync breaks WebGPU in a worker.' },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'public/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'public/', '.probe/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,6 +37,19 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-properties': ['error', noMathRandom],
     },
+  },
+  {
+    // No import cycles: a module must be able to run its top level before everything that imports it. Type-only
+    // imports are erased at build time and are not followed; packages are not parsed (ignoreExternal), which keeps
+    // the rule to the repository's own modules. Imports name their .ts/.tsx files, so the resolver knows those
+    // extensions (and the parser reads them) to follow them.
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['src/core/**'],

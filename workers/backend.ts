@@ -1,7 +1,7 @@
 /**
  * Backend selection for worker entries: try each backend in order and report why each one that
- * was skipped failed. tfjs quietly stays on another backend when setBackend fails (platform notes),
- * so every attempt is checked against tf.getBackend().
+ * was skipped failed. tfjs quietly stays on another backend when setBackend fails (setBackend('webgpu')
+ * returns false without an adapter and logs only a TypeError), so every attempt is checked against tf.getBackend().
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -34,7 +34,7 @@ async function probeWebGpu(): Promise<{ adapter: AdapterInfo } | { reason: strin
 
 async function trySetBackend(name: BackendName): Promise<string | undefined> {
   if (name === 'wasm') {
-    // Threaded wasm hangs in a minified build and gives nothing on 2 cores (platform notes).
+    // Threaded wasm hangs in a minified build (its thread workers throw "e is not defined") and gave no speed-up on 2 cores.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlainUrl,

@@ -5,7 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CheckpointSummary, TrainCheckpoint } from '../src/protocol/api.ts';
-import { checkpointProblem, checkRecords, isQuotaError, STORAGE_FULL_MESSAGE, type RefusedRecord } from './storedRecords.ts';
+import { checkpointProblem, checkRecords, isQuotaError, STORAGE_FULL_MESSAGE, type RefusedRecord } from '../src/core/storedRecords.ts';
 
 /** Database and store names (bump the version when the record shape changes). */
 export const CHECKPOINT_DB = 'margin-lab-checkpoints';

@@ -4,7 +4,7 @@
  * worker's state (data, current session, control) and maps API calls onto it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BUILTIN_DATA, createBuiltinSets, createSynthDataset } from '../src/core/synth/index.ts';
+import { BUILTIN_DATA, createBuiltinSets, createSynthDataset, pinBuiltinChoice, UNPINNED_BUILTIN_DATA } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
 import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RefusedStoredRecord, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
 import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
@@ -13,12 +13,16 @@ import { benchTrainSteps } from '../src/ml/train/bench.ts';
 import { TrainControl } from '../src/ml/train/control.ts';
 import { itemBatchSource, makeTestSet, type BatchSource, type TestSet } from '../src/ml/train/data.ts';
 import { synthProbe } from '../src/ml/train/geometry.ts';
+import { acquireRunLock, type RunLocks } from './runLock.ts';
 import { TrainingSession } from '../src/ml/train/session.ts';
 import { summarize, type CheckpointStore } from './checkpointStore.ts';
-import { workerDataStore, type DataStore } from './data/dataStore.ts';
-import { folderRunData, folderSummary } from './data/folderData.ts';
-import { createModelsApi } from './models/modelsApi.ts';
-import { openModelStore, type ModelStore } from './models/modelStore.ts';
+import type { DataStore } from '../src/ml/data/dataStore.ts';
+import { workerDataStore } from './data/workerDataStore.ts';
+import { folderRunData, folderSummary } from '../src/ml/data/folderData.ts';
+import { createModelsApi, type ModelStore } from '../src/ml/verify/modelsApi.ts';
+import { createWorkerReferenceApi } from './data/reference.ts';
+import type { ReferenceDeps } from '../src/ml/reference/referenceApi.ts';
+import { openModelStore } from './models/modelStore.ts';
 
 /** What the API needs from its host (the worker entry, or a test). */
 export interface LabApiDeps {
@@ -30,12 +34,16 @@ export interface LabApiDeps {
    * returns a promise that settles once the page has handled the event.
    */
   deliver?(onEvent: TrainEventHandler, event: TrainEvent): unknown;
+  /** Locks held by training runs (default navigator.locks where the worker has it): one run trains in one tab. */
+  runLocks?: RunLocks;
   /** Where ImageNet ResNet50 weights come from (default IMAGENET_RESNET50_URL). */
   imagenetWeights?: string;
   /** The folders `{ kind: 'folder' }` trains on (default the worker's shared workerDataStore, which api.data fills). */
   dataStore?: DataStore;
   /** Opens the saved-model store (default workers/models/modelStore.ts openModelStore in the global indexedDB). */
   openModelStore?(): Promise<ModelStore>;
+  /** One image through the reference model (default: face-api in the align worker; Node tests pass face-api's Node build). */
+  describeReference?: ReferenceDeps['describe'];
 }
 
 /** The training part of LabWorkerApi (the `data` sub-API of local folders is workers/data's, joined in the entry). */
@@ -52,15 +60,18 @@ export function eventTransferables(event: TrainEvent): ArrayBuffer[] {
 }
 
 /**
- * A checkpoint of a run on the default built-in faces names no identity count: it trained on the default training
- * set of its day, whose size may have changed since (300 people before the demo regime of issue 11, 100 after).
- * Its head has one row per person it trained on, and the set's people are drawn in order from its seed, so that
- * count restores exactly the set it trained on.
+ * A checkpoint of a run on the built-in faces names the data it trained on (loadData pins it), unless it was written
+ * before runs did: then it trained on the defaults of its day. Its training identity count is its head's row count
+ * (the set's people are drawn in order from its seed), and the rest is what the defaults held then
+ * (UNPINNED_BUILTIN_DATA), so the resumed run trains on exactly the faces it started on.
  */
-function withBuiltinIdentities(checkpoint: TrainCheckpoint): TrainCheckpoint {
+function withBuiltinDataOfItsDay(checkpoint: TrainCheckpoint): TrainCheckpoint {
   const data = checkpoint.data;
-  if (data?.kind !== 'builtin' || data.train?.identities !== undefined) return checkpoint;
-  return { ...checkpoint, data: { ...data, train: { ...data.train, identities: checkpoint.numIdentities } } };
+  if (data?.kind !== 'builtin') return checkpoint;
+  // Fields a checkpoint names win; a checkpoint written since runs pin their data names them all.
+  const train = { identities: checkpoint.numIdentities, ...UNPINNED_BUILTIN_DATA.train, ...data.train };
+  const test = { ...UNPINNED_BUILTIN_DATA.test, ...data.test };
+  return { ...checkpoint, data: { ...data, train, test } };
 }
 
 /**
@@ -98,10 +109,12 @@ export function createLabApi(deps: LabApiDeps) {
   const getStore = () => (store ??= deps.openStore());
   const deliver = deps.deliver ?? ((onEvent, event) => onEvent(event));
   const dataStore = deps.dataStore ?? workerDataStore;
+  const runLocks = deps.runLocks ?? (typeof navigator !== 'undefined' ? navigator.locks : undefined);
   // One saved-model store for the models API and the refused-record listing alike.
   let modelStore: Promise<ModelStore> | null = null;
   const getModelStore = () => (modelStore ??= (deps.openModelStore ?? (() => openModelStore()))());
   const models = createModelsApi({ openStore: getModelStore, currentSession: () => session, currentData: () => data, dataStore });
+  const reference = createWorkerReferenceApi(dataStore, deps.describeReference);
 
   const requireSession = (): TrainingSession => {
     if (!session) throw new Error('no model yet: train a run or restore a checkpoint first');
@@ -119,9 +132,16 @@ export function createLabApi(deps: LabApiDeps) {
       next.dispose();
       throw new Error('no data loaded: call loadData first');
     }
+    // Taken before anything waits, so that a second call in this worker finds `control` set.
+    control = new TrainControl();
+    const releaseLock = await acquireRunLock(runLocks, next.runId).catch(() => () => undefined);
+    if (!releaseLock) {
+      control = null;
+      next.dispose();
+      throw new Error(`run '${next.runId}' is training in another tab of the lab: resume it there, or close that tab first`);
+    }
     session?.dispose();
     session = next;
-    control = new TrainControl();
     // Events reach the page on the callback's own message port, which is not ordered with this call's reply:
     // wait until the page has handled the last event, so a run's final events are in before train() returns.
     let lastDelivery: unknown;
@@ -140,12 +160,14 @@ export function createLabApi(deps: LabApiDeps) {
       return { runId: next.runId, reason: 'error', step: next.step, message };
     } finally {
       control = null;
+      releaseLock();
       await Promise.resolve(lastDelivery).catch(() => undefined);
     }
   };
 
   const api = {
     ...models.api,
+    ...reference,
     init: (options?: InitOptions) => deps.selectBackend(options),
 
     async loadData(spec: DataSpec): Promise<DataSummary> {
@@ -156,7 +178,8 @@ export function createLabApi(deps: LabApiDeps) {
       }
       if (spec.kind !== 'builtin') throw new Error(`unknown data kind '${String((spec as { kind: unknown }).kind)}'`);
       const sets = createBuiltinSets(spec, 32);
-      data = structuredClone(spec);
+      // Pinned: a checkpoint of this run then names its faces even after the built-in defaults change.
+      data = { kind: 'builtin', ...pinBuiltinChoice(spec) };
       return {
         kind: spec.kind,
         trainIdentities: sets.train.identityNames.length,
@@ -254,7 +277,7 @@ export function createLabApi(deps: LabApiDeps) {
   async function loadCheckpoint(runId: string): Promise<TrainCheckpoint> {
     const checkpoint = await (await getStore()).get(runId);
     if (!checkpoint) throw new Error(`no checkpoint stored for run '${runId}'`);
-    return withBuiltinIdentities(checkpoint);
+    return withBuiltinDataOfItsDay(checkpoint);
   }
 
   return api;

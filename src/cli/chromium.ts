@@ -1,7 +1,7 @@
 /**
  * Headless Chromium for browser tests and benchmarks: Debian's /usr/bin/chromium driven by playwright-core (never a downloaded
  * browser). `--enable-unsafe-webgpu` gives a SwiftShader WebGPU adapter headless; the networking flags stop
- * Chromium from calling outside hosts, which this machine refuses (../shared/platform-notes.md).
+ * Chromium from calling outside hosts (without them it keeps retrying hosts a sandboxed machine refuses).
  */
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,8 +1,8 @@
 /**
  * A tf.io.IOHandler that reads a TF.js layers model (model.json plus its weight shards) from disk.
  *
- * tfjs's own `file://` handler lives in @tensorflow/tfjs-node, which does not install here
- * (platform notes), so Node code — tests and the CLI — loads models through this handler instead.
+ * tfjs's own `file://` handler lives in @tensorflow/tfjs-node, which does not install without network
+ * access (its install script downloads libtensorflow), so Node code — tests and the CLI — loads models through this handler instead.
  * Only Node code may import it: src/ml stays free of node: imports and takes any IOHandler.
  */
 import { readFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@
  * Lesson mode for instructors: guided sequences through the report's story on the built-in data. Each
  * step says in two or three sentences what to look at and what the report found, and names the preset
  * its one-click run trains. A lesson and its position live in the URL hash (`lesson=<id>&step=<n>`,
- * n counted from 1), so an instructor can prepare a link before class.
+ * n counted from 1: PAGE_HASH_KEYS in hashState.ts), so an instructor can prepare a link before class.
  */
 import { findPreset } from './presets.ts';
 
@@ -97,56 +97,6 @@ export function findLesson(id: string): Lesson | undefined {
 export interface LessonPosition {
   lesson: Lesson;
   step: number;
-}
-
-/**
- * The position a URL's extras name (`lesson`, and `step` counted from 1; a missing or unreadable step
- * is the first, one past the end the last), or undefined without a `lesson`. An unknown lesson id is
- * reported in `error`.
- */
-export function lessonFromExtras(extras: Readonly<Record<string, string>>): { position?: LessonPosition; error?: string } {
-  const id = extras.lesson;
-  if (id === undefined || id === '') return {};
-  const lesson = findLesson(id);
-  if (!lesson) return { error: `unknown lesson '${id}' in the link (known: ${LESSONS.map((l) => l.id).join(', ')})` };
-  const n = Number(extras.step);
-  const step = Number.isInteger(n) ? Math.min(Math.max(n, 1), lesson.steps.length) - 1 : 0;
-  return { position: { lesson, step } };
-}
-
-/** The URL extras of a position: `{ lesson: id, step: "n" }` with n counted from 1. */
-export function lessonExtras(position: LessonPosition): Record<string, string> {
-  return { lesson: position.lesson.id, step: String(position.step + 1) };
-}
-
-/** The values of `keys` in a URL hash (`#a=1&b=2`, URL-decoded); keys that are absent are left out. */
-export function readHashKeys(hash: string, keys: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of hash.replace(/^#/, '').split('&')) {
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    if (!keys.includes(key) || key in out) continue;
-    try {
-      out[key] = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
-    } catch {
-      // An undecodable value is treated as absent.
-    }
-  }
-  return out;
-}
-
-/**
- * `hash` with `values` set (appended at the end, or replacing the key's part where it was) and keys whose
- * value is undefined removed; every other part is kept as it was.
- */
-export function withHashKeys(hash: string, values: Readonly<Record<string, string | undefined>>): string {
-  const parts = hash.replace(/^#/, '').split('&').filter((part) => {
-    if (part === '') return false;
-    const eq = part.indexOf('=');
-    return !((eq < 0 ? part : part.slice(0, eq)) in values);
-  });
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) parts.push(`${key}=${encodeURIComponent(value)}`);
-  return parts.length ? `#${parts.join('&')}` : '';
 }
 
 /** Checks a lesson: every step's preset exists, texts are two or three sentences. Throws naming the step. */

@@ -1,5 +1,5 @@
 /**
- * The RUN_DIR that `lab export-torch`'s train.py writes (issue 14), as the lab reads it back: which files it
+ * The RUN_DIR that `lab export-torch`'s train.py writes, as the lab reads it back: which files it
  * must hold, how large each may be, where it sits in a picked folder or a zip, and whether its weights belong
  * to its config and log. Pure: the page checks the folder, the worker the weights, with the same rules, and
  * every refusal is one sentence saying what is wrong.

@@ -1,5 +1,5 @@
 /**
- * The folder `lab export-torch` writes and "Train at scale…" downloads as a .zip (issue 14), defined once so the
+ * The folder `lab export-torch` writes and "Train at scale…" downloads as a .zip, defined once so the
  * two cannot drift: the Python sources (src/cli/torch: train.py, README.md, labtorch/*.py, passed in by each
  * caller — read from disk by the CLI, bundled as text by the page), config.json (the lab's TrainConfig as is,
  * every default filled in) and, when given, init.safetensors (the lab's seeded initial weights).

@@ -5,8 +5,8 @@
  * cos θ_j = ê·ŵ_j, logits = s·cos θ_j; the true-class logit becomes s·f(θ_y) with the f of
  * src/core/targetLogit.ts (same formula, same fallback past π, documented there).
  *
- * Numerical safety (platform notes: acos and sqrt(1 − cos²) have NaN gradients at ±1; comparisons have
- * no gradient inside optimizer.minimize):
+ * Numerical safety (on every tfjs backend acos and sqrt(1 − cos²) have NaN gradients at ±1, and comparisons
+ * such as tf.greater have no gradient inside optimizer.minimize):
  * - normalisation divides by sqrt(|x|² + 1e-12), so a zero row gives cos 0 instead of NaN (its own
  *   gradient is then ~1e6·s: finite, as with PyTorch's F.normalize, but a zero-initialised head is a bad idea);
  * - sin θ and θ come from custom-gradient ops whose forward value is exact (argument clamped to
@@ -33,8 +33,8 @@ export {
 export const NORM_EPSILON = 1e-12;
 
 /**
- * Lower bound on 1 − cos² in the backward pass of sin θ and θ (the platform notes ask for ≥ 1e-6):
- * |d sin θ / d cos| and |d θ / d cos| stay ≤ 1/sqrt(1e-6) = 1000.
+ * Lower bound on 1 − cos² in the backward pass of sin θ and θ (clipping cos to 1 − 1e-7 instead
+ * gave gradients of −2048·s): |d sin θ / d cos| and |d θ / d cos| stay ≤ 1/sqrt(1e-6) = 1000.
  */
 export const SIN_SQUARED_FLOOR = 1e-6;
 

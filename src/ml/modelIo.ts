@@ -1,5 +1,5 @@
 /**
- * Saving, exporting and loading the embedding model (issue 6). Pure tfjs + fflate, so the same code
+ * Saving, exporting and loading the embedding model. Pure tfjs + fflate, so the same code
  * runs in the worker and in Node.
  *
  * Zip layout (MODEL_ZIP_FILES): `model.json` — a TF.js layers model whose weightsManifest names one

@@ -1,5 +1,5 @@
 /**
- * Checks on a model zip that run before anything large is allocated (issue 15): people import models others sent
+ * Checks on a model zip that run before anything large is allocated: people import models others sent
  * them, so a hostile file must be refused from what it declares — its central directory and its model.json — not
  * from what inflating it would cost. fflate's `unzipSync` allocates each deflated entry at its declared size, and its
  * `filter` sees that size first, so the directory is read once with nothing inflated and checked here.

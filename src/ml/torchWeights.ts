@@ -1,5 +1,5 @@
 /**
- * The lab's embedding model to and from the safetensors files of `lab export-torch` (issue 14), shared by the
+ * The lab's embedding model to and from the safetensors files of `lab export-torch`, shared by the
  * CLI and the worker so both build the same files: init.safetensors (the seeded initial weights a torch run
  * starts from) and model.safetensors (what train.py writes back, checked against its RUN_DIR before use).
  * Backend-agnostic: weights are read with `await data()`.

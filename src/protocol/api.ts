@@ -4,10 +4,12 @@ import type { SynthSplitOverrides } from '../core/synth/dataset.ts';
 import type { DoneReason, EvalEvent, LiveChange, LiveParams, StepPoints, TrainEventHandler } from './events.ts';
 import type { DataApi } from './data.ts';
 import type { ModelsApi } from './models.ts';
+import type { ReferenceApi } from './reference.ts';
 
 export type * from './backend.ts';
 export type * from './events.ts';
 export type * from './models.ts';
+export type * from './reference.ts';
 export type {
   BackboneId,
   ConstantSchedule,
@@ -34,7 +36,7 @@ export interface BuiltinDataSpec {
 /**
  * The folders the user loaded through `api.data` (src/protocol/data.ts): the training folder is
  * required; evaluation pairs come from the test folder, or, without one, from pairs sampled among
- * the training folder's held-out validation images (workers/data/folderData.ts says how many are
+ * the training folder's held-out validation images (src/ml/data/folderData.ts says how many are
  * needed). Images are decoded again at the run's model.inputSize when the folder was read at
  * another size. The pixels stay in the worker: a checkpoint of a folder run can only be resumed
  * while the same folders are loaded.
@@ -206,9 +208,9 @@ export interface BenchResult {
  * The lab worker's API, as the UI sees it through comlink. The worker entry `satisfies` this interface,
  * so the two sides cannot drift apart. Callbacks (`onEvent`) are wrapped with Comlink.proxy by the
  * caller; large arrays in events arrive as transferred Float32Arrays. Saved models and verification: ModelsApi
- * (src/protocol/models.ts).
+ * (src/protocol/models.ts); the built-in reference model: ReferenceApi (src/protocol/reference.ts).
  */
-export interface LabWorkerApi extends ModelsApi {
+export interface LabWorkerApi extends ModelsApi, ReferenceApi {
   /** Initialise tfjs on the best available backend and report which one is in use and why. */
   init(options?: InitOptions): Promise<BackendReport>;
   /** Prepare the data the next run trains and evaluates on (synthetic images render lazily). */

@@ -63,7 +63,7 @@ export interface FolderOptions extends DecodeOptions {
    * A `pairs.txt` directly in the picked test folder takes precedence.
    */
   readonly testPairs?: number;
-  /** Bytes of decoded uint8 pixels kept in memory across both folders (default 256 MiB: DEFAULT_MEMORY_BUDGET_BYTES in workers/data/cache.ts). */
+  /** Bytes of decoded uint8 pixels kept in memory across both folders (default 256 MiB: DEFAULT_MEMORY_BUDGET_BYTES in src/core/dataset/pixelCache.ts). */
   readonly memoryBudgetBytes?: number;
 }
 

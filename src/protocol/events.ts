@@ -6,37 +6,16 @@
  */
 import type { AngleStats } from '../core/angleStats.ts';
 import type { LossConfig } from '../core/lossConfig.ts';
+import type { StepColumn } from '../core/stepColumns.ts';
 
 export type { AngleStats } from '../core/angleStats.ts';
+export type { StepColumn } from '../core/stepColumns.ts';
 
-/** Per-step training figures, one entry per step in every column (all columns have the same length). */
-export interface StepPoints {
-  /** Step number (0-based update index); exact in float32 up to 2^24. */
-  step: Float32Array;
-  /** Total objective: crossEntropy + intraPenalty + regularization. */
-  loss: Float32Array;
-  /** Softmax cross-entropy on the margin logits. */
-  crossEntropy: Float32Array;
-  /** The intra-class angle penalty (0 unless loss kind 'intra'). */
-  intraPenalty: Float32Array;
-  /** The model's L2 regulariser (λ·Σw² of the embedding kernel). */
-  regularization: Float32Array;
-  /** Training accuracy in [0, 1]: argmax of cos θ (no margin) equals the label. */
-  accuracy: Float32Array;
-  /** Mean angle θ_y between each feature and its class row, degrees. */
-  thetaDeg: Float32Array;
-  /** Learning rate used by the update. */
-  lr: Float32Array;
-  /** Fraction of the margin in force (margin warm-up), in [0, 1]. */
-  marginRamp: Float32Array;
-  /** Global L2 norm of the gradient (before weight decay). */
-  gradNorm: Float32Array;
-  /** Training throughput around this step, images per second. */
-  imagesPerSec: Float32Array;
-}
-
-/** The column names of StepPoints, in a fixed order (the engine packs and unpacks in this order). */
-export type StepColumn = keyof StepPoints;
+/**
+ * Per-step training figures: one Float32Array per step column of src/core/stepColumns.ts (names, order, units
+ * and meaning are defined there), one entry per step in every column (all columns have the same length).
+ */
+export type StepPoints = Record<StepColumn, Float32Array>;
 
 /** New training points since the previous step event. */
 export interface StepEvent {

@@ -1,5 +1,5 @@
 /**
- * Saved models and face-pair verification (issue 6): what the worker stores for a model, what its
+ * Saved models and face-pair verification: what the worker stores for a model, what its
  * exported .zip's run.json holds, and what verifying an image returns. Types only: both threads
  * import this file.
  */
@@ -21,7 +21,7 @@ export interface ModelPreprocessing {
   /** Centred square crop before resizing (as the test folder was decoded). */
   centreCrop: boolean;
   background: AlphaBackground;
-  /** Whether faces were aligned (landmarks) before cropping; alignment is issue 7. */
+  /** Whether faces were aligned (landmarks) before cropping. */
   aligned: boolean;
   /** Whether embeddings average the image and its mirror image (config.flipEval). */
   flipEval: boolean;
@@ -98,7 +98,7 @@ export type ModelChoice = { kind: 'current' } | { kind: 'saved'; id: string };
 
 /** How a verify image is prepared. */
 export interface VerifyOptions {
-  /** Align the face before cropping (issue 7: refused until alignment exists). */
+  /** Align the face before cropping (refused where alignment is not available). */
   align?: boolean;
 }
 
@@ -148,7 +148,7 @@ export interface NearestProgress {
 export type NearestProgressCallback = (progress: NearestProgress) => boolean | void | Promise<boolean | void>;
 
 /**
- * A RUN_DIR of `lab export-torch`'s train.py as the page read and checked it (issue 14): the worker checks the
+ * A RUN_DIR of `lab export-torch`'s train.py as the page read and checked it: the worker checks the
  * weights against the rest and stores the model as an imported one.
  */
 export interface TorchRunImport {

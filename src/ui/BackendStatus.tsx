@@ -19,12 +19,29 @@ function describe(report: BackendReport): string {
   return name;
 }
 
-/** Which backend trains, and why it is not the preferred one when it is not. */
+/**
+ * Which backend trains, and why it is not the preferred one when it is not (folded away: the status sits in the top
+ * bar of every view).
+ */
 export function BackendStatus({ state }: { state: LabWorkerState }) {
-  if (state.phase === 'starting') return <p role="status" aria-label="Backend">Starting the training worker…</p>;
-  if (state.phase === 'failed') return <p role="status" aria-label="Backend" data-backend="none" className="error">Worker failed: {state.error}</p>;
+  if (state.phase === 'starting')
+    return (
+      <p role="status" aria-label="Backend">
+        Starting the training worker…
+      </p>
+    );
+  if (state.phase === 'failed')
+    return (
+      <p role="status" aria-label="Backend" data-backend="none" className="error">
+        Worker failed: {state.error}
+      </p>
+    );
   if (state.phase === 'restarting') {
-    return <p role="status" aria-label="Backend" data-backend="none" className="warning">{state.restart.reason}: starting a new training worker…</p>;
+    return (
+      <p role="status" aria-label="Backend" data-backend="none" className="warning">
+        {state.restart.reason}: starting a new training worker…
+      </p>
+    );
   }
   const skipped = state.backend.attempts.filter((a) => !a.ok);
   return (
@@ -37,11 +54,16 @@ export function BackendStatus({ state }: { state: LabWorkerState }) {
         </p>
       )}
       {skipped.length > 0 && (
-        <ul className="fallbacks">
-          {skipped.map((a) => (
-            <li key={a.backend}>{BACKEND_LABELS[a.backend]} not used: {a.reason}</li>
-          ))}
-        </ul>
+        <details className="fallbacks">
+          <summary>Why not {skipped.map((a) => BACKEND_LABELS[a.backend]).join(', ')}</summary>
+          <ul>
+            {skipped.map((a) => (
+              <li key={a.backend}>
+                {BACKEND_LABELS[a.backend]} not used: {a.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { launchLabBrowser, showView, type LabBrowser } from './browser.ts';
 import { labUrl, microConfig } from './micro.ts';
 import { dropFile } from './drop.ts';
 
@@ -20,12 +20,20 @@ describe('aligning a picked folder in the browser', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'margin-lab-align-'));
-    for (const [group, samples] of [['groupA', [1, 2, 3]], ['groupB', [4, 5, 6]]] as const) {
+    for (const [group, samples] of [
+      ['groupA', [1, 2, 3]],
+      ['groupB', [4, 5, 6]],
+    ] as const) {
       await mkdir(join(work, 'photos', group), { recursive: true });
       for (const n of samples) await copyFile(join(DEMO, `sample${n}.jpg`), join(work, 'photos', group, `sample${n}.jpg`));
     }
     // A flat grey picture: an image without a face.
-    await writeFile(join(work, 'photos/groupB/wall.png'), await sharp({ create: { width: 200, height: 150, channels: 3, background: '#808080' } }).png().toBuffer());
+    await writeFile(
+      join(work, 'photos/groupB/wall.png'),
+      await sharp({ create: { width: 200, height: 150, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer(),
+    );
     browser = await launchLabBrowser();
   });
   afterAll(async () => {
@@ -38,6 +46,7 @@ describe('aligning a picked folder in the browser', () => {
   it('shows aligned crops next to the originals and counts the image without a face', async () => {
     const { page, consoleLines } = browser;
     await page.goto(inject('baseUrl'));
+    await showView(page, 'data');
     const section = page.getByRole('region', { name: 'Training folder', exact: true });
     await section.locator('input[type=file]:not([disabled])').waitFor({ timeout: 120_000 });
     // Scoped to the data panel: the verify panel has an "Align faces" option of its own.
@@ -45,9 +54,12 @@ describe('aligning a picked folder in the browser', () => {
     await dataPanel.getByLabel('Align faces').check();
     await expect(dataPanel.getByLabel('Detector').inputValue()).resolves.toBe('tiny');
     await section.getByLabel('Training folder', { exact: true }).setInputFiles(join(work, 'photos'));
-    await section.and(page.locator('[data-phase="loaded"]')).waitFor({ timeout: 240_000 }).catch((err) => {
-      throw new Error(`${err}\nconsole:\n${consoleLines.join('\n')}`);
-    });
+    await section
+      .and(page.locator('[data-phase="loaded"]'))
+      .waitFor({ timeout: 240_000 })
+      .catch((err) => {
+        throw new Error(`${err}\nconsole:\n${consoleLines.join('\n')}`);
+      });
     expect(await section.locator('dt:text-is("Images") + dd').textContent()).toBe('6');
     const seconds = Number((await section.locator('dt:text-is("Read in") + dd').textContent())?.replace(' s', ''));
 
@@ -62,19 +74,26 @@ describe('aligning a picked folder in the browser', () => {
     await preview.locator('.align-grid li').first().waitFor({ timeout: 120_000 });
     const captions = await preview.locator('figcaption').allTextContents();
     expect(captions.map((c) => c.split(' · ').slice(0, 2).join(' · '))).toEqual([
-      'sample1.jpg · 3 faces', 'sample2.jpg · 1 face', 'sample3.jpg · 3 faces', 'sample4.jpg · 3 faces', 'sample5.jpg · 5 faces', 'sample6.jpg · 5 faces',
+      'sample1.jpg · 3 faces',
+      'sample2.jpg · 1 face',
+      'sample3.jpg · 3 faces',
+      'sample4.jpg · 3 faces',
+      'sample5.jpg · 5 faces',
+      'sample6.jpg · 5 faces',
     ]);
-    const crops = await preview.locator('img[alt$=", aligned"]').evaluateAll((imgs) => Promise.all(
-      (imgs as HTMLImageElement[]).map((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight])),
-    ));
+    const crops = await preview
+      .locator('img[alt$=", aligned"]')
+      .evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))));
     expect(crops).toEqual(new Array(6).fill([112, 112]));
-    const originals = await preview.locator('img[alt$=", original"]').evaluateAll((imgs) => Promise.all(
-      (imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth)),
-    ));
+    const originals = await preview
+      .locator('img[alt$=", original"]')
+      .evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth))));
     expect(originals).toEqual(new Array(6).fill(160));
     const backend = consoleLines.find((line) => /align worker/.test(line)) ?? '(align worker not logged)';
     // A figure for the report, not an assertion on speed.
-    console.log(`align in browser: 7 files (6 photos 1920 px) read, detected and aligned in ${seconds} s (${(seconds / 6).toFixed(2)} s per photo, model loading included); ${backend}`);
+    console.log(
+      `align in browser: 7 files (6 photos 1920 px) read, detected and aligned in ${seconds} s (${(seconds / 6).toFixed(2)} s per photo, model loading included); ${backend}`,
+    );
   });
   it('trains on aligned folders and aligns verify images like the test set', async () => {
     const { page, consoleLines } = browser;
@@ -83,6 +102,7 @@ describe('aligning a picked folder in the browser', () => {
     await page.goto('about:blank');
     await page.goto(labUrl(microConfig({ batchSize: 8, evalPairs: 20 })));
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    await showView(page, 'data');
     const dataPanel = page.getByRole('region', { name: 'Data', exact: true });
     await dataPanel.getByLabel('Align faces').check();
     await page.getByLabel('Validation %').fill('0');
@@ -94,14 +114,19 @@ describe('aligning a picked folder in the browser', () => {
       await section.getByLabel(name, { exact: true }).setInputFiles(join(work, 'photos'));
       await section.and(page.locator('[data-phase="loaded"]')).waitFor({ timeout: 240_000 });
     }
+    await showView(page, 'train');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const lastRun = page.getByRole('status', { name: 'Last run' });
-    await lastRun.filter({ hasText: / after \d+ steps/ }).waitFor({ timeout: 180_000 }).catch(async (err) => {
-      const alerts = await page.getByRole('alert').allTextContents();
-      throw new Error(`${err}\nlast run: ${await lastRun.textContent()}\nalerts: ${alerts.join(' | ')}\nconsole:\n${log()}`);
-    });
+    await lastRun
+      .filter({ hasText: / after \d+ steps/ })
+      .waitFor({ timeout: 180_000 })
+      .catch(async (err) => {
+        const alerts = await page.getByRole('alert').allTextContents();
+        throw new Error(`${err}\nlast run: ${await lastRun.textContent()}\nalerts: ${alerts.join(' | ')}\nconsole:\n${log()}`);
+      });
     await expect(lastRun.textContent(), log()).resolves.toContain(': completed after 6 steps');
 
+    await showView(page, 'verify');
     const panel = page.locator('section.verify-panel');
     const slotA = panel.getByRole('region', { name: 'Image A' });
     const slotB = panel.getByRole('region', { name: 'Image B' });

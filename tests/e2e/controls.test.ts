@@ -1,5 +1,5 @@
 /**
- * Controls that answer at once and runs that are never lost (issue 16, majors 1 and 2), in the real app with
+ * Controls that answer at once and runs that are never lost, in the real app with
  * WebGPU on SwiftShader in the worker (a micro step takes 1–2 s there, so "within one step" is measurable):
  * Pause and Stop halt after the step in flight and say so at the click; a run that evaluates only at the end
  * survives a reload through its checkpoints, with its curve and time, and resumes to the end.
@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { encodeConfigHash } from '../../src/core/configCodec.ts';
-import { withLabBrowser } from './browser.ts';
+import { showView, withLabBrowser } from './browser.ts';
 import { microConfig } from './micro.ts';
 
 describe('training controls and reloads in headless Chromium', () => {
@@ -30,19 +30,23 @@ describe('training controls and reloads in headless Chromium', () => {
    * step shown at the click.
    */
   const clickOnNextStep = (page: Page, atLeast: number, button: string): Promise<number> =>
-    page.evaluate(([least, name]) => new Promise<number>((resolve, reject) => {
-      const shown = () => Number(/^Step (\d+) \//.exec(document.querySelector('.progress p')?.textContent ?? '')?.[1]);
-      const observer = new MutationObserver(() => {
-        const step = shown();
-        if (!(step >= least)) return;
-        observer.disconnect();
-        const target = [...document.querySelectorAll('button')].find((b) => b.textContent === name);
-        if (!target || target.disabled) return reject(new Error(`no enabled ${name} button at step ${step}`));
-        target.click();
-        resolve(step);
-      });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    }), [atLeast, button] as const);
+    page.evaluate(
+      ([least, name]) =>
+        new Promise<number>((resolve, reject) => {
+          const shown = () => Number(/^Step (\d+) \//.exec(document.querySelector('.progress p')?.textContent ?? '')?.[1]);
+          const observer = new MutationObserver(() => {
+            const step = shown();
+            if (!(step >= least)) return;
+            observer.disconnect();
+            const target = [...document.querySelectorAll('button')].find((b) => b.textContent === name);
+            if (!target || target.disabled) return reject(new Error(`no enabled ${name} button at step ${step}`));
+            target.click();
+            resolve(step);
+          });
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        }),
+      [atLeast, button] as const,
+    );
 
   it('pauses and stops after the step in flight, saying "pausing…" and "stopping…" at the click', async () => {
     const { page, consoleLines } = browser;
@@ -83,7 +87,13 @@ describe('training controls and reloads in headless Chromium', () => {
     // Listed in the runs table, interrupted, with the training time up to its checkpoint (steps of 1–2 s).
     const headers = await page.locator('table').first().locator('thead th').allTextContents();
     const row = page.locator('table').first().locator('tbody tr').first();
-    const time = (await row.locator('td, th').nth(headers.findIndex((h) => h.trim() === 'Time')).textContent())?.trim() ?? '';
+    const time =
+      (
+        await row
+          .locator('td, th')
+          .nth(headers.findIndex((h) => h.trim() === 'Time'))
+          .textContent()
+      )?.trim() ?? '';
     expect(time, headers.join(' | ')).toMatch(/^(\d+ min )?\d+ s$/);
     expect(time).not.toBe('0 s');
     await expect(row.textContent()).resolves.toMatch(new RegExp(`step ${fromStep}/12`));
@@ -93,23 +103,29 @@ describe('training controls and reloads in headless Chromium', () => {
     await expect(lastRun(page).textContent()).resolves.toMatch(/completed after 12 steps/);
     // Its stored curve runs from the first step to the last, once each (read from the runs database: the plots
     // also hold the other test's run).
-    const steps = await page.evaluate(() => new Promise<number[]>((resolve, reject) => {
-      const opening = indexedDB.open('margin-lab');
-      opening.onerror = () => reject(opening.error);
-      opening.onsuccess = () => {
-        const request = opening.result.transaction('runs').objectStore('runs').getAll();
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const run = (request.result as { status: string; config: { steps: number }; history: { step: Float32Array } }[])
-            .find((r) => r.status === 'completed' && r.config.steps === 12);
-          opening.result.close();
-          resolve(Array.from(run?.history.step ?? []));
-        };
-      };
-    }));
+    const steps = await page.evaluate(
+      () =>
+        new Promise<number[]>((resolve, reject) => {
+          const opening = indexedDB.open('margin-lab');
+          opening.onerror = () => reject(opening.error);
+          opening.onsuccess = () => {
+            const request = opening.result.transaction('runs').objectStore('runs').getAll();
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () => {
+              const run = (request.result as { status: string; config: { steps: number }; history: { step: Float32Array } }[]).find(
+                (r) => r.status === 'completed' && r.config.steps === 12,
+              );
+              opening.result.close();
+              resolve(Array.from(run?.history.step ?? []));
+            };
+          };
+        }),
+    );
     expect(steps, consoleLines.join('\n')).toEqual([...Array(12).keys()]);
 
-    // Issue 16 item 10: at 768 px the runs table scrolls inside its panel; the page itself never scrolls sideways.
+    // At 768 px the runs table (in Compare) scrolls inside its panel; the page itself never scrolls
+    // sideways.
+    await showView(page, 'compare');
     await page.setViewportSize({ width: 768, height: 900 });
     const widths = () => page.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('.runs-table')?.scrollWidth ?? 0 }));
     expect((await widths()).table).toBeGreaterThan(768);

@@ -1,5 +1,5 @@
 /**
- * The locked-down page (issue 15): the built app runs under its Content-Security-Policy, in the page and in its
+ * The locked-down page: the built app runs under its Content-Security-Policy, in the page and in its
  * workers, on WebGPU, WebGL and wasm; a micro run trains, a pair is verified and a model is exported without one
  * request leaving the page's origin and without one CSP violation; and the policy really is enforced (eval, an
  * inline script, a foreign fetch and a blob: worker are refused).
@@ -8,17 +8,24 @@ import sharp from 'sharp';
 import type { Request } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILTIN_DATA, createSynthDataset } from '../../src/core/synth/index.ts';
-import { withLabBrowser } from './browser.ts';
+import { showView, withLabBrowser } from './browser.ts';
 import { dropFile } from './drop.ts';
 import { labUrl } from './micro.ts';
 
-interface Violation { directive: string; blocked: string; source: string }
+interface Violation {
+  directive: string;
+  blocked: string;
+  source: string;
+}
 
 /** Two PNGs of built-in test identity 0 at the micro model's input size. */
 async function samePair(): Promise<[Buffer, Buffer]> {
   const set = createSynthDataset({ ...BUILTIN_DATA.test, size: 32 });
   const items = Array.from({ length: set.count }, (_, i) => i).filter((i) => set.itemIdentity(i) === 0);
-  const png = (item: number) => sharp(Buffer.from(set.render(item)), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+  const png = (item: number) =>
+    sharp(Buffer.from(set.render(item)), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
   return [await png(items[0]), await png(items[1])];
 }
 
@@ -67,6 +74,7 @@ describe('the lab under its Content-Security-Policy', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.getByRole('status', { name: 'Last run' }).filter({ hasText: 'completed' }).waitFor({ timeout: 240_000 });
 
+    await showView(page, 'verify');
     const panel = page.locator('section.verify-panel');
     const verdict = panel.getByRole('status', { name: 'Verdict' });
     const [a, b] = await samePair();
@@ -77,7 +85,13 @@ describe('the lab under its Content-Security-Policy', () => {
     const models = page.locator('section.saved-models');
     await models.getByRole('button', { name: /^Save current model/ }).click();
     await models.locator('tbody tr').first().waitFor({ timeout: 60_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), models.getByRole('button', { name: /^Export / }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      models
+        .getByRole('button', { name: /^Export / })
+        .first()
+        .click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.zip$/);
     expect(await download.failure()).toBeNull();
 
@@ -107,10 +121,12 @@ describe('the lab under its Content-Security-Policy', () => {
     const { page } = browser;
     // Code evaluated through DevTools is exempt from the page's eval rule, so eval is probed from a script the
     // page loads from its own origin (served by the test), as the app's own code would run it.
-    await page.route('**/csp-probe.js', (route) => route.fulfill({
-      contentType: 'text/javascript',
-      body: "window.evalProbe = (() => { try { return String(eval('1 + 1')); } catch (err) { return err.name; } })();",
-    }));
+    await page.route('**/csp-probe.js', (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: "window.evalProbe = (() => { try { return String(eval('1 + 1')); } catch (err) { return err.name; } })();",
+      }),
+    );
     await page.goto(inject('baseUrl'));
     const outcome = await page.evaluate(async () => {
       const w = window as unknown as { inlineRan?: boolean; evalProbe?: string };
@@ -124,7 +140,10 @@ describe('the lab under its Content-Security-Policy', () => {
       const script = document.createElement('script');
       script.textContent = 'window.inlineRan = true';
       document.head.append(script);
-      const fetchResult = await fetch('http://192.0.2.1/upload', { method: 'POST', body: 'a face' }).then(() => 'sent', () => 'refused');
+      const fetchResult = await fetch('http://192.0.2.1/upload', { method: 'POST', body: 'a face' }).then(
+        () => 'sent',
+        () => 'refused',
+      );
       const blobWorker = await new Promise<string>((resolve) => {
         try {
           const worker = new Worker(URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' })));

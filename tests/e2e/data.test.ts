@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { launchLabBrowser, showView, type LabBrowser } from './browser.ts';
 import { writeDataFolder, writeTimingFolder, type DataFolderFixture } from './fixtures/dataFolder.ts';
 
 /** Every file under `dir`, as [path relative to dir's parent, bytes as base64]. */
@@ -39,48 +39,58 @@ async function waitLoaded(section: Locator): Promise<void> {
  */
 async function dropFolder(page: Page, dropZone: Locator, files: [string, string][]): Promise<void> {
   const handle = await dropZone.elementHandle();
-  await page.evaluate(({ target, files }) => {
-    interface Node { name: string; children?: Map<string, Node>; file?: File }
-    const root: Node = { name: '', children: new Map() };
-    for (const [path, base64] of files) {
-      const parts = path.split('/');
-      let node = root;
-      parts.forEach((part, i) => {
-        if (i === parts.length - 1) {
-          const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-          node.children!.set(part, { name: part, file: new File([bytes], part) });
-          return;
-        }
-        if (!node.children!.has(part)) node.children!.set(part, { name: part, children: new Map() });
-        node = node.children!.get(part)!;
-      });
-    }
-    const toEntry = (node: Node, parentPath: string): unknown => {
-      const fullPath = `${parentPath}/${node.name}`;
-      if (node.file) {
-        return { isFile: true, isDirectory: false, name: node.name, fullPath, file: (ok: (f: File) => void) => setTimeout(() => ok(node.file!), 0) };
+  await page.evaluate(
+    ({ target, files }) => {
+      interface Node {
+        name: string;
+        children?: Map<string, Node>;
+        file?: File;
       }
-      const children = [...node.children!.values()];
-      return {
-        isFile: false, isDirectory: true, name: node.name, fullPath,
-        createReader() {
-          let at = 0;
-          return {
-            readEntries(ok: (entries: unknown[]) => void) {
-              const batch = children.slice(at, at + 2).map((c) => toEntry(c, fullPath));
-              at += batch.length;
-              setTimeout(() => ok(batch), 0);
-            },
-          };
-        },
+      const root: Node = { name: '', children: new Map() };
+      for (const [path, base64] of files) {
+        const parts = path.split('/');
+        let node = root;
+        parts.forEach((part, i) => {
+          if (i === parts.length - 1) {
+            const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+            node.children!.set(part, { name: part, file: new File([bytes], part) });
+            return;
+          }
+          if (!node.children!.has(part)) node.children!.set(part, { name: part, children: new Map() });
+          node = node.children!.get(part)!;
+        });
+      }
+      const toEntry = (node: Node, parentPath: string): unknown => {
+        const fullPath = `${parentPath}/${node.name}`;
+        if (node.file) {
+          return { isFile: true, isDirectory: false, name: node.name, fullPath, file: (ok: (f: File) => void) => setTimeout(() => ok(node.file!), 0) };
+        }
+        const children = [...node.children!.values()];
+        return {
+          isFile: false,
+          isDirectory: true,
+          name: node.name,
+          fullPath,
+          createReader() {
+            let at = 0;
+            return {
+              readEntries(ok: (entries: unknown[]) => void) {
+                const batch = children.slice(at, at + 2).map((c) => toEntry(c, fullPath));
+                at += batch.length;
+                setTimeout(() => ok(batch), 0);
+              },
+            };
+          },
+        };
       };
-    };
-    const folder = [...root.children!.values()][0];
-    const item = { kind: 'file', type: '', webkitGetAsEntry: () => toEntry(folder, '') };
-    const event = new DragEvent('drop', { bubbles: true, cancelable: true });
-    Object.defineProperty(event, 'dataTransfer', { value: { items: [item], files: [], types: ['Files'], dropEffect: 'copy' } });
-    (target as Element).dispatchEvent(event);
-  }, { target: handle, files });
+      const folder = [...root.children!.values()][0];
+      const item = { kind: 'file', type: '', webkitGetAsEntry: () => toEntry(folder, '') };
+      const event = new DragEvent('drop', { bubbles: true, cancelable: true });
+      Object.defineProperty(event, 'dataTransfer', { value: { items: [item], files: [], types: ['Files'], dropEffect: 'copy' } });
+      (target as Element).dispatchEvent(event);
+    },
+    { target: handle, files },
+  );
 }
 
 describe('loading local folders in the built app', () => {
@@ -121,9 +131,7 @@ describe('loading local folders in the built app', () => {
     // Identities in code-point order of their NFC names; NFD "José" arrives as one NFC identity.
     expect(captions.map((c) => c.replace(/ \(\d+ images\)$/, ''))).toEqual([...fixture.identities].sort());
     expect(await gallery.locator('img').count()).toBe(fixture.images);
-    const decoded = await gallery.locator('img').evaluateAll((imgs) => Promise.all(
-      (imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth)),
-    ));
+    const decoded = await gallery.locator('img').evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth))));
     expect(decoded.every((w) => w === 112)).toBe(true);
     return page;
   }
@@ -131,6 +139,7 @@ describe('loading local folders in the built app', () => {
   it('reads a folder picked through the folder input', async () => {
     const { page } = browser;
     await page.goto(inject('baseUrl'));
+    await showView(page, 'data');
     const section = page.getByRole('region', { name: 'Training folder', exact: true });
     const input = section.getByLabel('Training folder', { exact: true });
     await section.locator('input[type=file]:not([disabled])').waitFor({ timeout: 120_000 });
@@ -144,6 +153,7 @@ describe('loading local folders in the built app', () => {
   it('reads a folder dropped on the drop zone, with the same rules', async () => {
     const { page } = browser;
     await page.goto(inject('baseUrl'));
+    await showView(page, 'data');
     const section = page.getByRole('region', { name: 'Test folder', exact: true });
     await section.locator('input[type=file]:not([disabled])').waitFor({ timeout: 120_000 });
     await dropFolder(page, section.getByRole('region', { name: 'Drop zone: Test folder' }), await listFiles(fixture.dir, work));
@@ -162,6 +172,7 @@ describe('loading local folders in the built app', () => {
     const pairsTxt = '4\n平木大作\t1\t3\nZoë Smith\t1\t2\n平木大作\t2\tAna 😀 Lima\t1\nJosé Núñez\t1\tZoë Smith\t2\n';
     await writeFile(join(test.dir, 'pairs.txt'), pairsTxt);
     await page.goto(inject('baseUrl'));
+    await showView(page, 'data');
     const section = page.getByRole('region', { name: 'Test folder', exact: true });
     await section.locator('input[type=file]:not([disabled])').waitFor({ timeout: 120_000 });
     await section.getByLabel('Test folder', { exact: true }).setInputFiles(test.dir);
@@ -178,6 +189,7 @@ describe('loading local folders in the built app', () => {
     const { page } = browser;
     const dir = await writeTimingFolder(work, 20, 10);
     await page.goto(inject('baseUrl'));
+    await showView(page, 'data');
     const section = page.getByRole('region', { name: 'Training folder', exact: true });
     await section.locator('input[type=file]:not([disabled])').waitFor({ timeout: 120_000 });
     await section.getByLabel('Training folder', { exact: true }).setInputFiles(dir);

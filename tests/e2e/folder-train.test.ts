@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSynthDataset } from '../../src/core/synth/index.ts';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { launchLabBrowser, showView, type LabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 
 const TRAIN_ROOT = 'faces 顔';
@@ -30,7 +30,9 @@ async function writeFaces(parent: string, root: string, names: readonly string[]
   for (let i = 0; i < set.count; i++) {
     const folder = join(dir, names[set.itemIdentity(i)]);
     await mkdir(folder, { recursive: true });
-    const png = await sharp(Buffer.from(set.render(i)), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(set.render(i)), { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toBuffer();
     await writeFile(join(folder, `${String(i).padStart(3, '0')}.png`), png);
   }
   return dir;
@@ -58,6 +60,7 @@ describe('training on picked folders in the built app', () => {
     const log = () => consoleLines.join('\n');
     await page.goto(labUrl());
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    await showView(page, 'data');
 
     const dataInUse = page.getByRole('status', { name: 'Data in use' });
     await expect(dataInUse.textContent()).resolves.toBe('Training on: built-in synthetic faces');
@@ -76,6 +79,9 @@ describe('training on picked folders in the built app', () => {
     const label = `folder '${TRAIN_ROOT}': 5 identities, 27 images; test folder '${TEST_ROOT}': 40 pairs`;
     await expect(dataInUse.textContent()).resolves.toContain(`Training on: ${label}`);
 
+    // The Train view says what it trains on too.
+    await showView(page, 'train');
+    await expect(page.locator('.data-line').textContent()).resolves.toContain(label);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const lastRun = page.getByRole('status', { name: 'Last run' });
     await lastRun.filter({ hasText: / after \d+ steps/ }).waitFor({ timeout: 240_000 });

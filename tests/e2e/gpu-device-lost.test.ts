@@ -1,5 +1,5 @@
 /**
- * The WebGPU device is lost mid-run (issue 15), in the real app: a test hook (only on a page opened with
+ * The WebGPU device is lost mid-run, in the real app: a test hook (only on a page opened with
  * `?test-hooks`) destroys the worker's GPU device as a driver reset would; the worker reports the loss, the page
  * starts a new worker (on WebGPU again, since the GPU is still there), says so, and the run resumes from its last
  * checkpoint and completes.

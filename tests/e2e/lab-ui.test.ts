@@ -1,10 +1,10 @@
 /**
- * The lab as a user sees it (issue 5): a shared link with a tiny config, "Train", live figures, the runs table,
+ * The lab as a user sees it: a shared link with a tiny config, "Train", live figures, the runs table,
  * a second run overlaid on the ROC curve, and runs surviving a reload. Real WebGPU (SwiftShader) in the worker.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { withLabBrowser } from './browser.ts';
+import { openSettings, showView, withLabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 
 describe('the lab UI in headless Chromium', () => {
@@ -31,7 +31,8 @@ describe('the lab UI in headless Chromium', () => {
     const takeLongTasks = () => page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
     await page.goto(labUrl());
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
-    // The link's settings reached the controls.
+    // The link's settings reached the controls (in the Train view's settings panel).
+    await openSettings(page);
     await expect(page.getByLabel('Steps', { exact: true }).inputValue()).resolves.toBe('6');
 
     const startupTasks = await takeLongTasks();
@@ -40,7 +41,8 @@ describe('the lab UI in headless Chromium', () => {
     expect(await tracePoints('plot-loss-curve'), log()).toBe(6);
     expect((await rocLegend()).filter((t) => /AUC \d\.\d{4}/.test(t))).toHaveLength(1);
 
-    // The AUC column of the runs table shows the run's figure.
+    // The AUC column of the runs table (in Compare) shows the run's figure.
+    await showView(page, 'compare');
     const headers = await page.locator('table thead th').allTextContents();
     const aucColumn = headers.findIndex((h) => h.trim().startsWith('AUC'));
     expect(aucColumn, headers.join(' | ')).toBeGreaterThanOrEqual(0);
@@ -48,6 +50,7 @@ describe('the lab UI in headless Chromium', () => {
     expect(auc?.trim()).toMatch(/^(0|1)\.\d{4}$/);
 
     // A second run with another loss overlays its ROC curve on the first.
+    await openSettings(page);
     await page.getByLabel('Loss', { exact: true }).selectOption('arcface');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect.poll(finishedRuns, { timeout: 240_000, interval: 1000 }).toBe(2);
@@ -56,7 +59,9 @@ describe('the lab UI in headless Chromium', () => {
     // Responsiveness while two runs trained and drew (a figure to report, not a timed assertion).
     const trainingTasks = await takeLongTasks();
     const longTasks = { startupMs: startupTasks, whileTrainingMs: trainingTasks, worstWhileTrainingMs: Math.max(0, ...trainingTasks) };
-    console.log(`main-thread long tasks while training: ${trainingTasks.length}, worst ${longTasks.worstWhileTrainingMs.toFixed(0)} ms; at start-up: ${startupTasks.map((t) => t.toFixed(0)).join(', ') || 'none'} ms`);
+    console.log(
+      `main-thread long tasks while training: ${trainingTasks.length}, worst ${longTasks.worstWhileTrainingMs.toFixed(0)} ms; at start-up: ${startupTasks.map((t) => t.toFixed(0)).join(', ') || 'none'} ms`,
+    );
     await mkdir('test-results', { recursive: true });
     await writeFile('test-results/long-tasks.json', JSON.stringify(longTasks, null, 2));
     await page.screenshot({ path: 'test-results/lab-ui.png', fullPage: true });

@@ -1,5 +1,5 @@
 /**
- * A test folder smaller than "Test pairs" asks for (issue 16, defect 3), in the built app with real
+ * A test folder smaller than "Test pairs" asks for, in the built app with real
  * WebGPU (SwiftShader): a 12-image test folder (4 people × 3) picked with the panel's default of
  * 600 test pairs loads with the 24 balanced pairs it gives, says so, raises no error, and a micro
  * run trains and is evaluated on those 24 pairs.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSynthDataset } from '../../src/core/synth/index.ts';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { launchLabBrowser, showView, type LabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 
 /** Write synthetic faces as 32 px PNGs, one sub-folder per name. */
@@ -21,7 +21,9 @@ async function writeFaces(parent: string, root: string, names: readonly string[]
   for (let i = 0; i < set.count; i++) {
     const folder = join(dir, names[set.itemIdentity(i)]);
     await mkdir(folder, { recursive: true });
-    const png = await sharp(Buffer.from(set.render(i)), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(set.render(i)), { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toBuffer();
     await writeFile(join(folder, `${i}.png`), png);
   }
   return dir;
@@ -67,6 +69,7 @@ describe('a 12-image test folder', () => {
     const log = () => consoleLines.join('\n');
     await page.goto(labUrl());
     await page.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    await showView(page, 'data');
     await expect(page.getByLabel('Test pairs (without pairs.txt)').inputValue()).resolves.toBe('600');
 
     const trainSection = page.getByRole('region', { name: 'Training folder', exact: true });
@@ -85,6 +88,7 @@ describe('a 12-image test folder', () => {
     const label = "folder 'faces': 5 identities, 27 images; test folder 'small test': 24 pairs";
     await expect(page.getByRole('status', { name: 'Data in use' }).textContent()).resolves.toContain(`Training on: ${label}`);
 
+    await showView(page, 'train');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const lastRun = page.getByRole('status', { name: 'Last run' });
     await lastRun.filter({ hasText: / after \d+ steps/ }).waitFor({ timeout: 240_000 });

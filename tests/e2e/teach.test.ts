@@ -1,5 +1,5 @@
 /**
- * The teaching views in the real app (issue 8), WebGPU on SwiftShader in the worker: a toy 2-D run draws
+ * The teaching views in the real app, WebGPU on SwiftShader in the worker: a toy 2-D run draws
  * "Hypersphere" with every identity, a margin moved during training is applied from the next step and
  * recorded, and lesson mode advances through its steps with its position in the URL.
  */
@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { encodeConfigHash } from '../../src/core/configCodec.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../../src/core/trainConfig.ts';
 import { TOY_DATA } from '../../src/core/toy.ts';
-import { withLabBrowser } from './browser.ts';
+import { showView, withLabBrowser } from './browser.ts';
 
 /** Micro runs (width-4 CNN at 32 px, batch 16, no flip at evaluation): SwiftShader takes 1–2 s a step. */
 const micro = (overrides: TrainConfigInput) =>
@@ -43,22 +43,38 @@ describe('teaching views in headless Chromium', () => {
   it('a toy 2-D run draws "Hypersphere" with points for every identity', async () => {
     const { page, consoleLines } = browser;
     await open(encodeConfigHash(micro({ steps: 4 })));
+    await showView(page, 'teach');
     await page.getByRole('button', { name: 'Train on toy data' }).click();
-    await lastRun().filter({ hasText: 'completed' }).waitFor({ timeout: 240_000 });
+    // The top bar's run status is in sight in Teach (the training panel's "Last run" is in Train).
+    await page
+      .getByRole('status', { name: 'Run progress' })
+      .filter({ hasText: /last run: .*completed/ })
+      .waitFor({ timeout: 240_000 });
     await expect.poll(async () => (await traces('plot-hypersphere')).filter((t) => t.name.startsWith('identity ')).length, { timeout: 20_000 }).toBe(TOY_DATA.train.identities);
     const drawn = await traces('plot-hypersphere');
     const identities = drawn.filter((t) => t.name.startsWith('identity '));
-    expect(identities.map((t) => t.name), consoleLines.join('\n')).toEqual([...Array(TOY_DATA.train.identities).keys()].map((i) => `identity ${i}`));
+    expect(
+      identities.map((t) => t.name),
+      consoleLines.join('\n'),
+    ).toEqual([...Array(TOY_DATA.train.identities).keys()].map((i) => `identity ${i}`));
     for (const t of identities) expect(t.points).toBeGreaterThan(0);
     // A centre ray and a ±20° margin wedge per identity, on the unit circle.
     expect(drawn.filter((t) => t.name.startsWith('centre of identity '))).toHaveLength(TOY_DATA.train.identities);
     expect(drawn.filter((t) => t.name.startsWith('margin ±20°'))).toHaveLength(TOY_DATA.train.identities);
     await expect(page.getByRole('figure', { name: 'Hypersphere' }).locator('.gtitle').textContent()).resolves.toMatch(/Unit circle/);
-    // The angle columns of the runs table are filled.
-    const headers = await page.locator('table').first().locator('thead th').allTextContents();
-    const intra = await page.locator('table').first().locator('tbody tr').first().locator('td').nth(headers.findIndex((h) => h.trim() === 'Intra')).textContent();
-    expect(intra?.trim()).toMatch(/^\d+\.\d°$/);
+    // The angle columns of the runs table (in Compare) are filled.
     await page.screenshot({ path: 'test-results/teach-hypersphere.png', fullPage: true });
+    await showView(page, 'compare');
+    const headers = await page.locator('table').first().locator('thead th').allTextContents();
+    const intra = await page
+      .locator('table')
+      .first()
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .nth(headers.findIndex((h) => h.trim() === 'Intra'))
+      .textContent();
+    expect(intra?.trim()).toMatch(/^\d+\.\d°$/);
   });
 
   it('moving the margin slider during training changes the run’s margin from the next step on', async () => {
@@ -66,9 +82,11 @@ describe('teaching views in headless Chromium', () => {
     await open(encodeConfigHash(micro({ steps: 60 })));
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const progress = page.getByText(/^Step \d+ \/ 60/);
-    await expect.poll(async () => Number((await progress.textContent().catch(() => ''))?.match(/^Step (\d+)/)?.[1] ?? -1), { timeout: 240_000, interval: 500 })
+    await expect
+      .poll(async () => Number((await progress.textContent().catch(() => ''))?.match(/^Step (\d+)/)?.[1] ?? -1), { timeout: 240_000, interval: 500 })
       .toBeGreaterThanOrEqual(2);
     const seenBefore = Number((await progress.textContent())!.match(/^Step (\d+)/)![1]);
+    await showView(page, 'teach');
     await page.getByLabel('Margin (°)').evaluate((el) => {
       const input = el as HTMLInputElement;
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, '50');
@@ -78,6 +96,11 @@ describe('teaching views in headless Chromium', () => {
     await change.waitFor({ timeout: 60_000 });
     const changedAt = Number((await change.textContent())!.match(/^step (\d+): margin 50°$/)![1]);
     expect(changedAt).toBeGreaterThanOrEqual(seenBefore);
+    // Space pauses and resumes from any view (the focus off the slider, whose own key Space is not).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByRole('status', { name: 'Run progress' }).textContent(), { timeout: 60_000 }).toMatch(/^Paused/);
+    await showView(page, 'train');
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await lastRun().filter({ hasText: 'stopped' }).waitFor({ timeout: 240_000 });
     // Marked on the loss curve at that step, and the run is flagged in the runs table.
@@ -86,18 +109,26 @@ describe('teaching views in headless Chromium', () => {
       return graph?.layout?.annotations ?? [];
     });
     expect(marks.filter((a) => a.text.startsWith('changed'))).toEqual([expect.objectContaining({ x: changedAt, text: 'changed: margin 50°' })]);
-    await expect(page.locator('table').first().locator('tbody tr').first().textContent()).resolves.toMatch(/changed mid-run \(1×\)/);
+    await showView(page, 'compare');
+    await expect(page.locator('table.runs-table tbody tr').first().textContent()).resolves.toMatch(/changed mid-run \(1×\)/);
   });
 
-  it('lesson mode advances through its steps, with the position in the URL', async () => {
+  it('lesson mode advances through its steps, with the position in the URL and the arrow keys', async () => {
     const { page } = browser;
+    // A lesson link opens the Teach view.
     await open('#v=1&lesson=margins&step=2');
+    await page.locator('#view-teach:not([hidden])').waitFor();
     const title = page.locator('.lesson-step h3');
     await expect(title.textContent()).resolves.toBe('2. Softmax + intra-class penalty');
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await expect(title.textContent()).resolves.toBe('3. Margin 30°');
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/lesson=margins&step=3$/);
-    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => title.textContent()).toBe('2. Softmax + intra-class penalty');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => title.textContent()).toBe('4. Margin 45°');
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await expect(title.textContent()).resolves.toBe('6. Alignment on and off');

@@ -1,5 +1,5 @@
 /**
- * Issue 14, import back in the built app: a RUN_DIR of train.py zipped (log.jsonl in train.py's line shapes,
+ * Import back in the built app: a RUN_DIR of train.py zipped (log.jsonl in train.py's line shapes,
  * config.json, identities.json, model.safetensors with the lab's weight names and a head, and a checkpoint the lab
  * must skip) picked through "Import PyTorch run (.zip)" shows up in the Runs table with its AUC and in Saved models.
  * The zip is built here as train.py writes it (the shapes tests/ui/runDirImport.test.ts checks), no PyTorch needed.
@@ -8,16 +8,17 @@ import * as tf from '@tensorflow/tfjs';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '../../src/core/safetensors.ts';
+import { STEP_COLUMNS } from '../../src/core/stepColumns.ts';
 import { parseTrainConfig } from '../../src/core/trainConfig.ts';
 import { createEmbeddingModel, modelSpecOf } from '../../src/ml/models/embedding.ts';
 import { namedWeights } from '../../src/ml/namedWeights.ts';
-import { withLabBrowser } from './browser.ts';
+import { showView, withLabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 
 const CONFIG = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 8 }, steps: 4, evalEvery: 2, evalPairs: 20, seed: 5 });
 const RUN = 'torch-5-e2e';
-/** The columns of train.py's step points (engine.py EventLog), as `lab train` prints them. */
-const COLUMNS = ['step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec'];
+/** The columns of train.py's step points (engine.py EventLog), as `lab train` prints them (tests/unit/core/stepColumns.test.ts keeps them equal). */
+const COLUMNS = STEP_COLUMNS;
 
 const line = (event: object) => JSON.stringify({ runId: RUN, ...event });
 const steps = (s: number[]) => line({ type: 'step', points: Object.fromEntries(COLUMNS.map((c) => [c, s.map((x) => (c === 'step' ? x : c === 'loss' ? 10 - x : 0.5))])) });
@@ -48,7 +49,7 @@ async function runDirZip(): Promise<Buffer> {
   return Buffer.from(zipSync(files));
 }
 
-describe('importing a PyTorch RUN_DIR zip in the built app (issue 14)', () => {
+describe('importing a PyTorch RUN_DIR zip in the built app', () => {
   const browser = withLabBrowser();
 
   it('lists the imported run with its AUC in the Runs table and its model under Saved models', async () => {
@@ -56,6 +57,7 @@ describe('importing a PyTorch RUN_DIR zip in the built app (issue 14)', () => {
     const zip = await runDirZip();
     await page.goto(labUrl());
     await page.locator('[role=status][data-backend]').waitFor({ timeout: 120_000 });
+    await showView(page, 'compare');
     const input = page.getByLabel('PyTorch run zip');
     await expect.poll(() => input.isEnabled(), { timeout: 120_000 }).toBe(true);
     await input.setInputFiles({ name: 'run.zip', mimeType: 'application/zip', buffer: zip });
@@ -77,6 +79,7 @@ describe('importing a PyTorch RUN_DIR zip in the built app (issue 14)', () => {
     expect(aucColumn).toBeGreaterThan(0);
     expect((await row.locator(':scope > *').nth(aucColumn).textContent())?.trim()).toBe('0.8125');
 
+    await showView(page, 'verify');
     const models = page.locator('section.saved-models tbody tr');
     await expect.poll(() => models.count(), { timeout: 30_000 }).toBe(1);
     const cells = await models.first().locator(':scope > *').allTextContents();

@@ -1,5 +1,5 @@
 /**
- * Two tabs of the lab open at once (issue 15), in one browser profile: each trains a run; after a reload both runs are
+ * Two tabs of the lab open at once, in one browser profile: each trains a run; after a reload both runs are
  * listed in both tabs, each whole (completed, its own steps), under its own id and its own number, and the checkpoint
  * store holds each run's own checkpoint. Both tabs are opened before either trains, so neither page's start-up
  * listing already holds the other's run.

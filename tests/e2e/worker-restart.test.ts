@@ -1,5 +1,5 @@
 /**
- * The worker dies mid-run (issue 15), in the real app on WebGPU: a test hook (only on a page opened with
+ * The worker dies mid-run, in the real app on WebGPU: a test hook (only on a page opened with
  * `?test-hooks`) terminates the training worker; the page starts a new one, says so, and the run resumes from its
  * last checkpoint and completes, its loss curve without a hole.
  */

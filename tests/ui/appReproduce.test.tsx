@@ -29,11 +29,13 @@ vi.mock('../../src/ui/worker/labBridge.ts', async () => {
 });
 
 const { App } = await import('../../src/ui/App.tsx');
+const { openOn } = await import('./views.ts');
 
 afterEach(cleanup);
 
 describe('App: Reproduce the report', () => {
   it('trains the five losses on the built-in faces, then the domain pair on their populations, and checks every finding', async () => {
+    openOn('compare');
     render(<App />);
     const panel = screen.getByRole('region', { name: 'Reproduce the report' });
     const button = within(panel).getByRole('button', { name: 'Reproduce the report' });
@@ -48,7 +50,9 @@ describe('App: Reproduce the report', () => {
 
     const table = within(panel).getByRole('table', { name: 'Findings' });
     await vi.waitFor(() => expect(within(table).queryByText('not run yet')).toBeNull());
-    const sources = within(panel).getAllByRole('listitem').map((li) => li.textContent);
+    const sources = within(panel)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(sources).toHaveLength(7);
     expect(sources.at(-1)).toMatch(/^Other domain: .*population B → A/);
   });

@@ -1,5 +1,5 @@
 /**
- * The page's runs against a fake worker (issue 16): unticking the newest finished run takes it off the plots, runs
+ * The page's runs against a fake worker: unticking the newest finished run takes it off the plots, runs
  * are labelled and renamed in the table and in the legends, a new run's progress starts from "starting…" rather
  * than the last run's, and a run that failed before its first step is listed unticked.
  */
@@ -27,15 +27,18 @@ vi.mock('../../src/ui/worker/labBridge.ts', async () => {
 });
 
 const { App } = await import('../../src/ui/App.tsx');
+const { resetUrl, showView } = await import('./views.ts');
 
 beforeEach(() => {
   Object.assign(fake, { holdLoad: false, heldLoads: [], failWith: undefined, runs: 0 });
+  resetUrl();
 });
 afterEach(cleanup);
 
-const runsTable = () => within(screen.getByRole('region', { name: 'Runs' })).getByRole('table');
-/** The screen-reader summary of a figure (what its legend holds). */
-const summaryOf = (figure: string) => screen.getByRole('figure', { name: figure }).querySelector('.visually-hidden')?.textContent;
+/** The runs table (in Compare: reached through its view, hidden or not). */
+const runsTable = () => within(screen.getByRole('region', { name: 'Runs', hidden: true })).getByRole('table', { hidden: true });
+/** The screen-reader summary of a figure (what its legend holds), shown or in a hidden view. */
+const summaryOf = (figure: string) => screen.getByRole('figure', { name: figure, hidden: true }).querySelector('.visually-hidden')?.textContent;
 
 /** Renders the page and trains one run to its end through "Train". */
 async function renderAndTrain() {
@@ -45,7 +48,7 @@ async function renderAndTrain() {
   await act(async () => {
     fireEvent.click(train);
   });
-  await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox')).toHaveLength(fake.runs));
+  await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox', { hidden: true })).toHaveLength(fake.runs));
   await vi.waitFor(() => expect(train.disabled).toBe(false));
   return train;
 }
@@ -53,6 +56,7 @@ async function renderAndTrain() {
 describe('App: runs on the plots and in the table', () => {
   it('takes the newest finished run off the ROC curve and the histogram as soon as it is unticked', async () => {
     await renderAndTrain();
+    showView('Compare');
     const box = within(runsTable()).getByRole('checkbox', { name: 'Show #1 Quick demo on plots' }) as HTMLInputElement;
     expect(box.checked).toBe(true);
     expect(summaryOf('ROC curve')).toMatch(/Quick demo: AUC 0\.7500/);
@@ -69,10 +73,12 @@ describe('App: runs on the plots and in the table', () => {
     await act(async () => {
       fireEvent.click(train);
     });
-    await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox')).toHaveLength(2));
+    await vi.waitFor(() => expect(within(runsTable()).getAllByRole('checkbox', { hidden: true })).toHaveLength(2));
     // Same preset, same settings: the numbers tell them apart.
     const [first, second] = ['#1 Quick demo', '#2 Quick demo'];
     await vi.waitFor(() => expect(summaryOf('ROC curve')).toBe(`${second}: AUC 0.7500; ${first}: AUC 0.7500`));
+    showView('Compare');
+    expect(summaryOf('Runs ROC curve')).toBe(`${second}: AUC 0.7500; ${first}: AUC 0.7500`);
 
     fireEvent.click(within(runsTable()).getByRole('button', { name: `Rename ${first}` }));
     const field = within(runsTable()).getByRole('textbox', { name: `New name for ${first}` });
@@ -80,6 +86,7 @@ describe('App: runs on the plots and in the table', () => {
     fireEvent.submit(field);
     expect(within(runsTable()).getByRole('checkbox', { name: 'Show baseline on plots' })).toBeTruthy();
     expect(summaryOf('ROC curve')).toBe(`${second}: AUC 0.7500; baseline: AUC 0.7500`);
+    expect(summaryOf('Runs ROC curve')).toBe(`${second}: AUC 0.7500; baseline: AUC 0.7500`);
   });
 
   it("resets the progress when a new run starts: 'starting…', not the last run's final step", async () => {
@@ -106,6 +113,7 @@ describe('App: runs on the plots and in the table', () => {
     await act(async () => {
       fireEvent.click(train);
     });
+    showView('Compare');
     const box = (await within(runsTable()).findByRole('checkbox', { name: 'Show #1 Quick demo on plots' })) as HTMLInputElement;
     expect(box.checked).toBe(false);
     expect(summaryOf('ROC curve')).toBe('No evaluation yet.');

@@ -25,9 +25,26 @@ export function finishRun(runId: string, onEvent: TrainEventHandler, run: FakeRu
     points.imagesPerSec[i] = run.imagesPerSec ?? 0;
   }
   onEvent({ type: 'step', runId, points });
-  const metrics = { pairs: 4, positives: 2, negatives: 2, auc: run.auc, eer: 0.3, eerThreshold: 0.5, tarAtFar: { '0.001': 0.1 }, bestAccuracy: 0.7, bestThreshold: 0.5, tenFoldMean: 0.7, tenFoldStd: 0.1 };
+  const metrics = {
+    pairs: 4,
+    positives: 2,
+    negatives: 2,
+    auc: run.auc,
+    eer: 0.3,
+    eerThreshold: 0.5,
+    tarAtFar: { '0.001': 0.1 },
+    bestAccuracy: 0.7,
+    bestThreshold: 0.5,
+    tenFoldMean: 0.7,
+    tenFoldStd: 0.1,
+  };
   onEvent({
-    type: 'eval', runId, step: steps, metrics, flipEval: false, seconds: 0,
+    type: 'eval',
+    runId,
+    step: steps,
+    metrics,
+    flipEval: false,
+    seconds: 0,
     roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
     angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
   });
@@ -38,7 +55,16 @@ export function finishRun(runId: string, onEvent: TrainEventHandler, run: FakeRu
 /** The labBridge module with a worker whose API has `known`'s methods, an `init` on cpu, and "nothing" for the rest. */
 export function fakeLabBridge(known: Record<string, unknown>) {
   // Stores with nothing refused unless a test says otherwise (listRefusedRecords: src/ui/runs/RefusedRecords.tsx).
-  const methods: Record<string, unknown> = { init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }), listRefusedRecords: async () => [], ...known };
+  // No built-in reference model either (describeReference: src/ui/verify), unless a test gives one: "nothing here"'s
+  // empty list would read as a model without a threshold.
+  const methods: Record<string, unknown> = {
+    init: async () => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' }),
+    listRefusedRecords: async () => [],
+    describeReference: async () => {
+      throw new Error('this fake worker has no reference model');
+    },
+    ...known,
+  };
   const nothing = (): unknown => new Proxy(() => Promise.resolve([]), { get: (_t, key) => (key === 'then' ? undefined : nothing()) });
   const api = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && key in methods ? methods[key] : key === 'then' ? undefined : nothing()) });
   return { startLabWorker: () => ({ api, failed: new Promise(() => undefined), terminate: () => undefined }) };

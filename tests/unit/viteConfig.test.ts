@@ -1,5 +1,5 @@
 /**
- * `npm run dev` must not reload the page when a worker first loads (issue 16 #13): Vite's dependency scan
+ * `npm run dev` must not reload the page when a worker first loads: Vite's dependency scan
  * does not follow `new Worker(new URL(…))`, so a package only a worker imports was bundled late and the
  * re-bundle reloaded the page, dropping the picked folders. These cases read the config Vite loads.
  */

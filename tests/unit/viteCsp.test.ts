@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy vite.config.ts serves (issue 15): the same directives in the header (dev and preview)
+ * The Content-Security-Policy vite.config.ts serves: the same directives in the header (dev and preview)
  * and in the pages' meta tag; scripts, workers and connections from the app's own origin only; no eval and no inline
  * script, except the dev server's fast-refresh preamble, allowed by its hash in dev alone.
  */

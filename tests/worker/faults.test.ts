@@ -1,5 +1,5 @@
 /**
- * Faults through the lab worker API (issue 15), in Node on the CPU backend with fake-indexeddb: a corrupt or foreign
+ * Faults through the lab worker API, in Node on the CPU backend with fake-indexeddb: a corrupt or foreign
  * checkpoint or saved model in IndexedDB is refused with a reason while the rest still lists; a full disk on a
  * checkpoint write is a warning, training goes on, and the previous checkpoint stays whole; a NaN batch and a far
  * too high learning rate stop the run with the last good weights.

@@ -16,9 +16,10 @@ import type { Batch, BatchSource } from '../../src/ml/train/data.ts';
 import { TrainControl } from '../../src/ml/train/control.ts';
 import { TrainingSession } from '../../src/ml/train/session.ts';
 import { openCheckpointStore } from '../../workers/checkpointStore.ts';
-import { DataStore } from '../../workers/data/dataStore.ts';
-import { folderRunData, VALIDATION_PAIRS_RULE } from '../../workers/data/folderData.ts';
-import { FolderBatchSource } from '../../workers/data/folderSource.ts';
+import { DataStore } from '../../src/ml/data/dataStore.ts';
+import { decodeToRgb } from '../../workers/data/decode.ts';
+import { folderRunData, VALIDATION_PAIRS_RULE } from '../../src/ml/data/folderData.ts';
+import { FolderBatchSource } from '../../src/ml/data/folderSource.ts';
 import { createLabApi } from '../../workers/labApi.ts';
 import { installImageFakes, rgbPng } from './browserFakes.ts';
 
@@ -70,7 +71,7 @@ describe('training on loaded folders through the lab API', () => {
   const test = synthFolder('test faces', TEST_NAMES, 4, 6);
 
   it('trains on the training folder, evaluates on the test folder, and decodes again at the model size', async () => {
-    const store = new DataStore();
+    const store = new DataStore(decodeToRgb);
     const report = await store.load(train.files, { ...LOAD, role: 'train' }, () => {});
     expect(report.sample).toMatchObject({ trainImages: 30, validationImages: 10 });
     await store.load(test.files, { ...LOAD, role: 'test' }, () => {});
@@ -98,7 +99,7 @@ describe('training on loaded folders through the lab API', () => {
   });
 
   it('evaluates on the validation split without a test folder, and refuses when it is too small', async () => {
-    const store = new DataStore();
+    const store = new DataStore(decodeToRgb);
     const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-folder-validation'), dataStore: store });
     await api.init();
     await expect(api.loadData({ kind: 'folder' })).rejects.toThrow(/no training folder is loaded/);

@@ -1,14 +1,33 @@
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { mapStepColumns, STEP_COLUMNS } from '../../src/core/stepColumns.ts';
+import { BUILTIN_DATA } from '../../src/core/synth/index.ts';
 import type { BackendReport } from '../../src/protocol/api.ts';
 import type { TrainEvent } from '../../src/protocol/events.ts';
 import { openCheckpointStore } from '../../workers/checkpointStore.ts';
 import { createLabApi, eventTransferables } from '../../workers/labApi.ts';
+import type { RunLocks } from '../../workers/runLock.ts';
 
 async function cpuBackend(): Promise<BackendReport> {
   await tf.setBackend('cpu');
   return { backend: 'cpu', attempts: [{ backend: 'cpu', ok: true }], tfjsVersion: tf.version.tfjs };
+}
+
+/** The Web Locks of one origin, as far as acquireRunLock uses them: exclusive, `ifAvailable` answered at once. */
+function sharedLocks(): RunLocks {
+  const held = new Set<string>();
+  const request = async (name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) => {
+    if (!options.ifAvailable) throw new Error('only ifAvailable requests are modelled');
+    if (held.has(name)) return callback(null);
+    held.add(name);
+    try {
+      return await callback({ name, mode: 'exclusive' });
+    } finally {
+      held.delete(name);
+    }
+  };
+  return { request: request as RunLocks['request'] };
 }
 
 const DATA = { kind: 'builtin', train: { identities: 8, imagesPerIdentity: 6, familySize: 1 }, test: { identities: 6, imagesPerIdentity: 4 } } as const;
@@ -70,7 +89,7 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
     await expect(api.resumeRun(first.runId, () => {})).rejects.toThrow(/no checkpoint/);
   });
 
-  it('resumes a checkpoint of the default built-in faces stored before their size changed (its head says how many people)', async () => {
+  it('pins the built-in faces a run trains on, and resumes a checkpoint written before runs pinned them on the faces of its day', async () => {
     const store = await openCheckpointStore('test-lab-api-legacy');
     const api = createLabApi({ selectBackend: cpuBackend, openStore: async () => store });
     await api.init();
@@ -82,9 +101,42 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
     // the set stays small; the count is what the default changed).
     const stored = (await store.get(first.runId))!;
     expect(stored.numIdentities).toBe(8);
+    // A run of today names all of its faces (pinned when the data was loaded).
+    expect(stored.data).toEqual({
+      kind: 'builtin',
+      train: { identities: 8, imagesPerIdentity: 6, familySize: 1, difficulty: BUILTIN_DATA.train.difficulty },
+      test: { identities: 6, imagesPerIdentity: 4, familySize: BUILTIN_DATA.test.familySize, difficulty: BUILTIN_DATA.test.difficulty },
+    });
     await store.put({ ...stored, data: { kind: 'builtin', train: { imagesPerIdentity: 6, familySize: 1 }, test: DATA.test } });
     const resumed = await api.resumeRun(first.runId, () => {});
     expect(resumed).toMatchObject({ reason: 'completed', step: 6 });
+    // The resumed run trained on the faces of its day: the head's 8 people, and the test split's look-alike
+    // families and difficulty as the defaults held them (the checkpoint's own train fields kept).
+    expect((await store.get(first.runId))!.data).toEqual({
+      kind: 'builtin',
+      train: { identities: 8, imagesPerIdentity: 6, familySize: 1, difficulty: 0.5 },
+      test: { identities: 6, imagesPerIdentity: 4, familySize: 3, difficulty: 0.5 },
+    });
+  });
+
+  it('lets one tab train a run: another tab cannot resume it while it trains (Web Lock), and can once it ended', async () => {
+    // Two tabs: two worker APIs on one checkpoint database and one origin's locks.
+    const locks = sharedLocks();
+    const tab = () => createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-lab-api-lock'), runLocks: locks });
+    const [first, second] = [tab(), tab()];
+    await Promise.all([first.init(), second.init()]);
+    await Promise.all([first.loadData(DATA), second.loadData(DATA)]);
+    let elsewhere: Promise<unknown> | undefined;
+    const running = first.train({ ...CONFIG, steps: 40, checkpointEvery: 2 }, (e) => {
+      if (e.type !== 'checkpoint' || elsewhere) return;
+      elsewhere = second.resumeRun(e.runId, () => {}).finally(() => void first.stop());
+    });
+    await expect.poll(() => elsewhere !== undefined, { timeout: 30_000 }).toBe(true);
+    await expect(elsewhere).rejects.toThrow(/training in another tab/);
+    const ended = await running;
+    expect(ended.reason).toBe('stopped');
+    // The first tab's run has ended, and its lock with it: the second tab resumes it to the end.
+    expect(await second.resumeRun(ended.runId, () => {})).toMatchObject({ reason: 'completed', step: 40 });
   });
 
   it('answers pause once the run is parked, with every step done by then reported', async () => {
@@ -109,9 +161,8 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
   });
 
   it('lists the buffers of step and eval events for transfer', () => {
-    const column = () => new Float32Array(2);
-    const points = { step: column(), loss: column(), crossEntropy: column(), intraPenalty: column(), regularization: column(), accuracy: column(), thetaDeg: column(), lr: column(), marginRamp: column(), gradNorm: column(), imagesPerSec: column() };
-    expect(eventTransferables({ type: 'step', runId: 'r', points })).toHaveLength(11);
+    const points = mapStepColumns(() => new Float32Array(2));
+    expect(eventTransferables({ type: 'step', runId: 'r', points })).toHaveLength(STEP_COLUMNS.length);
     expect(eventTransferables({ type: 'done', runId: 'r', reason: 'completed', step: 1, seconds: 1 })).toEqual([]);
   });
 

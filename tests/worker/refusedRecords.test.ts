@@ -1,5 +1,5 @@
 /**
- * The worker API names the records its stores refuse (issue 15): a foreign checkpoint and a foreign saved-model
+ * The worker API names the records its stores refuse: a foreign checkpoint and a foreign saved-model
  * summary come back from listRefusedRecords with their store, key and reason, while the good ones still list.
  */
 import 'fake-indexeddb/auto';

@@ -1,5 +1,5 @@
 /**
- * A test folder smaller than "Test pairs" asks for (issue 16, defect 3): a 12-image folder loads
+ * A test folder smaller than "Test pairs" asks for: a 12-image folder loads
  * with the 24 balanced pairs it gives (and says 600 were asked for), and a run evaluates on them;
  * a folder that gives no pair at all says why, and a run refused for want of pairs names the
  * loaded test folder's cause instead of claiming that none is loaded.
@@ -13,7 +13,8 @@ import type { BackendReport } from '../../src/protocol/api.ts';
 import type { FolderOptions, PickedFile } from '../../src/protocol/data.ts';
 import type { TrainEvent } from '../../src/protocol/events.ts';
 import { openCheckpointStore } from '../../workers/checkpointStore.ts';
-import { DataStore } from '../../workers/data/dataStore.ts';
+import { DataStore } from '../../src/ml/data/dataStore.ts';
+import { decodeToRgb } from '../../workers/data/decode.ts';
 import { createLabApi } from '../../workers/labApi.ts';
 import { installImageFakes, rgbPng } from './browserFakes.ts';
 
@@ -55,7 +56,7 @@ afterAll(() => {
 
 describe('a test folder with fewer balanced pairs than asked for', () => {
   it('loads the 24 pairs 12 images give, says 600 were asked for, and a run evaluates on them', async () => {
-    const store = new DataStore();
+    const store = new DataStore(decodeToRgb);
     await store.load(train, { ...LOAD, role: 'train' }, () => {});
     const report = await store.load(synthFolder('small test', ['Ólafur', '李小龍', 'Émilie', 'Nuno'], 3, 6), { ...LOAD, role: 'test' }, () => {});
     expect(report.pairsError).toBeUndefined();
@@ -73,7 +74,7 @@ describe('a test folder with fewer balanced pairs than asked for', () => {
   });
 
   it('says why a folder gives no pairs, and a refused run names that cause rather than a missing folder', async () => {
-    const store = new DataStore();
+    const store = new DataStore(decodeToRgb);
     // Nothing held out: the validation split cannot stand in for the test folder.
     await store.load(train, { ...LOAD, role: 'train', validationFraction: 0 }, () => {});
     const report = await store.load(synthFolder('singles', ['Ólafur', '李小龍', 'Émilie', 'Nuno'], 1, 6), { ...LOAD, role: 'test' }, () => {});

@@ -1,4 +1,4 @@
-/** The worker API side of issue 8: setLive on a running run, and eval events with angle statistics and geometry. */
+/** The worker API side of the teaching views: setLive on a running run, and eval events with angle statistics and geometry. */
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Issue 14: the model of a torch RUN_DIR (model.safetensors by the lab's weight names, plus `head`) imported
+ * The model of a torch RUN_DIR (model.safetensors by the lab's weight names, plus `head`) imported
  * through the worker's models API embeds exactly as the weights it came from, is listed and exported like any
  * saved model, and weights of another run or step are refused before anything is stored.
  */
@@ -13,12 +13,12 @@ import { loadModelZip } from '../../src/ml/modelIo.ts';
 import { createEmbeddingModel, modelSpecOf } from '../../src/ml/models/embedding.ts';
 import { namedWeights } from '../../src/ml/namedWeights.ts';
 import { embedImages } from '../../src/ml/train/evaluate.ts';
-import { createModelsApi } from '../../workers/models/modelsApi.ts';
+import { createModelsApi } from '../../src/ml/verify/modelsApi.ts';
 import { openModelStore } from '../../workers/models/modelStore.ts';
 
 const CONFIG = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, embeddingDim: 8, width: 4, embeddingNorm: 'batchnorm' }, seed: 3 });
 
-describe('importing a torch RUN_DIR model (issue 14)', () => {
+describe('importing a torch RUN_DIR model', () => {
   it('embeds the same as the weights it came from, and refuses weights of another run', async () => {
     await tf.setBackend('cpu');
     // "Trained" weights: another seed's model, so they differ from what the config's seed would build.

@@ -6,7 +6,7 @@
  * (alignCache.ts); later decodes only warp.
  *
  * The lab worker's tfjs is never used here: face-api reads results with dataSync, which breaks
- * WebGPU in a worker (platform notes), so detection lives in a worker whose tfjs is CPU-only.
+ * WebGPU in a worker, so detection lives in a worker whose tfjs is CPU-only.
  * That worker starts on the first aligned decode (nested dedicated worker), and its models load then.
  */
 import * as Comlink from 'comlink';
@@ -14,9 +14,10 @@ import { toCanvasConvention, type Affine } from '../../src/core/align/affine.ts'
 import { checkAlignOptions, type AlignOptions } from '../../src/core/align/options.ts';
 import { cropTransform, type FaceFitResult } from '../../src/ml/align/align.ts';
 import type { DecodeOptions } from '../../src/protocol/data.ts';
-import type { AlignWorkerApi } from './alignWorkerApi.ts';
-import { AlignUnavailableError, describeAlignOptions, NoFaceError, workerAlignCache, type AlignCache } from './alignCache.ts';
-import { rgbaToRgb } from './decode.ts';
+import type { ReferenceFace } from '../../src/ml/reference/referenceNet.ts';
+import type { AlignWorkerApi, LocateImage } from './alignWorkerApi.ts';
+import { AlignUnavailableError, describeAlignOptions, NoFaceError, workerAlignCache, type AlignCache } from '../../src/ml/align/alignCache.ts';
+import { rgbaToRgb } from '../../src/core/pixels.ts';
 
 /**
  * Photos are shrunk to at most this side before detection: the tiny detector sees 416 px anyway,
@@ -72,18 +73,41 @@ function context2d(width: number, height: number): OffscreenCanvasRenderingConte
   return context;
 }
 
-/** Detect the largest face of a decoded photo (in the align worker) and fit it to the template. */
-export async function detectFit(bitmap: ImageBitmap, options: AlignOptions): Promise<FaceFitResult> {
-  const worker = await alignWorker(options);
+/** The photo shrunk to at most DETECTION_MAX_SIDE, as RGB bytes marked to be transferred (not copied) to the align worker. */
+function detectionImage(bitmap: ImageBitmap): LocateImage {
   const scale = Math.min(1, DETECTION_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
   const context = context2d(width, height);
   context.drawImage(bitmap, 0, 0, width, height);
   const rgb = rgbaToRgb(context.getImageData(0, 0, width, height).data);
-  // The pixels move to the align worker (transferred, not copied); the bitmap stays here for the warp.
-  const image = Comlink.transfer({ rgb, width, height, scale: width / bitmap.width }, [rgb.buffer]);
-  return Promise.race([worker.remote.locate(image, options), worker.failed]);
+  return Comlink.transfer({ rgb, width, height, scale: width / bitmap.width }, [rgb.buffer]);
+}
+
+/** Detect the largest face of a decoded photo (in the align worker) and fit it to the template. */
+export async function detectFit(bitmap: ImageBitmap, options: AlignOptions): Promise<FaceFitResult> {
+  const worker = await alignWorker(options);
+  // The bitmap stays here for the warp.
+  return Promise.race([worker.remote.locate(detectionImage(bitmap), options), worker.failed]);
+}
+
+/**
+ * The reference model's view of an image file: its largest face cropped as face-api crops it and described by
+ * face-api's recognition network, both in the align worker. Detection and the crop use the copy shrunk to
+ * DETECTION_MAX_SIDE (a face a tenth of a 1280-px photo wide is still 128 px, near the network's 150). Rejects
+ * when the file cannot be decoded, and with AlignUnavailableError when the align worker cannot start.
+ */
+export async function describeReferenceFace(file: Blob, options: AlignOptions): Promise<ReferenceFace> {
+  const align = checkAlignOptions(options);
+  const worker = await alignWorker(align);
+  const bitmap = await createImageBitmap(file);
+  let image: LocateImage;
+  try {
+    image = detectionImage(bitmap);
+  } finally {
+    bitmap.close();
+  }
+  return Promise.race([worker.remote.describeReference(image, align), worker.failed]);
 }
 
 /** Draw `bitmap` through the image → crop map into a `size`² canvas over black; RGB bytes. */

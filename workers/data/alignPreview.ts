@@ -6,8 +6,8 @@
  */
 import type { AlignPreview, AlignPreviewItem, FolderRole } from '../../src/protocol/data.ts';
 import { fitOf } from './align.ts';
-import { workerAlignCache } from './alignCache.ts';
-import type { DataStore } from './dataStore.ts';
+import { workerAlignCache } from '../../src/ml/align/alignCache.ts';
+import type { DataStore } from '../../src/ml/data/dataStore.ts';
 import { rgbToJpeg } from './decode.ts';
 
 /** Longest side of the preview's originals, in px (a grid cell next to a 112-px crop). */

@@ -5,6 +5,7 @@
  */
 import type { AlignOptions } from '../../src/core/align/options.ts';
 import type { FaceFitResult } from '../../src/ml/align/align.ts';
+import type { ReferenceFace } from '../../src/ml/reference/referenceNet.ts';
 
 /** RGB pixels of the (possibly downscaled) photo to search, row-major HWC, with its size. */
 export interface LocateImage {
@@ -21,4 +22,9 @@ export interface AlignWorkerApi {
   ready(options: AlignOptions): Promise<{ backend: string; tfjs: string }>;
   /** The largest face's fit (in the original image's pixels), or no face at the threshold. */
   locate(image: LocateImage, options: AlignOptions): Promise<FaceFitResult>;
+  /**
+   * The reference model (face-api's recognition network) on the largest face: its 150² crop and unit descriptor,
+   * or no face at the threshold. The crop's box is in the pixels of the image as sent.
+   */
+  describeReference(image: LocateImage, options: AlignOptions): Promise<ReferenceFace>;
 }

@@ -4,8 +4,10 @@
  * The training loop in the same worker reaches the loaded data through the same store.
  */
 import type { DataApi, DecodeMeasurement, FolderRole, GalleryIdentity, GalleryPage, PickedFile } from '../../src/protocol/data.ts';
-import { workerDataStore, type DataStore } from './dataStore.ts';
-import { DEFAULT_DECODE_OPTIONS, decodeToRgb, rgbToJpeg, sniffBlob } from './decode.ts';
+import type { DataStore } from '../../src/ml/data/dataStore.ts';
+import { DEFAULT_DECODE_OPTIONS, sniffBlob } from '../../src/ml/data/images.ts';
+import { decodeToRgb, rgbToJpeg } from './decode.ts';
+import { workerDataStore } from './workerDataStore.ts';
 
 /** Gallery page shape when the UI does not say: 12 identities of 6 thumbnails (a 2-row grid on a laptop). */
 export const GALLERY_DEFAULTS = Object.freeze({ identitiesPerPage: 12, thumbnailsPerIdentity: 6 });
@@ -33,7 +35,7 @@ async function galleryPage(store: DataStore, role: FolderRole, page: number, per
 }
 
 /** Decode up to n supported images among `files` and time it (sniffing is not timed). */
-/** Decodes in flight when a folder is read (workers/data/scanPicked.ts uses the same number). */
+/** Decodes in flight when a folder is read (src/ml/data/scanPicked.ts uses the same number). */
 const DECODE_LANES = 4;
 
 async function measureDecode(files: readonly PickedFile[], n: number, concurrency = DECODE_LANES): Promise<DecodeMeasurement> {

@@ -13,39 +13,9 @@
  * converted to sRGB (colorSpaceConversion 'default'); greyscale, CMYK, 16-bit and paletted images
  * all come out as 8-bit RGB because the canvas is 8-bit sRGB.
  */
-import { sniffFormat, SNIFF_BYTES, type SniffResult } from '../../src/core/dataset/sniff.ts';
 import type { AlphaBackground, DecodeOptions } from '../../src/protocol/data.ts';
-import { rgbToRgba } from '../../src/core/pixels.ts';
-
-/** Decode settings used when a caller gives none (the paper's 112×112 centre crop over black). */
-export const DEFAULT_DECODE_OPTIONS: DecodeOptions = Object.freeze({ imageSize: 112, centreCrop: true, background: 'black' });
-
-/** Bytes of one decoded RGB image of side `imageSize` (112 → 37,632). */
-export function bytesPerImage(imageSize: number): number {
-  return imageSize * imageSize * 3;
-}
-
-/** What the first SNIFF_BYTES of a file say it is. */
-export async function sniffBlob(file: Blob): Promise<SniffResult> {
-  return sniffFormat(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
-}
-
-/** The source rectangle of the centred square (or the whole frame when not cropping). */
-export function cropRect(width: number, height: number, centreCrop: boolean): { sx: number; sy: number; sw: number; sh: number } {
-  if (!centreCrop) return { sx: 0, sy: 0, sw: width, sh: height };
-  const side = Math.min(width, height);
-  return { sx: Math.floor((width - side) / 2), sy: Math.floor((height - side) / 2), sw: side, sh: side };
-}
-
-/** RGBA (canvas order) to RGB, dropping alpha (the canvas already composited it over the background). */
-export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, out = new Uint8Array((rgba.length / 4) * 3)): Uint8Array {
-  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
-    out[o] = rgba[i];
-    out[o + 1] = rgba[i + 1];
-    out[o + 2] = rgba[i + 2];
-  }
-  return out;
-}
+import { cropRect, rgbaToRgb, rgbToRgba } from '../../src/core/pixels.ts';
+import { DEFAULT_DECODE_OPTIONS } from '../../src/ml/data/images.ts';
 
 const BACKGROUND_STYLE: Readonly<Record<AlphaBackground, string>> = Object.freeze({ black: '#000', white: '#fff' });
 

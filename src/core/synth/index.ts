@@ -8,6 +8,8 @@ export {
   SYNTH_DEFAULTS,
   createBuiltinSets,
   createSynthDataset,
+  pinBuiltinChoice,
+  UNPINNED_BUILTIN_DATA,
   resolveSynthSpec,
   type BuiltinDataChoice,
   type SynthDataset,

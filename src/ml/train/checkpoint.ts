@@ -3,9 +3,8 @@
  * in a worker); writing uses `assign`, so variables keep their identity and the optimiser keeps working.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { StepColumn } from '../../protocol/events.ts';
+import { mapStepColumns, STEP_COLUMNS, type StepColumn, type StepPoint } from '../../core/stepColumns.ts';
 import type { TensorRecord } from '../../protocol/api.ts';
-import { STEP_COLUMNS, type StepPoint } from './stepBuffer.ts';
 
 /** A tensor's bytes as a record (a fresh ArrayBuffer of exactly its data). */
 export async function tensorRecord(name: string, t: tf.Tensor): Promise<TensorRecord> {
@@ -32,21 +31,13 @@ export function recordBytes(records: readonly TensorRecord[]): number {
 
 /** History points → one Float32Array buffer per column. */
 export function historyRecord(points: readonly StepPoint[]): Record<StepColumn, ArrayBuffer> {
-  const out = {} as Record<StepColumn, ArrayBuffer>;
-  for (const name of STEP_COLUMNS) out[name] = Float32Array.from(points, (p) => p[name]).buffer as ArrayBuffer;
-  return out;
+  return mapStepColumns((name) => Float32Array.from(points, (p) => p[name]).buffer as ArrayBuffer);
 }
 
 /** One Float32Array buffer per column → history points (columns of unequal length are an error). */
 export function historyPoints(history: Record<StepColumn, ArrayBuffer>): StepPoint[] {
-  const columns = STEP_COLUMNS.map((name) => new Float32Array(history[name]));
-  const n = columns[0].length;
-  if (columns.some((c) => c.length !== n)) throw new Error('checkpoint: history columns differ in length');
-  const points: StepPoint[] = [];
-  for (let i = 0; i < n; i++) {
-    const p = {} as StepPoint;
-    STEP_COLUMNS.forEach((name, c) => (p[name] = columns[c][i]));
-    points.push(p);
-  }
-  return points;
+  const columns = mapStepColumns((name) => new Float32Array(history[name]));
+  const n = columns.step.length;
+  if (STEP_COLUMNS.some((name) => columns[name].length !== n)) throw new Error('checkpoint: history columns differ in length');
+  return Array.from({ length: n }, (_, i) => mapStepColumns((name) => columns[name][i]));
 }

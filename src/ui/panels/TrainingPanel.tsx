@@ -12,7 +12,9 @@ export function formatDuration(seconds: number): string {
 export function runProgress(run: RunRecord, trainImages: number | undefined) {
   const { steps, batchSize } = run.config;
   const rates = run.history.imagesPerSec.subarray(Math.max(0, run.history.imagesPerSec.length - 20));
-  const sorted = Array.from(rates).filter(Number.isFinite).sort((a, b) => a - b);
+  const sorted = Array.from(rates)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const imagesPerSec = sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
   const epoch = trainImages ? (run.step * batchSize) / trainImages : undefined;
   const etaSeconds = imagesPerSec > 0 ? ((steps - run.step) * batchSize) / imagesPerSec : undefined;
@@ -38,13 +40,21 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
   const progress = run && running && !starting ? runProgress(run, trainImages) : undefined;
   const lastWarning = run?.warnings.at(-1);
   return (
-    <section className="panel" aria-labelledby="training-heading">
+    <section className="panel training-panel" aria-labelledby="training-heading">
       <h2 id="training-heading">Training</h2>
       <div className="buttons">
-        <button type="button" onClick={onTrain} disabled={!canStart || running}>Train</button>
-        <button type="button" onClick={training.pause} disabled={phase !== 'training'}>Pause</button>
-        <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>Resume</button>
-        <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>Stop</button>
+        <button type="button" onClick={onTrain} disabled={!canStart || running}>
+          Train
+        </button>
+        <button type="button" onClick={training.pause} disabled={phase !== 'training'}>
+          Pause
+        </button>
+        <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>
+          Resume
+        </button>
+        <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>
+          Stop
+        </button>
       </div>
       {starting && (
         <div className="progress">
@@ -72,7 +82,9 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
         </p>
       )}
       {training.recovery && (
-        <p className="warning" role="status" aria-label="Worker recovery">{training.recovery}</p>
+        <p className="warning" role="status" aria-label="Worker recovery">
+          {training.recovery}
+        </p>
       )}
       {lastWarning && (
         <p className="warning" role="alert">

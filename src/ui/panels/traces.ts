@@ -48,12 +48,29 @@ export function lossCurveFigure(runs: readonly RunRecord[], smoothing = DEFAULT_
       }
     }
     data.push({
-      x: step, y: smoothSeries(Array.from(h.accuracy, (a) => a * 100), smoothing), name: `training accuracy${suffix}`,
-      type: 'scatter', mode: 'lines', line: { color: colour, width: main ? 2 : 1 }, xaxis: 'x', yaxis: 'y2', showlegend: main,
+      x: step,
+      y: smoothSeries(
+        Array.from(h.accuracy, (a) => a * 100),
+        smoothing,
+      ),
+      name: `training accuracy${suffix}`,
+      type: 'scatter',
+      mode: 'lines',
+      line: { color: colour, width: main ? 2 : 1 },
+      xaxis: 'x',
+      yaxis: 'y2',
+      showlegend: main,
     });
     data.push({
-      x: step, y: smoothSeries(h.thetaDeg, smoothing), name: `mean θ_y${suffix}`,
-      type: 'scatter', mode: 'lines', line: { color: colour, width: main ? 2 : 1 }, xaxis: 'x', yaxis: 'y3', showlegend: main,
+      x: step,
+      y: smoothSeries(h.thetaDeg, smoothing),
+      name: `mean θ_y${suffix}`,
+      type: 'scatter',
+      mode: 'lines',
+      line: { color: colour, width: main ? 2 : 1 },
+      xaxis: 'x',
+      yaxis: 'y3',
+      showlegend: main,
     });
   });
   const layout = withLegendBelow({
@@ -121,15 +138,17 @@ export function rocFigure(runs: readonly RunRecord[], logFpr: boolean): { data: 
       tpr = first < 0 ? new Float32Array(0) : tpr.subarray(first);
     }
     data.push({
-      x: fpr, y: tpr, type: 'scatter', mode: 'lines', line: { color: runColour(i), width: 2, shape: 'hv' },
+      x: fpr,
+      y: tpr,
+      type: 'scatter',
+      mode: 'lines',
+      line: { color: runColour(i), width: 2, shape: 'hv' },
       name: `${run.label} (AUC ${evalResult.metrics.auc.toFixed(4)})`,
     });
   });
   if (!logFpr) data.push({ x: [0, 1], y: [0, 1], type: 'scatter', mode: 'lines', line: { color: '#999999', dash: 'dot', width: 1 }, name: 'chance', hoverinfo: 'skip' });
   const layout: PlotLayout = {
-    xaxis: logFpr
-      ? { title: { text: 'false accept rate (log)' }, type: 'log', exponentformat: 'power' }
-      : { title: { text: 'false accept rate' }, range: [0, 1] },
+    xaxis: logFpr ? { title: { text: 'false accept rate (log)' }, type: 'log', exponentformat: 'power' } : { title: { text: 'false accept rate' }, range: [0, 1] },
     yaxis: { title: { text: 'true accept rate' }, range: [0, 1.02] },
     legend: { x: 1, xanchor: 'right', y: 0, yanchor: 'bottom' },
     uirevision: logFpr ? 'roc-log' : 'roc',

@@ -33,10 +33,7 @@ export function emptyLayout(layout: PlotLayout, message?: string): PlotLayout {
     empty[key] = { ...axis, autorange: false, range: axis.type === 'log' ? [-3, 0] : [0, 1], showticklabels: false };
   }
   if (message) {
-    empty.annotations = [
-      ...(layout.annotations ?? []),
-      { text: message, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { size: 14 } },
-    ];
+    empty.annotations = [...(layout.annotations ?? []), { text: message, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { size: 14 } }];
   }
   return empty as PlotLayout;
 }

@@ -4,7 +4,8 @@
  */
 import type * as PlotlyTypes from 'plotly.js';
 
-export type PlotlyApi = Pick<typeof PlotlyTypes, 'react' | 'purge' | 'downloadImage' | 'toImage'>;
+/** What the lab uses of Plotly; `Plots` (resize) is optional so that test doubles may leave it out. */
+export type PlotlyApi = Pick<typeof PlotlyTypes, 'react' | 'purge' | 'downloadImage' | 'toImage'> & Partial<Pick<typeof PlotlyTypes, 'Plots'>>;
 export type PlotData = Partial<PlotlyTypes.PlotData>;
 export type PlotLayout = Partial<PlotlyTypes.Layout>;
 export type PlotConfig = Partial<PlotlyTypes.Config>;

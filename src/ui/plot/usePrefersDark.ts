@@ -10,5 +10,9 @@ function subscribe(onChange: () => void) {
 
 /** Whether the user's colour scheme is dark, following changes live. */
 export function usePrefersDark(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia?.(query).matches ?? false, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia?.(query).matches ?? false,
+    () => false,
+  );
 }

@@ -50,13 +50,12 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
       <h2 id="report-heading">Reproduce the report</h2>
       <p className="help">
         Trains the report&apos;s five losses at the Quick demo scale{foldersLoaded ? '' : ', then the same model on two populations of faces'},{' '}
-        {parallelJobs > 1 ? 'several at a time' : 'one after another'}, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at
-        least {FINDING_THRESHOLDS.clearAucGap} of AUC.
+        {parallelJobs > 1 ? 'several at a time' : 'one after another'}, and checks each finding against what the runs measure. &quot;Clearly higher&quot; means at least{' '}
+        {FINDING_THRESHOLDS.clearAucGap} of AUC.
       </p>
       {foldersLoaded && (
         <p className="notice">
-          Your folders are loaded: the five losses train on them. The domain finding needs the built-in populations, so its two
-          runs are left out (clear the folders to run them).
+          Your folders are loaded: the five losses train on them. The domain finding needs the built-in populations, so its two runs are left out (clear the folders to run them).
         </p>
       )}
       <div className="buttons">
@@ -64,7 +63,11 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
           Reproduce the report
         </button>
       </div>
-      {mode && <p className="help" aria-label="Sweep mode">Trains {mode}.</p>}
+      {mode && (
+        <p className="help" role="note" aria-label="Sweep mode">
+          Trains {mode}.
+        </p>
+      )}
       <SweepProgress jobs={sweepJobs} running={sweepRunning} onStop={() => onStop?.()} />
       <div className="report-table-wrap">
         <table className="report-findings">
@@ -101,7 +104,11 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
               </li>
             ))}
           </ul>
-          {table.notes.map((note) => <p key={note} className="warning">{note}</p>)}
+          {table.notes.map((note) => (
+            <p key={note} className="warning">
+              {note}
+            </p>
+          ))}
         </div>
       ) : (
         <p className="help">No finished sweep runs yet: press Reproduce the report (about {presets.length} × a few minutes).</p>

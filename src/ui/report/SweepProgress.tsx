@@ -45,7 +45,9 @@ export function SweepProgress({ jobs, running, onStop }: SweepProgressProps) {
       {running && (
         <div className="buttons">
           {/* The training panel's Stop follows the main worker only; this one also reaches the parallel workers. */}
-          <button type="button" onClick={onStop}>Stop the sweep</button>
+          <button type="button" onClick={onStop}>
+            Stop the sweep
+          </button>
         </div>
       )}
       {jobs && (

@@ -1,15 +1,34 @@
 import { useEffect, useState } from 'react';
+import { runsTrainingFrom } from '../../core/runLock.ts';
 import type { CheckpointSummary, LabWorkerApi } from '../../protocol/api.ts';
 import type { RunRecord } from './runRecord.ts';
 
-/** The newest run that a page reload interrupted and that has a stored checkpoint to continue from. */
-export function resumableRun(runs: readonly RunRecord[], checkpoints: readonly CheckpointSummary[]): { run: RunRecord; checkpoint: CheckpointSummary } | undefined {
+/**
+ * The newest run that a page reload interrupted and that has a stored checkpoint to continue from, leaving out runs
+ * that are training now in another tab (`trainingNow`, their Web Locks).
+ */
+export function resumableRun(
+  runs: readonly RunRecord[],
+  checkpoints: readonly CheckpointSummary[],
+  trainingNow: ReadonlySet<string> = new Set(),
+): { run: RunRecord; checkpoint: CheckpointSummary } | undefined {
   for (const run of runs) {
-    if (run.status !== 'stopped' || run.step >= run.config.steps) continue;
+    if (run.status !== 'stopped' || run.step >= run.config.steps || trainingNow.has(run.id)) continue;
     const checkpoint = checkpoints.find((c) => c.runId === run.id && c.step < c.steps);
     if (checkpoint) return { run, checkpoint };
   }
   return undefined;
+}
+
+/** How often the offer looks again for runs training in other tabs. */
+const TRAINING_ELSEWHERE_POLL_MS = 3000;
+
+/** Ids of the runs training now in any tab of the lab (held run locks); none where the browser has no Web Locks. */
+async function runsTrainingNow(): Promise<ReadonlySet<string>> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return new Set();
+  const { held = [] } = await locks.query();
+  return runsTrainingFrom(held.map((lock) => lock.name));
 }
 
 /** Props of the resume offer. */
@@ -24,15 +43,21 @@ export interface InterruptedRunProps {
 /** "Resume" for a run left unfinished (stopped, or cut off by a reload) whose checkpoint is stored. */
 export function InterruptedRun({ api, runs, disabled, onResume }: InterruptedRunProps) {
   const [checkpoints, setCheckpoints] = useState<CheckpointSummary[]>([]);
+  const [trainingNow, setTrainingNow] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (!api || disabled) return;
     let live = true;
     api.listCheckpoints().then((list) => live && setCheckpoints(list), () => undefined);
+    const check = () => runsTrainingNow().then((ids) => live && setTrainingNow(ids), () => undefined);
+    void check();
+    // A run training in another tab becomes resumable here when that tab stops or closes: no event says so.
+    const timer = setInterval(check, TRAINING_ELSEWHERE_POLL_MS);
     return () => {
       live = false;
+      clearInterval(timer);
     };
   }, [api, disabled, runs.length]);
-  const offer = resumableRun(runs, checkpoints);
+  const offer = resumableRun(runs, checkpoints, trainingNow);
   if (!offer) return null;
   const { run, checkpoint } = offer;
   return (

@@ -3,17 +3,16 @@
  * changed), so React state and the IndexedDB copy stay simple values.
  */
 import { appendColumns } from '../../core/series.ts';
+import { mapStepColumns, STEP_COLUMNS } from '../../core/stepColumns.ts';
 import type { BackendName, StepPoints, TrainConfig, TrainEvent } from '../../protocol/api.ts';
 import type { RunRecord, RunStatus } from './runRecord.ts';
 
-/** The StepPoints columns, for empty histories (tests/ui/applyEvent.test.ts keeps it equal to the engine's STEP_COLUMNS). */
-export const STEP_COLUMN_NAMES: readonly (keyof StepPoints)[] = Object.freeze([
-  'step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr', 'marginRamp', 'gradNorm', 'imagesPerSec',
-] as const);
+/** The step columns in the engine's order, from their one definition (src/core/stepColumns.ts). */
+export const STEP_COLUMN_NAMES = STEP_COLUMNS;
 
 /** An empty step history. */
 export function emptyHistory(): StepPoints {
-  return Object.fromEntries(STEP_COLUMN_NAMES.map((k) => [k, new Float32Array(0)])) as unknown as StepPoints;
+  return mapStepColumns(() => new Float32Array(0));
 }
 
 /** A run record for a run that is about to start. */

@@ -1,5 +1,5 @@
 /**
- * Reads a RUN_DIR of `lab export-torch`'s train.py (issue 14) in the page — a picked folder or a .zip of it —
+ * Reads a RUN_DIR of `lab export-torch`'s train.py in the page — a picked folder or a .zip of it —
  * and turns it into what the lab keeps: a RunRecord folded from its log, and the checked request that has the
  * worker load and store its weights. Only the four files the lab reads are read (checkpoints can be hundreds of
  * MB), each refused by its size before it is read (src/core/runDir.ts RUN_DIR_LIMITS).

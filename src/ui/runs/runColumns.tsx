@@ -104,10 +104,10 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'Config',
-    value: (r) => configSummary(r.config),
+    value: (r) => r.pretrained ?? configSummary(r.config),
     cell: (r) => (
       <>
-        {configSummary(r.config)}
+        {r.pretrained ?? configSummary(r.config)}
         {r.changedMidRun && <div className="run-changed">changed mid-run ({r.liveChanges?.length ?? 0}×): not comparable to an unchanged run</div>}
       </>
     ),

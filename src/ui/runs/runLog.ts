@@ -1,5 +1,5 @@
 /**
- * Parses a RUN_DIR's log.jsonl (issue 14): the JSON lines `lab export-torch`'s train.py writes, in the event
+ * Parses a RUN_DIR's log.jsonl: the JSON lines `lab export-torch`'s train.py writes, in the event
  * shapes of src/protocol/events.ts with typed arrays as plain arrays and non-finite numbers as null. Pure, so
  * page tests and the import share it. A RUN_DIR comes from elsewhere (a cluster, a colleague): every field is
  * checked and copied by name — nothing else in a line is kept — and every size is capped before it is

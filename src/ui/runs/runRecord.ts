@@ -71,4 +71,9 @@ export interface RunRecord {
   warnings: RunWarning[];
   /** Set when the run ended with an error or divergence: what happened. */
   message?: string;
+  /**
+   * A model trained elsewhere and only evaluated here (the built-in reference's baseline): what it is, in words. Its
+   * `config` then only fills the record's shape, so the runs table shows this instead.
+   */
+  pretrained?: string;
 }

@@ -1,5 +1,5 @@
 /**
- * Shape checks on run records read back from IndexedDB (issue 15). The runs database holds what this page wrote,
+ * Shape checks on run records read back from IndexedDB. The runs database holds what this page wrote,
  * but a record can be cut short by a browser crash, written by another app or lab version, or edited by hand in
  * DevTools; one such record must not break the runs table, the plots or the exports that read every run. Pure:
  * no DOM or storage, so the checks run in Node tests as they run on the page.

@@ -44,7 +44,9 @@ export function LessonFigures({ look, runs, stepRun, loss }: LessonFiguresProps)
   return (
     <div className="lesson-figures">
       {shown.map((name) => (
-        <div key={name} className="lesson-figure" data-look={name} tabIndex={-1}>{figure(name)}</div>
+        <div key={name} className="lesson-figure" data-look={name} tabIndex={-1}>
+          {figure(name)}
+        </div>
       ))}
     </div>
   );

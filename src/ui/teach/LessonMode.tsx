@@ -5,58 +5,47 @@
  * (`lesson=<id>&step=<n>`) so an instructor can prepare the link, and a link opens the lesson on its own:
  * scrolled to, focused and filling the window (useLessonScreen), with the training controls at hand.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { findLesson, lessonExtras, lessonFromExtras, readHashKeys, withHashKeys, type LessonPosition } from '../../core/lessons.ts';
+import { useCallback, useContext, useEffect, useMemo, useRef } from 'react';
+import { findLesson, type LessonPosition } from '../../core/lessons.ts';
 import { presetConfig } from '../../core/presets.ts';
 import type { LossConfig } from '../../protocol/api.ts';
+import { ViewVisibleContext } from '../plot/figureContext.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
+import { arrowKeysBelongTo, hasModifier } from '../keys.ts';
+import { updateHashState, useHashState } from '../useHashState.ts';
 import type { Training } from '../worker/useTraining.ts';
 import { currentLoss } from './hypersphereTraces.ts';
 import { LessonFigures, lookAtFigure } from './LessonFigures.tsx';
 import { useLessonScreen } from './useLessonScreen.ts';
 import './lesson.css';
 
-const LESSON_KEYS = ['lesson', 'step'];
-
-const fromHash = () => lessonFromExtras(readHashKeys(window.location.hash, LESSON_KEYS));
-
-const samePosition = (a?: LessonPosition, b?: LessonPosition) => a?.lesson.id === b?.lesson.id && a?.step === b?.step;
-
 /**
- * The lesson position as page state synced with the URL hash's `lesson` and `step` keys. `openedByLink` counts
- * the times a link opened a lesson (the page's own link, or one followed in this tab) since the lesson was last
- * left or started with its button: lesson mode takes the screen each time it grows.
+ * The lesson position as page state in the URL hash's `lesson` and `step` keys (through useHashState, the hash's one
+ * owner). `openedByLink` counts the times a link opened a lesson (the page's own, or one followed in this tab) since
+ * the lesson was last left or started with its button: lesson mode takes the screen each time it grows.
  */
 export function useLessonPosition() {
-  const [state, setState] = useState(() => {
-    const initial = fromHash();
-    return { ...initial, openedByLink: initial.position ? 1 : 0 };
-  });
-  const position = state.position;
-  useEffect(() => {
-    const hash = withHashKeys(window.location.hash, position ? lessonExtras(position) : { lesson: undefined, step: undefined });
-    if (hash !== window.location.hash) window.history.replaceState(null, '', hash || window.location.pathname + window.location.search);
-  }, [position]);
-  // A lesson link followed in this tab changes only the hash (no reload); our own replaceState fires no hashchange.
-  useEffect(() => {
-    const onHashChange = () => {
-      const next = fromHash();
-      setState((current) => {
-        if (samePosition(next.position, current.position) && next.error === current.error) return current;
-        if (!next.position && !next.error) return current; // a config-only link leaves the lesson as it is
-        return { ...next, openedByLink: current.openedByLink + (next.position ? 1 : 0) };
-      });
-    };
-    window.addEventListener('hashchange', onHashChange);
-    return () => window.removeEventListener('hashchange', onHashChange);
-  }, []);
+  const { page, lessonError, lessonLinks } = useHashState();
+  const { lesson: lessonId, step } = page;
+  const position = useMemo<LessonPosition | undefined>(() => {
+    const lesson = lessonId === undefined ? undefined : findLesson(lessonId);
+    return lesson ? { lesson, step: (step ?? 1) - 1 } : undefined;
+  }, [lessonId, step]);
   // Leaving the lesson spends the link's request, so a lesson started again with its button stays in the page.
-  const setPosition = useCallback((next: LessonPosition | undefined) => setState((s) => ({ position: next, openedByLink: next ? s.openedByLink : 0 })), []);
-  const start = useCallback((lessonId: string) => {
-    const lesson = findLesson(lessonId);
-    if (lesson) setState({ position: { lesson, step: 0 }, openedByLink: 0 });
+  const setPosition = useCallback(
+    (next: LessonPosition | undefined) =>
+      updateHashState((s) => {
+        const { lesson: _lesson, step: _step, ...rest } = s.page;
+        const page = next ? { ...rest, lesson: next.lesson.id, step: next.step + 1 } : rest;
+        return { ...s, page, lessonLinks: next ? s.lessonLinks : 0 };
+      }),
+    [],
+  );
+  const start = useCallback((id: string) => {
+    const lesson = findLesson(id);
+    if (lesson) updateHashState((s) => ({ ...s, page: { ...s.page, lesson: lesson.id, step: 1 }, lessonLinks: 0 }));
   }, []);
-  return { position, error: state.error, openedByLink: state.openedByLink, setPosition, start };
+  return { position, error: lessonError, openedByLink: lessonLinks, setPosition, start };
 }
 
 /**
@@ -114,9 +103,10 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
     const found = lesson.steps.slice(0, step + 1).map((_, i) => latest(lessonRunLabel(position, i)));
     return { stepRun: found[step], stepRuns: [found[step], ...found.slice(0, step).reverse()].filter((r): r is RunRecord => r !== undefined) };
   }, [runs, lesson, step, position]);
-  const go = (next: number) => onPosition({ lesson, step: Math.min(Math.max(next, 0), lesson.steps.length - 1) });
+  const go = useCallback((next: number) => onPosition({ lesson, step: Math.min(Math.max(next, 0), lesson.steps.length - 1) }), [onPosition, lesson]);
+  const visible = useContext(ViewVisibleContext);
   // What the step's run trains with (live changes included) once it exists, else what the step will train.
-  const loss = stepRun ? currentLoss(stepRun) : lessonStepLoss(position) ?? fallbackLoss;
+  const loss = stepRun ? currentLoss(stepRun) : (lessonStepLoss(position) ?? fallbackLoss);
 
   useEffect(() => {
     if (focusRequest <= 0) return;
@@ -125,16 +115,43 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
     heading.current?.focus({ preventScroll: true });
   }, [focusRequest, enterFocus]);
 
+  // The arrow keys step through the lesson while it is on screen, unless a control has the focus (a slider, a field).
+  useEffect(() => {
+    if (!visible) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || hasModifier(event)) return;
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      if (arrowKeysBelongTo(event.target)) return;
+      event.preventDefault();
+      go(step + (event.key === 'ArrowRight' ? 1 : -1));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [visible, go, step]);
+
   const className = `lesson-mode${view.focusMode ? ' lesson-mode--focus' : ''}`;
   return (
     <section ref={root} className={className} aria-labelledby="lesson-heading">
       <header className="lesson-bar">
-        <h2 id="lesson-heading" ref={heading} tabIndex={-1}>{lesson.title}</h2>
-        <p className="lesson-progress" aria-live="polite">Step {step + 1} of {lesson.steps.length}</p>
+        <h2 id="lesson-heading" ref={heading} tabIndex={-1}>
+          {lesson.title}
+        </h2>
+        <p className="lesson-progress" aria-live="polite">
+          Step {step + 1} of {lesson.steps.length}
+        </p>
+        <p className="lesson-keys help">← → move between steps; Space pauses or resumes the run.</p>
         <div className="buttons">
-          <button type="button" onClick={view.expanded ? view.exit : view.enter}>{view.expanded ? 'Exit full screen' : 'Full screen'}</button>
-          {view.focusMode && !view.fullscreen && <button type="button" onClick={view.enter}>Browser full screen</button>}
-          <button type="button" onClick={() => onPosition(undefined)}>Leave lesson</button>
+          <button type="button" onClick={view.expanded ? view.exit : view.enter}>
+            {view.expanded ? 'Exit full screen' : 'Full screen'}
+          </button>
+          {view.focusMode && !view.fullscreen && (
+            <button type="button" onClick={view.enter}>
+              Browser full screen
+            </button>
+          )}
+          <button type="button" onClick={() => onPosition(undefined)}>
+            Leave lesson
+          </button>
         </div>
       </header>
       {view.focusMode && !view.fullscreen && (
@@ -144,7 +161,9 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
       <ol className="lesson-steps" aria-label="Lesson steps">
         {lesson.steps.map((s, i) => (
           <li key={s.title}>
-            <button type="button" aria-current={i === step ? 'step' : undefined} onClick={() => go(i)}>{s.title}</button>
+            <button type="button" aria-current={i === step ? 'step' : undefined} onClick={() => go(i)}>
+              {s.title}
+            </button>
           </li>
         ))}
       </ol>
@@ -158,13 +177,17 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
         </p>
         {current.needsPhotos && !photosLoaded && <p className="lesson-note">This step needs your own photos: load a folder in the Data panel first.</p>}
         <div className="buttons lesson-nav">
-          <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>Previous</button>
+          <button type="button" onClick={() => go(step - 1)} disabled={step === 0}>
+            Previous
+          </button>
           {current.presetId && (
             <button type="button" className="primary" disabled={busy} onClick={() => onRunPreset(current.presetId!, lessonRunLabel(position))}>
               Run this step
             </button>
           )}
-          <button type="button" onClick={() => go(step + 1)} disabled={step === lesson.steps.length - 1}>Next</button>
+          <button type="button" onClick={() => go(step + 1)} disabled={step === lesson.steps.length - 1}>
+            Next
+          </button>
         </div>
       </article>
       <LessonFigures look={current.look} runs={stepRuns} stepRun={stepRun} loss={loss} />
@@ -176,14 +199,22 @@ export function LessonMode({ position, onPosition, runs, onRunPreset, busy, phot
 function LessonTrainingControls({ training }: { training: LessonTraining }) {
   const { phase, run } = training;
   const running = phase !== 'idle';
-  const progress = !running ? undefined
-    : phase === 'preparing' || !run ? 'starting…'
-    : `${run.label}: step ${run.step} / ${run.config.steps}${phase === 'paused' ? ' · paused' : phase === 'stopping' ? ' · stopping…' : ''}`;
+  const progress = !running
+    ? undefined
+    : phase === 'preparing' || !run
+      ? 'starting…'
+      : `${run.label}: step ${run.step} / ${run.config.steps}${phase === 'paused' ? ' · paused' : phase === 'stopping' ? ' · stopping…' : ''}`;
   return (
     <div className="buttons lesson-training" role="group" aria-label="Training">
-      <button type="button" onClick={training.pause} disabled={phase !== 'training'}>Pause</button>
-      <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>Resume</button>
-      <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>Stop</button>
+      <button type="button" onClick={training.pause} disabled={phase !== 'training'}>
+        Pause
+      </button>
+      <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>
+        Resume
+      </button>
+      <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>
+        Stop
+      </button>
       {progress && <span className="lesson-training-progress">{progress}</span>}
     </div>
   );

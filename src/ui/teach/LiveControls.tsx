@@ -21,12 +21,20 @@ export interface LiveControlsProps {
 }
 
 /** Slider ranges: margins up to 90° (past it nothing trains), learning rate on a log scale 1e-4…1. */
-const SLIDERS: Record<keyof LiveValues, { label: string; min: number; max: number; step: number; toSlider?: (v: number) => number; fromSlider?: (s: number) => number; format: (v: number) => string }> = {
+const SLIDERS: Record<
+  keyof LiveValues,
+  { label: string; min: number; max: number; step: number; toSlider?: (v: number) => number; fromSlider?: (s: number) => number; format: (v: number) => string }
+> = {
   marginDeg: { label: 'Margin (°)', min: 0, max: 90, step: 1, format: (v) => `${v}°` },
   cosineMargin: { label: 'Cosine margin', min: 0, max: 1, step: 0.05, format: (v) => v.toFixed(2) },
   alpha: { label: 'Intra penalty α', min: 0, max: 5, step: 0.1, format: (v) => v.toFixed(1) },
   lr: {
-    label: 'Learning rate', min: -4, max: 0, step: 0.1, toSlider: Math.log10, fromSlider: (s) => Number((10 ** s).toPrecision(2)),
+    label: 'Learning rate',
+    min: -4,
+    max: 0,
+    step: 0.1,
+    toSlider: Math.log10,
+    fromSlider: (s) => Number((10 ** s).toPrecision(2)),
     format: (v) => String(v),
   },
 };
@@ -71,7 +79,11 @@ function LiveControlsOfRun({ run, active, setLive }: LiveControlsProps) {
           <label key={key} className="inline-control">
             {slider.label}
             <input
-              type="range" min={slider.min} max={slider.max} step={slider.step} disabled={!enabled}
+              type="range"
+              min={slider.min}
+              max={slider.max}
+              step={slider.step}
+              disabled={!enabled}
               value={slider.toSlider ? slider.toSlider(value) : value}
               onChange={(e) => change(key, slider.fromSlider ? slider.fromSlider(Number(e.target.value)) : Number(e.target.value))}
             />
@@ -79,10 +91,18 @@ function LiveControlsOfRun({ run, active, setLive }: LiveControlsProps) {
           </label>
         );
       })}
-      {problem && <p className="error" role="alert">{problem}</p>}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
       {run.liveChanges?.length ? (
         <ul className="live-changes" aria-label="Changes made while training">
-          {run.liveChanges.map((c, i) => <li key={`${c.step}-${i}`}>step {c.step}: {describeLiveParams(c.params)}</li>)}
+          {run.liveChanges.map((c, i) => (
+            <li key={`${c.step}-${i}`}>
+              step {c.step}: {describeLiveParams(c.params)}
+            </li>
+          ))}
         </ul>
       ) : null}
     </section>

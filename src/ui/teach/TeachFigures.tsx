@@ -42,13 +42,16 @@ export function HypersphereFigure({ run }: HypersphereFigureProps) {
   if (!run || !geometry || !figure) {
     return (
       <figure className="plot" aria-label="Hypersphere">
-        <figcaption><span className="plot-title">Hypersphere</span></figcaption>
+        <figcaption>
+          <span className="plot-title">Hypersphere</span>
+        </figcaption>
         <p className="help">No geometry yet: it appears at the first evaluation of a run on the built-in faces (Toy runs show the sphere itself).</p>
       </figure>
     );
   }
   const where = geometry.space === 'pca' ? `a PCA projection of the ${geometry.embeddingDim}-d embeddings` : `the unit ${geometry.dim === 2 ? 'circle' : 'sphere'}`;
-  const summary = `${run.label} at step ${run.lastEval?.step}: ${geometry.identities.length} held-out images of ${geometry.centreIds.length} identities on ${where}` +
+  const summary =
+    `${run.label} at step ${run.lastEval?.step}: ${geometry.identities.length} held-out images of ${geometry.centreIds.length} identities on ${where}` +
     (marginDeg > 0 && geometry.space === 'embedding' ? `, margin ${marginDeg}° drawn around each class centre.` : '.');
   return <PlotlyFigure name="Hypersphere" data={figure.data} layout={figure.layout} summary={summary} height={geometry.dim === 3 && geometry.space === 'embedding' ? 380 : 460} />;
 }
@@ -74,14 +77,25 @@ export function AngleStatsPanel({ runs }: AngleStatsPanelProps) {
         <thead>
           <tr>
             <th scope="col">Run</th>
-            {ANGLE_SERIES.map((s) => <th key={s.key} scope="col" className="numeric">{s.name}</th>)}
+            {ANGLE_SERIES.map((s) => (
+              <th key={s.key} scope="col" className="numeric">
+                {s.name}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {rows.map(({ run, stats }) => (
             <tr key={run.id}>
-              <th scope="row">{run.label}{run.changedMidRun ? ' (changed mid-run)' : ''}</th>
-              {ANGLE_SERIES.map((s) => <td key={s.key} className="numeric">{formatDegrees(stats?.[s.key])}</td>)}
+              <th scope="row">
+                {run.label}
+                {run.changedMidRun ? ' (changed mid-run)' : ''}
+              </th>
+              {ANGLE_SERIES.map((s) => (
+                <td key={s.key} className="numeric">
+                  {formatDegrees(stats?.[s.key])}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

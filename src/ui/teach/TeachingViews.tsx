@@ -44,7 +44,7 @@ export function TeachingViews({ training, setLive, config, onConfig, onPreset, s
   // The curve follows the running run (and its live changes) while one trains, else the lesson step on show (its
   // loss before its run exists), else the config panel.
   const lessonLoss = lesson.position ? lessonStepLoss(lesson.position) : undefined;
-  const loss = live && active ? currentLoss(live) : lessonLoss ?? config.loss;
+  const loss = live && active ? currentLoss(live) : (lessonLoss ?? config.loss);
   const { start } = training;
 
   const runPreset = (presetId: string, label: string) => {
@@ -54,13 +54,28 @@ export function TeachingViews({ training, setLive, config, onConfig, onPreset, s
 
   return (
     <section className="teaching-views" aria-label="Teaching views">
-      {lesson.error && <p className="warning" role="alert">{lesson.error}</p>}
+      {lesson.error && (
+        <p className="warning" role="alert">
+          {lesson.error}
+        </p>
+      )}
       {lesson.position ? (
-        <LessonMode position={lesson.position} onPosition={lesson.setPosition} runs={allRuns} onRunPreset={runPreset} busy={!canStart} photosLoaded={photosLoaded}
-          focusRequest={lesson.openedByLink} training={training} fallbackLoss={config.loss} />
+        <LessonMode
+          position={lesson.position}
+          onPosition={lesson.setPosition}
+          runs={allRuns}
+          onRunPreset={runPreset}
+          busy={!canStart}
+          photosLoaded={photosLoaded}
+          focusRequest={lesson.openedByLink}
+          training={training}
+          fallbackLoss={config.loss}
+        />
       ) : (
         <div className="buttons">
-          <button type="button" onClick={() => lesson.start(MARGINS_LESSON.id)}>Lesson mode: {MARGINS_LESSON.title}</button>
+          <button type="button" onClick={() => lesson.start(MARGINS_LESSON.id)}>
+            Lesson mode: {MARGINS_LESSON.title}
+          </button>
         </div>
       )}
       <div className="layout">

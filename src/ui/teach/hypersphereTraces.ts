@@ -98,26 +98,52 @@ export function hypersphereFigure(g: EvalGeometry, marginDeg: number): { data: P
       const m = (Math.min(marginDeg, 180) * Math.PI) / 180;
       const arc = Array.from({ length: 25 }, (_, i) => phi - m + (2 * m * i) / 24);
       data.push({
-        x: [0, ...arc.map(Math.cos), 0], y: [0, ...arc.map(Math.sin), 0], type: 'scatter', mode: 'lines', fill: 'toself',
-        fillcolor: colour, opacity: 0.12, line: { width: 0 }, name: `margin ±${marginDeg}° of identity ${id}`, ...group,
+        x: [0, ...arc.map(Math.cos), 0],
+        y: [0, ...arc.map(Math.sin), 0],
+        type: 'scatter',
+        mode: 'lines',
+        fill: 'toself',
+        fillcolor: colour,
+        opacity: 0.12,
+        line: { width: 0 },
+        name: `margin ±${marginDeg}° of identity ${id}`,
+        ...group,
       });
     }
     if (drawMargins && d === 3) {
       const centre: [number, number, number] = [g.centres[3 * c], g.centres[3 * c + 1], g.centres[3 * c + 2]];
-      data.push({ ...capPath(centre, marginDeg), type: 'scatter', mode: 'lines', line: { color: colour, width: 1.5, dash: 'dot' }, name: `margin ${marginDeg}° around identity ${id}`, ...group });
+      data.push({
+        ...capPath(centre, marginDeg),
+        type: 'scatter',
+        mode: 'lines',
+        line: { color: colour, width: 1.5, dash: 'dot' },
+        name: `margin ${marginDeg}° around identity ${id}`,
+        ...group,
+      });
     }
     const [x, y] = coord(g.centres, c);
     const ray = g.space === 'embedding' && d === 2;
     data.push({
-      x: ray ? [0, x] : [x], y: ray ? [0, y] : [y], type: 'scatter', mode: ray ? 'lines+markers' : 'markers', name: `centre of identity ${id}`,
-      line: { color: colour, width: 2.5 }, marker: { color: colour, symbol: 'star', size: ray ? [0, 14] : 14, line: { color: '#000000', width: 1 } },
-      legendgroup: `id-${id}`, showlegend: false,
+      x: ray ? [0, x] : [x],
+      y: ray ? [0, y] : [y],
+      type: 'scatter',
+      mode: ray ? 'lines+markers' : 'markers',
+      name: `centre of identity ${id}`,
+      line: { color: colour, width: 2.5 },
+      marker: { color: colour, symbol: 'star', size: ray ? [0, 14] : 14, line: { color: '#000000', width: 1 } },
+      legendgroup: `id-${id}`,
+      showlegend: false,
     });
   });
   for (const [id, indices] of groups) {
     const xy = indices.map((i) => coord(g.points, i));
     data.push({
-      x: xy.map((p) => p[0]), y: xy.map((p) => p[1]), type: 'scatter', mode: 'markers', name: `identity ${id}`, legendgroup: `id-${id}`,
+      x: xy.map((p) => p[0]),
+      y: xy.map((p) => p[1]),
+      type: 'scatter',
+      mode: 'markers',
+      name: `identity ${id}`,
+      legendgroup: `id-${id}`,
       marker: { color: identityColour(id), size: 6, opacity: 0.8 },
     });
   }

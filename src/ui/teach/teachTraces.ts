@@ -62,8 +62,14 @@ export function targetLogitFigure(loss: LossConfig, thetaY?: EvalGeometry['theta
     // Bars in the lower ~40% of the plot, under the curve rather than over it.
     shareTop = (2.5 * Math.max(...thetaY.counts)) / total || 1;
     data.push({
-      x: Array.from(thetaY.counts, (_, b) => (b + 0.5) * thetaY.binDeg), y: Array.from(thetaY.counts, (c) => c / total),
-      type: 'bar', name: 'θ_y of held-out images', marker: { color: '#999999' }, opacity: 0.45, yaxis: 'y2', hovertemplate: '%{x:.0f}°: %{y:.1%}<extra></extra>',
+      x: Array.from(thetaY.counts, (_, b) => (b + 0.5) * thetaY.binDeg),
+      y: Array.from(thetaY.counts, (c) => c / total),
+      type: 'bar',
+      name: 'θ_y of held-out images',
+      marker: { color: '#999999' },
+      opacity: 0.45,
+      yaxis: 'y2',
+      hovertemplate: '%{x:.0f}°: %{y:.1%}<extra></extra>',
     });
   }
   data.push({ x: plain.thetaDeg, y: plain.logit, type: 'scatter', mode: 'lines', name: `no margin: ${loss.scale}·cos θ`, line: { color: '#999999', dash: 'dot', width: 1.5 } });
@@ -74,8 +80,14 @@ export function targetLogitFigure(loss: LossConfig, thetaY?: EvalGeometry['theta
     // The right axis's tick labels ("35%") and title need room of their own: the theme's 16 px right margin let the
     // title sit on the ticks. automargin grows the margin further when the labels need it, standoff parts the two.
     yaxis2: {
-      overlaying: 'y', side: 'right', showgrid: false, range: [0, shareTop], title: { text: 'share of images', standoff: 10 }, tickformat: '.0%',
-      visible: !!thetaY, automargin: true,
+      overlaying: 'y',
+      side: 'right',
+      showgrid: false,
+      range: [0, shareTop],
+      title: { text: 'share of images', standoff: 10 },
+      tickformat: '.0%',
+      visible: !!thetaY,
+      automargin: true,
     },
     ...(thetaY ? { margin: { ...plotTheme(false).margin, r: RIGHT_AXIS_MARGIN } } : {}),
     shapes: [
@@ -123,8 +135,12 @@ export function angleStatsFigure(run: RunRecord | undefined): { data: PlotData[]
   const series = run ? angleStatsSeries(run) : [];
   const steps = series.map((s) => s.step);
   const data: PlotData[] = ANGLE_SERIES.map(({ key, name, colour, dash }) => ({
-    x: steps, y: series.map((s) => (Number.isFinite(s.stats[key]) ? s.stats[key] : null)) as number[],
-    type: 'scatter', mode: 'lines+markers', name, line: { color: colour, width: 2, ...(dash ? { dash } : {}) },
+    x: steps,
+    y: series.map((s) => (Number.isFinite(s.stats[key]) ? s.stats[key] : null)) as number[],
+    type: 'scatter',
+    mode: 'lines+markers',
+    name,
+    line: { color: colour, width: 2, ...(dash ? { dash } : {}) },
   }));
   const layout: PlotLayout = {
     xaxis: { title: { text: 'step' } },
@@ -151,7 +167,14 @@ export function liveChangeMarks(run: RunRecord | undefined): Pick<PlotLayout, 's
   return {
     shapes: changes.map((c) => ({ type: 'line', xref: 'x', yref: 'paper', x0: c.step, x1: c.step, y0: 0, y1: 1, line: { color: '#E69F00', width: 2, dash: 'dashdot' } })),
     annotations: changes.map((c) => ({
-      x: c.step, xref: 'x', y: 1, yref: 'paper', yanchor: 'bottom', xanchor: 'left', showarrow: false, text: `changed: ${describeLiveParams(c.params)}`,
+      x: c.step,
+      xref: 'x',
+      y: 1,
+      yref: 'paper',
+      yanchor: 'bottom',
+      xanchor: 'left',
+      showarrow: false,
+      text: `changed: ${describeLiveParams(c.params)}`,
       font: { color: '#E69F00' },
     })),
   };

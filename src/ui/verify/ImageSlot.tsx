@@ -73,18 +73,33 @@ export function ImageSlot({ label, onFile, shown, error, disabled = false }: Ima
           <Thumbnail pixels={shown.pixels} size={shown.size} label={`${label} as the model sees it (${shown.size}×${shown.size}): ${shown.name}`} />
           <span className="verify-file-name">{shown.name}</span>
         </>
-      ) : <p className="help">Drop an image here, paste one, or pick a file.</p>}
+      ) : (
+        <p className="help">Drop an image here, paste one, or pick a file.</p>
+      )}
       <span className="visually-hidden">
         <label htmlFor={inputId}>Pick {label.toLowerCase()}</label>
         {/* Reached through the button: an invisible stop in the tab order would lose the keyboard user. */}
-        <input ref={input} id={inputId} type="file" accept="image/*" disabled={disabled} tabIndex={-1}
+        <input
+          ref={input}
+          id={inputId}
+          type="file"
+          accept="image/*"
+          disabled={disabled}
+          tabIndex={-1}
           onChange={(event) => {
             take(event.currentTarget.files, 'pick');
             event.currentTarget.value = '';
-          }} />
+          }}
+        />
       </span>
-      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>{shown ? 'Choose another file…' : 'Choose a file…'}</button>
-      {(error ?? local) && <p className="error" role="alert">{error ?? local}</p>}
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
+        {shown ? 'Choose another file…' : 'Choose a file…'}
+      </button>
+      {(error ?? local) && (
+        <p className="error" role="alert">
+          {error ?? local}
+        </p>
+      )}
     </div>
   );
 }

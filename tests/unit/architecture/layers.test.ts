@@ -1,6 +1,6 @@
 /**
- * The import direction of DEVELOPERS.md (ui → protocol → core; workers → ml → core) is enforced by
- * eslint.config.js. These cases lint snippets as if they lived in each layer, so a rule that is
+ * The import direction (ui → protocol → core; workers → ml → core) and the ban on import cycles are
+ * enforced by eslint.config.js. These cases lint snippets as if they lived in each layer, so a rule that is
  * weakened or lost turns this red.
  */
 import { ESLint } from 'eslint';
@@ -26,6 +26,7 @@ const cases: Array<{ file: string; code: string; banned: RegExp }> = [
   { file: 'src/ui/x.ts', code: "self.postMessage('x');\n", banned: /worker bridge/ },
   { file: 'src/ml/x.ts', code: "import { useState } from 'react';\nexport const a = useState;\n", banned: /Only src\/ui may use React/ },
   { file: 'src/ml/x.ts', code: 'export const f = (t: { dataSync(): number[] }) => t.dataSync();\n', banned: /await tensor.data/ },
+  { file: 'src/ml/data/x.ts', code: "import { decodeToRgb } from '../../../workers/data/decode.ts';\nexport const a = decodeToRgb;\n", banned: /Workers are started by URL/ },
   { file: 'workers/x.ts', code: 'export const f = (t: { arraySync(): number[] }) => t.arraySync();\n', banned: /await tensor.array/ },
 ];
 
@@ -33,6 +34,13 @@ describe('layer rules in eslint.config.js', () => {
   it.each(cases)('$file rejects: $banned', async ({ file, code, banned }) => {
     const messages = await ruleIds(file, code);
     expect(messages.some((m) => banned.test(m)), messages.join('\n')).toBe(true);
+  });
+
+  it('fails on an import cycle through real files, and lets a type-only import back through', async () => {
+    // src/ml/data/dataStore.ts imports FolderBatchSource from folderSource.ts, so folderSource importing it back closes a cycle.
+    const cycle = await ruleIds('src/ml/data/folderSource.ts', "import { DataStore } from './dataStore.ts';\nexport const a = DataStore;\n");
+    expect(cycle.some((m) => m.startsWith('import-x/no-cycle')), cycle.join('\n')).toBe(true);
+    expect(await ruleIds('src/ml/data/folderSource.ts', "import type { DataStore } from './dataStore.ts';\nexport type A = DataStore;\n")).toEqual([]);
   });
 
   it('allows the permitted directions', async () => {

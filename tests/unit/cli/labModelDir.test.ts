@@ -1,5 +1,5 @@
 /**
- * Issue 14: `lab evaluate --model RUN_DIR` loads a torch run folder with the page's import checks
+ * `lab evaluate --model RUN_DIR` loads a torch run folder with the page's import checks
  * (src/core/runDir.ts, src/ml/torchWeights.ts modelFromRunWeights): weights of another step, config or
  * identity count are refused with the very sentence the page's import gives, and a consistent folder loads.
  */
@@ -62,7 +62,7 @@ function pageRefusal(weights: Uint8Array, expect: Parameters<typeof modelFromRun
   throw new Error('the page would have imported these weights');
 }
 
-describe('lab evaluate --model RUN_DIR: the page import checks (issue 14)', () => {
+describe('lab evaluate --model RUN_DIR: the page import checks', () => {
   it('reads the step a log ends at as the page folds it (resumes, divergence)', () => {
     expect(runLogEndStep(LOG)).toBe(6);
     expect(runLogEndStep([steps([0, 1, 2]), line({ type: 'diverged', step: 2, lastGoodStep: 2, loss: null, message: 'x' })].join('\n'))).toBe(2);

@@ -1,5 +1,5 @@
 /**
- * Issue 14: the experiment on PyTorch (`lab export-torch`) and its model back in the lab (`lab evaluate`).
+ * The experiment on PyTorch (`lab export-torch`) and its model back in the lab (`lab evaluate`).
  * Needs Debian's PyTorch for /usr/bin/python3 (CI installs python3-torch python3-torchvision); without it
  * the block is skipped and its name says why.
  *
@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../../../src/core/safetensors.ts';
 import { sampleDataset } from '../../../src/core/dataset/sampling.ts';
 import { sampleAvailablePairs } from '../../../src/core/pairs.ts';
+import { STEP_COLUMNS } from '../../../src/core/stepColumns.ts';
 import { createRng } from '../../../src/core/prng.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../../../src/core/trainConfig.ts';
 import { createEmbeddingModel, modelSpecOf } from '../../../src/ml/models/embedding.ts';
@@ -69,7 +70,7 @@ async function perturbWeights(model: tf.LayersModel, seed: number): Promise<void
   }
 }
 
-describe.skipIf(!HAS_TORCH)(`PyTorch export (issue 14)${SKIP_NOTE}`, () => {
+describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
   it('the PyTorch losses match the shared fixture (values and gradients)', async () => {
     const { stdout } = await exec(PYTHON, ['tests/unit/cli/torch/check_loss_fixture.py'], { env: PY_ENV });
     const cases = stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; loss: { kind: string } });
@@ -197,7 +198,7 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export (issue 14)${SKIP_NOTE}`, () => {
     expect(exported.files).toEqual(expect.arrayContaining(['train.py', 'README.md', 'config.json', 'init.safetensors', 'labtorch/models.py']));
     expect(JSON.parse(await readFile(join(root, 'exp', 'config.json'), 'utf8'))).toEqual(parseTrainConfig(cfg));
 
-    // Debian's torchrun 1.13 on Python 3.11 needs explicit stream options (platform notes).
+    // Debian's torchrun 1.13 on Python 3.11 crashes in Std.from_str unless given non-zero single-flag stream options.
     const torchrun = (...extra: string[]) => exec(PYTHON, ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '1', '--nproc_per_node=2',
       join(root, 'exp', 'train.py'), '--data', join(root, 'train'), '--test', join(root, 'test'), '--out', join(root, 'run'), '--workers', '0', ...extra],
     { env: PY_ENV, timeout: 240_000 });
@@ -208,7 +209,7 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export (issue 14)${SKIP_NOTE}`, () => {
     const steps = events.filter((e) => e.type === 'step').flatMap((e) => (e.points as { step: number[] }).step);
     expect(steps).toEqual([0, 1, 2, 3, 4, 5]);
     const stepKeys = Object.keys((events.find((e) => e.type === 'step')!.points as object)).sort();
-    expect(stepKeys).toEqual(['accuracy', 'crossEntropy', 'gradNorm', 'imagesPerSec', 'intraPenalty', 'loss', 'lr', 'marginRamp', 'regularization', 'step', 'thetaDeg']);
+    expect(stepKeys).toEqual([...STEP_COLUMNS].sort());
     expect(events.filter((e) => e.type === 'done').map((e) => [e.reason, e.step])).toEqual([['stopped', 4], ['completed', 6]]);
     const evals = events.filter((e) => e.type === 'eval') as { step: number; metrics: { auc: number; pairs: number } }[];
     expect(evals.map((e) => e.step)).toEqual([3, 4, 6]);

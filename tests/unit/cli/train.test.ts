@@ -1,5 +1,5 @@
 /**
- * `lab train --test DIR` with a test folder smaller than evalPairs (issue 16, defect 3): the run
+ * `lab train --test DIR` with a test folder smaller than evalPairs: the run
  * evaluates on every balanced pair the folder gives and says so on stderr; a folder with no pair of
  * one kind fails with that cause as the error event.
  */

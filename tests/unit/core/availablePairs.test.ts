@@ -1,5 +1,5 @@
 /**
- * Pairs from a test set smaller than the count asked for (issue 16, defect 3): every balanced pair
+ * Pairs from a test set smaller than the count asked for: every balanced pair
  * it gives is used instead of an error, and a set with no pair of one kind is refused for that reason.
  */
 import { describe, expect, it } from 'vitest';

@@ -180,7 +180,7 @@ describe('URL hash', () => {
     ]);
   });
 
-  it('refuses link values outside the ranges the form allows, in the form\'s words (issue 16: n=1e99 started a run)', () => {
+  it('refuses link values outside the ranges the form allows, in the form\'s words (n=1e99 once started a run)', () => {
     const huge = decodeConfigHash('#v=1&n=1e99&lr=0.01');
     expect(huge.config.steps).toBe(DEFAULT_TRAIN_CONFIG.steps);
     expect(huge.config.optimizer.lr).toBe(0.01);
@@ -270,7 +270,7 @@ describe('JSON config files', () => {
     expect(() => configFromJson(file({ config: { steps: 0 } }))).toThrow('config file: Steps must be at least 1 (got 0)');
   });
 
-  it('reports every bad field of a config file, under the labels the form shows (issue 16, item 9)', () => {
+  it('reports every bad field of a config file, under the labels the form shows', () => {
     const text = JSON.stringify({ format: 'margin-lab-config', version: 1, config: { loss: { kind: 'arcface', marginDeg: 200 }, batchSize: 1.5, optimizer: { kind: 'rmsprop' } } });
     expect(() => configFromJson(text)).toThrow(
       'config file: Angular margin m (°) must be at most 90 (got 200); Optimiser must be one of sgd, adam (got "rmsprop"); Batch size must be a whole number (got 1.5)',

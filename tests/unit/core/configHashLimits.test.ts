@@ -1,5 +1,5 @@
 /**
- * Hostile links (issue 15): a URL hash is refused field by field — unknown keys, wrong types and out-of-range values
+ * Hostile links: a URL hash is refused field by field — unknown keys, wrong types and out-of-range values
  * each named, the rest applied — and a very long hash is refused whole with one clear message, quickly, without
  * echoing its text back or listing a line per key.
  */

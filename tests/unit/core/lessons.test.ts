@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeConfigHash, decodeConfigHash } from '../../../src/core/configCodec.ts';
-import { findLesson, LESSONS, lessonExtras, lessonFromExtras, MARGINS_LESSON, readHashKeys, validateLesson, withHashKeys } from '../../../src/core/lessons.ts';
+import { decodeHash, encodeHash } from '../../../src/core/hashState.ts';
+import { findLesson, LESSONS, MARGINS_LESSON, validateLesson } from '../../../src/core/lessons.ts';
 import { presetConfig } from '../../../src/core/presets.ts';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
 
@@ -15,30 +15,21 @@ describe('lessons', () => {
     expect(Object.isFrozen(MARGINS_LESSON.steps[0])).toBe(true);
   });
 
-  it('round-trip their position through the URL hash (step counted from 1, clamped)', () => {
+  it('round-trip their position through the URL hash (step counted from 1, clamped), opening Teach', () => {
     const config = parseTrainConfig({});
-    const hash = encodeConfigHash(config, lessonExtras({ lesson: MARGINS_LESSON, step: 3 }));
+    const hash = encodeHash({ config, lesson: MARGINS_LESSON.id, step: 4, view: 'teach', present: false });
     expect(hash).toBe('#v=1&lesson=margins&step=4');
-    const { extras, errors } = decodeConfigHash(hash);
-    expect(errors).toEqual([]);
-    expect(lessonFromExtras(extras).position).toEqual({ lesson: MARGINS_LESSON, step: 3 });
-    expect(lessonFromExtras({ lesson: 'margins', step: '99' }).position?.step).toBe(5);
-    expect(lessonFromExtras({ lesson: 'margins', step: 'x' }).position?.step).toBe(0);
-    expect(lessonFromExtras({ lesson: 'margins' }).position?.step).toBe(0);
-    expect(lessonFromExtras({})).toEqual({});
-    expect(lessonFromExtras({ lesson: 'knitting' }).error).toMatch(/unknown lesson 'knitting'.*margins/);
+    const { state, errors, lessonError } = decodeHash(hash);
+    expect([errors, lessonError]).toEqual([[], undefined]);
+    expect(state).toMatchObject({ lesson: 'margins', step: 4, view: 'teach' });
+    const stepOf = (text: string) => decodeHash(`#v=1&lesson=margins${text}`).state.step;
+    expect([stepOf('&step=99'), stepOf('&step=x'), stepOf(''), stepOf('&step=0')]).toEqual([6, 1, 1, 1]);
+    expect(decodeHash('#v=1&step=3').state.step).toBeUndefined();
+    const unknown = decodeHash('#v=1&lesson=knitting&step=2');
+    expect(unknown.lessonError).toMatch(/unknown lesson 'knitting'.*margins/);
+    expect(unknown.state).toMatchObject({ view: 'train' });
+    expect(unknown.state.lesson).toBeUndefined();
     expect(findLesson('margins')).toBe(MARGINS_LESSON);
-  });
-});
-
-describe('hash keys', () => {
-  it('reads and sets single keys without touching the others', () => {
-    const hash = '#v=1&lr=0.5&preset=quick-demo&lesson=margins&step=2';
-    expect(readHashKeys(hash, ['lesson', 'step', 'tab'])).toEqual({ lesson: 'margins', step: '2' });
-    expect(withHashKeys(hash, { step: '3' })).toBe('#v=1&lr=0.5&preset=quick-demo&lesson=margins&step=3');
-    expect(withHashKeys(hash, { lesson: undefined, step: undefined })).toBe('#v=1&lr=0.5&preset=quick-demo');
-    expect(withHashKeys('', { lesson: 'a b' })).toBe('#lesson=a%20b');
-    expect(withHashKeys('#step=1', { step: undefined })).toBe('');
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Large pairs.txt and scores CSV files stream (issue 15): chunked reading gives exactly what reading the whole text
+ * Large pairs.txt and scores CSV files stream: chunked reading gives exactly what reading the whole text
  * gives, wherever the chunks split (inside a "\r\n" too); a file far larger than anything held in memory is read
  * line by line; a pairs.txt with more lines than its header announces stops at the first line too many (an endless
  * stream ends); and a file without line breaks is refused at its first over-long line.

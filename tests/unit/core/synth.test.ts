@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DATA, BUILTIN_DOMAINS, createSynthDataset, pixelChecksum, resolveSynthSpec, SYNTH_DOMAINS, type SynthDataset } from '../../../src/core/synth/index.ts';
+import { BUILTIN_DATA, BUILTIN_DOMAINS, createBuiltinSets, createSynthDataset, pinBuiltinChoice, pixelChecksum, resolveSynthSpec, SYNTH_DOMAINS, type SynthDataset } from '../../../src/core/synth/index.ts';
 import { createCanvas, ellipse, fill, polygon } from '../../../src/core/synth/raster.ts';
 
 /** Mean absolute difference per byte. */
@@ -177,8 +177,21 @@ describe('BUILTIN_DATA', () => {
   });
 });
 
+describe('pinBuiltinChoice', () => {
+  it('writes out every field that decides the faces, keeping what the choice names', () => {
+    const pinned = pinBuiltinChoice({ train: { identities: 8, domain: 'a' }, test: { difficulty: 0.9 } });
+    expect(pinned.train).toEqual({ identities: 8, domain: 'a', imagesPerIdentity: BUILTIN_DATA.train.imagesPerIdentity, familySize: BUILTIN_DATA.train.familySize, difficulty: BUILTIN_DATA.train.difficulty });
+    expect(pinned.test).toEqual({ identities: BUILTIN_DATA.test.identities, imagesPerIdentity: BUILTIN_DATA.test.imagesPerIdentity, familySize: BUILTIN_DATA.test.familySize, difficulty: 0.9 });
+    // The same sets either way: pinning changes what is recorded, not what is rendered.
+    const choice = { train: { identities: 8, imagesPerIdentity: 2 } };
+    expect(createBuiltinSets(pinBuiltinChoice(choice), 16).train.identity(5)).toEqual(createBuiltinSets(choice, 16).train.identity(5));
+  });
+});
+
 describe('two domains (the "Same domain" / "Other domain" data)', () => {
-  const spec = (split: 'train' | 'test', domain: 'a' | 'b') => ({ ...BUILTIN_DATA[split], ...BUILTIN_DOMAINS[domain][split], identities: 30, imagesPerIdentity: 2, size: 48 });
+  // One identity per family: 30 independent draws show a domain's appearance statistics (look-alike families of
+  // six would share hair and skin, leaving five draws).
+  const spec = (split: 'train' | 'test', domain: 'a' | 'b') => ({ ...BUILTIN_DATA[split], ...BUILTIN_DOMAINS[domain][split], identities: 30, imagesPerIdentity: 2, size: 48, familySize: 1 });
   const sets = (domain: 'a' | 'b') => ({ train: createSynthDataset(spec('train', domain)), test: createSynthDataset(spec('test', domain)) });
   /** Mean over identities of a number drawn from each identity's parameters. */
   const mean = (ds: SynthDataset, f: (i: number) => number) => ds.identityNames.reduce((sum, _, i) => sum + f(i), 0) / ds.identityNames.length;

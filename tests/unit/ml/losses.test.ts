@@ -1,7 +1,7 @@
 /**
  * The face losses (src/ml/losses.ts) against hand-computed values, a float64 re-implementation written
  * here from the formulas (values and central finite differences), the pure target-logit curve of
- * src/core/targetLogit.ts, and the numerical traps of the platform notes (cos = ±1, θ_y + m > π,
+ * src/core/targetLogit.ts, and the numerical traps of tfjs training (cos = ±1, θ_y + m > π,
  * gradients inside optimizer.minimize, tensor leaks).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 /**
- * Hostile and broken model zips (issue 15): each is refused with one "not a Margin Lab model: …" reason, decided from
+ * Hostile and broken model zips: each is refused with one "not a Margin Lab model: …" reason, decided from
  * what the zip and model.json declare, before the entry or weights in question are inflated or a model is built.
  */
 import * as tf from '@tensorflow/tfjs';

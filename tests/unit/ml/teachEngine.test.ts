@@ -1,5 +1,5 @@
 /**
- * The engine side of the teaching views (issue 8): live changes of margin and learning rate between
+ * The engine side of the teaching views: live changes of margin and learning rate between
  * steps (recorded in history and checkpoint), and the geometry/angle statistics of an evaluation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

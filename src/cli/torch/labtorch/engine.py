@@ -13,7 +13,7 @@ import torch
 ADAM_BETA2 = 0.999
 ADAM_EPSILON = 1e-8
 
-# src/protocol/events.ts StepPoints, in the engine's column order.
+# The step columns of src/core/stepColumns.ts, in its order (tests/unit/core/stepColumns.test.ts checks them).
 STEP_COLUMNS = ('step', 'loss', 'crossEntropy', 'intraPenalty', 'regularization', 'accuracy', 'thetaDeg', 'lr',
                 'marginRamp', 'gradNorm', 'imagesPerSec')
 
