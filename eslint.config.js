@@ -54,8 +54,17 @@ export default tseslint.config(
   {
     files: ['src/core/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': restrict(tfjs, react, comlink, nodeBuiltins, mlLayer, uiLayer, workersLayer, cliLayer,
-        layer('protocol', 'src/core is the bottom layer: it imports nothing of the app.')),
+      '@typescript-eslint/no-restricted-imports': restrict(
+        tfjs,
+        react,
+        comlink,
+        nodeBuiltins,
+        mlLayer,
+        uiLayer,
+        workersLayer,
+        cliLayer,
+        layer('protocol', 'src/core is the bottom layer: it imports nothing of the app.'),
+      ),
     },
   },
   {
@@ -63,8 +72,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict(tfjs, react, comlink, nodeBuiltins, mlLayer, uiLayer, workersLayer, cliLayer),
       // The protocol is types only: a value import would drag code into both threads.
-      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[importKind='value']", message: 'src/protocol holds types only: use import type.' },
-        { selector: ':matches(FunctionDeclaration, ClassDeclaration, VariableDeclaration)', message: 'src/protocol holds types only.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportDeclaration[importKind='value']", message: 'src/protocol holds types only: use import type.' },
+        { selector: ':matches(FunctionDeclaration, ClassDeclaration, VariableDeclaration)', message: 'src/protocol holds types only.' },
+      ],
     },
   },
   {

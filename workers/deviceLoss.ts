@@ -75,7 +75,10 @@ export function createDeviceLossWatch(onLost: (reason: string) => void): DeviceL
       const waits = device !== undefined && (event.type === 'error' || event.type === 'diverged');
       if (!waits && !pending) return send();
       // An earlier delivery that failed was its caller's to handle: the ones behind it still go.
-      const before = (pending ?? Promise.resolve()).then(() => undefined, () => undefined);
+      const before = (pending ?? Promise.resolve()).then(
+        () => undefined,
+        () => undefined,
+      );
       const current: Promise<unknown> = before.then(async () => {
         if (waits) await Promise.race([lostSignal, sleep(LOSS_GRACE_MS)]);
         return deliverNow(send);

@@ -6,7 +6,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { BUILTIN_DATA, createBuiltinSets, createSynthDataset, pinBuiltinChoice, UNPINNED_BUILTIN_DATA } from '../src/core/synth/index.ts';
 import { parseTrainConfig } from '../src/core/trainConfig.ts';
-import type { BackendReport, BenchResult, DataSpec, DataSummary, InitOptions, LabWorkerApi, RefusedStoredRecord, RunResult, TrainCheckpoint, TrainConfig } from '../src/protocol/api.ts';
+import type {
+  BackendReport,
+  BenchResult,
+  DataSpec,
+  DataSummary,
+  InitOptions,
+  LabWorkerApi,
+  RefusedStoredRecord,
+  RunResult,
+  TrainCheckpoint,
+  TrainConfig,
+} from '../src/protocol/api.ts';
 import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
 import { benchTrainSteps } from '../src/ml/train/bench.ts';
@@ -194,7 +205,11 @@ export function createLabApi(deps: LabApiDeps) {
       if (!data) throw new Error('no data loaded: call loadData first');
       if (control) throw new Error('a run is already training: stop it first');
       const prepared = runDataOf(data, config, dataStore);
-      const next = await TrainingSession.create(config, prepared.numIdentities, { runId: newRunId(config.seed), data, imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL });
+      const next = await TrainingSession.create(config, prepared.numIdentities, {
+        runId: newRunId(config.seed),
+        data,
+        imagenetWeights: deps.imagenetWeights ?? IMAGENET_RESNET50_URL,
+      });
       return runSession(next, onEvent, prepared);
     },
 

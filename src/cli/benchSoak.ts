@@ -54,7 +54,10 @@ export function soakSummary(lines: readonly SoakLine[], backend: string): Record
   if (fitted.length >= 3) {
     const minutes = fitted.map((l) => l.minute);
     for (const key of ['numTensors', 'numBytes', 'jsHeapBytes', 'stepMs'] as const) {
-      const trend = linearTrend(minutes, fitted.map((l) => l[key]));
+      const trend = linearTrend(
+        minutes,
+        fitted.map((l) => l[key]),
+      );
       const round = (x: number) => Number(x.toPrecision(4));
       slopes[key] = { perMinute: round(trend.slope), stdErr: round(trend.slopeStdErr), flat: isFlat(trend) };
     }

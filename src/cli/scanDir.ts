@@ -50,7 +50,9 @@ interface Listed {
 }
 
 function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0].trim();
+  return String(err instanceof Error ? err.message : err)
+    .split('\n')[0]
+    .trim();
 }
 
 /** A Node system error's code (ENOENT, EACCES…), which unlike its message holds no absolute path. */

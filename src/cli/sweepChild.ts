@@ -7,10 +7,7 @@ import type { SweepRunSpec } from '../core/sweep.ts';
 import { runSweepRun } from './sweepRun.ts';
 
 /** Messages a sweep child sends to its parent. */
-export type SweepChildMessage =
-  | { type: 'progress'; step: number }
-  | { type: 'summary'; summary: SweepRunSummary }
-  | { type: 'error'; message: string };
+export type SweepChildMessage = { type: 'progress'; step: number } | { type: 'summary'; summary: SweepRunSummary } | { type: 'error'; message: string };
 
 const send = (message: SweepChildMessage): Promise<void> => new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 

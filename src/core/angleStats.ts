@@ -100,7 +100,10 @@ export function centreAngles(centres: ArrayLike<number>, dim: number, classes?: 
  * Mean and smallest angle of the positive (label 1) and negative (label 0) pairs, from their cosine
  * similarity scores. NaN for a side with no pairs.
  */
-export function pairAngleStats(labels: ArrayLike<number>, scores: ArrayLike<number>): Pick<AngleStats, 'positiveMeanDeg' | 'positiveMinDeg' | 'negativeMeanDeg' | 'negativeMinDeg'> {
+export function pairAngleStats(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): Pick<AngleStats, 'positiveMeanDeg' | 'positiveMinDeg' | 'negativeMeanDeg' | 'negativeMinDeg'> {
   if (labels.length !== scores.length) throw new Error(`${labels.length} labels for ${scores.length} scores`);
   const sums = [0, 0];
   const counts = [0, 0];

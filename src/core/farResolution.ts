@@ -25,8 +25,10 @@ export function negativesNeededForFar(far: number): number {
  */
 export function farResolutionProblem(negatives: number, far: number): string | undefined {
   if (farResolvable(negatives, far)) return undefined;
-  return `${negatives} different-person pairs cannot measure a false accept rate of ${far}: ` +
-    `that needs at least ${negativesNeededForFar(far)} (1/FAR), else the figure is the TAR at zero false accepts`;
+  return (
+    `${negatives} different-person pairs cannot measure a false accept rate of ${far}: ` +
+    `that needs at least ${negativesNeededForFar(far)} (1/FAR), else the figure is the TAR at zero false accepts`
+  );
 }
 
 /**

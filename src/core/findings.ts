@@ -163,7 +163,10 @@ function check(id: FindingId, run: (preset: string) => SweepRunSummary): { holds
     }
     case 'same-domain-wins': {
       const [same, other] = [run('domain-same'), run('domain-other')];
-      return { holds: same.auc > other.auc, detail: `AUC on the test domain's unseen people: trained on the same domain ${auc(same.auc)}, on the other domain ${auc(other.auc)} (${gap(same.auc - other.auc)})` };
+      return {
+        holds: same.auc > other.auc,
+        detail: `AUC on the test domain's unseen people: trained on the same domain ${auc(same.auc)}, on the other domain ${auc(other.auc)} (${gap(same.auc - other.auc)})`,
+      };
     }
   }
 }

@@ -16,7 +16,10 @@ export class LineSplitter {
   lines = 0;
 
   /** `tooLong(lineNumber)` makes the error for a line over `maxLine` characters. */
-  constructor(private readonly tooLong: (lineNumber: number) => Error, private readonly maxLine = MAX_LINE_LENGTH) {}
+  constructor(
+    private readonly tooLong: (lineNumber: number) => Error,
+    private readonly maxLine = MAX_LINE_LENGTH,
+  ) {}
 
   /** The complete lines `chunk` ends (the text after its last line end is kept for the next chunk). */
   push(chunk: string): string[] {

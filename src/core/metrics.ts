@@ -246,7 +246,10 @@ export function foldAccuracy(labels: PairLabels, scores: PairScores, folds = 10,
     const testSize = bounds[k + 1] - bounds[k];
     const testNegatives = testSize - positivesIn[k];
     const trainNegatives = n - testSize - (totalPositives - positivesIn[k]);
-    let trainTp = 0, trainFp = 0, testTp = 0, testFp = 0;
+    let trainTp = 0,
+      trainFp = 0,
+      testTp = 0,
+      testFp = 0;
     let groupHasTrain = false;
     let bestTrainCorrect = -1;
     let bestTestCorrect = 0;

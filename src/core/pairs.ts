@@ -139,13 +139,18 @@ function samplePositives(groups: IdentityGroups, n: number, wanted: number, poss
   const cumulative = new Float64Array(count);
   let total = 0;
   for (let g = 0; g < count; g++) cumulative[g] = total += choose2(starts[g + 1] - starts[g]);
-  return drawDistinct(wanted, n, () => {
-    const g = pickWeighted(cumulative, uniformBelow(rng, total));
-    const size = starts[g + 1] - starts[g];
-    const x = rng.int(size);
-    const y = (x + 1 + rng.int(size - 1)) % size; // any member but x
-    return [members[starts[g] + x], members[starts[g] + y]];
-  }, true);
+  return drawDistinct(
+    wanted,
+    n,
+    () => {
+      const g = pickWeighted(cumulative, uniformBelow(rng, total));
+      const size = starts[g + 1] - starts[g];
+      const x = rng.int(size);
+      const y = (x + 1 + rng.int(size - 1)) % size; // any member but x
+      return [members[starts[g] + x], members[starts[g] + y]];
+    },
+    true,
+  );
 }
 
 function sampleNegatives(groups: IdentityGroups, n: number, wanted: number, possible: number, rng: Rng): Pair[] {
@@ -170,16 +175,21 @@ function sampleNegatives(groups: IdentityGroups, n: number, wanted: number, poss
     const size = starts[g + 1] - starts[g];
     cumulative[g] = total += size * (n - size);
   }
-  return drawDistinct(wanted, n, () => {
-    const g = pickWeighted(cumulative, uniformBelow(rng, total));
-    const start = starts[g];
-    const size = starts[g + 1] - start;
-    const a = members[start + rng.int(size)];
-    // Uniform over the n − size members outside g's contiguous block.
-    const r = rng.int(n - size);
-    const b = members[r < start ? r : r + size];
-    return [a, b];
-  }, false);
+  return drawDistinct(
+    wanted,
+    n,
+    () => {
+      const g = pickWeighted(cumulative, uniformBelow(rng, total));
+      const start = starts[g];
+      const size = starts[g + 1] - start;
+      const a = members[start + rng.int(size)];
+      // Uniform over the n − size members outside g's contiguous block.
+      const r = rng.int(n - size);
+      const b = members[r < start ? r : r + size];
+      return [a, b];
+    },
+    false,
+  );
 }
 
 /**

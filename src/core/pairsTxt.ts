@@ -123,9 +123,7 @@ export class PairsTxtReader {
         same: false,
       });
     } else {
-      throw new Error(
-        `pairs.txt line ${lineNumber}: expected 3 fields (name, n1, n2) or 4 fields (name1, n1, name2, n2) separated by tabs, got ${fields.length}`,
-      );
+      throw new Error(`pairs.txt line ${lineNumber}: expected 3 fields (name, n1, n2) or 4 fields (name1, n1, name2, n2) separated by tabs, got ${fields.length}`);
     }
   }
 }

@@ -49,17 +49,22 @@ export function locateRunDir(entries: readonly RunDirEntry[]): { prefix: string;
   const sizes = new Map(entries.map((e) => [e.path, e.size]));
   const missing = [RUN_DIR_FILES.config, RUN_DIR_FILES.weights].filter((name) => !sizes.has(prefix + name));
   if (missing.includes(RUN_DIR_FILES.weights) && !missing.includes(RUN_DIR_FILES.config)) {
-    throw new RunDirError(`the run folder has no ${RUN_DIR_FILES.weights}: the run has not finished (resume it with train.py; its checkpoints are PyTorch files the lab cannot read)`);
+    throw new RunDirError(
+      `the run folder has no ${RUN_DIR_FILES.weights}: the run has not finished (resume it with train.py; its checkpoints are PyTorch files the lab cannot read)`,
+    );
   }
   if (missing.length > 0) throw new RunDirError(`the run folder lacks ${missing.join(' and ')} next to its ${RUN_DIR_FILES.log}`);
   for (const name of Object.values(RUN_DIR_FILES)) {
     const size = sizes.get(prefix + name);
-    if (size !== undefined && size > RUN_DIR_LIMITS[name]) throw new RunDirError(`${name} is ${Math.round(size / MIB)} MiB, more than the ${RUN_DIR_LIMITS[name] / MIB} MiB it may be`);
+    if (size !== undefined && size > RUN_DIR_LIMITS[name])
+      throw new RunDirError(`${name} is ${Math.round(size / MIB)} MiB, more than the ${RUN_DIR_LIMITS[name] / MIB} MiB it may be`);
   }
   return {
     prefix,
     files: {
-      log: prefix + RUN_DIR_FILES.log, config: prefix + RUN_DIR_FILES.config, weights: prefix + RUN_DIR_FILES.weights,
+      log: prefix + RUN_DIR_FILES.log,
+      config: prefix + RUN_DIR_FILES.config,
+      weights: prefix + RUN_DIR_FILES.weights,
       ...(sizes.has(prefix + RUN_DIR_FILES.identities) ? { identities: prefix + RUN_DIR_FILES.identities } : {}),
     },
   };
@@ -102,17 +107,21 @@ export interface RunWeightsExpectation {
  */
 export function checkRunWeights(metadata: Readonly<Record<string, string>>, head: readonly number[] | undefined, expect: RunWeightsExpectation): void {
   const name = RUN_DIR_FILES.weights;
-  if (metadata.format !== TORCH_WEIGHTS_FORMAT) throw new RunDirError(`${name} was not written by train.py (its format is ${JSON.stringify(metadata.format ?? null)}, not '${TORCH_WEIGHTS_FORMAT}')`);
+  if (metadata.format !== TORCH_WEIGHTS_FORMAT)
+    throw new RunDirError(`${name} was not written by train.py (its format is ${JSON.stringify(metadata.format ?? null)}, not '${TORCH_WEIGHTS_FORMAT}')`);
   let config: TrainConfig;
   try {
     config = parseTrainConfig(JSON.parse(metadata.config ?? 'null'));
   } catch (err) {
     throw new RunDirError(`${name} carries no readable config (${(err as Error).message})`);
   }
-  if (JSON.stringify(config) !== JSON.stringify(expect.config)) throw new RunDirError(`${name} was trained with another config than ${RUN_DIR_FILES.config}: the folder mixes two runs`);
-  if (Number(metadata.step) !== expect.step) throw new RunDirError(`${name} holds the weights of step ${metadata.step}, but ${RUN_DIR_FILES.log} ends at step ${expect.step}: the folder mixes two runs`);
+  if (JSON.stringify(config) !== JSON.stringify(expect.config))
+    throw new RunDirError(`${name} was trained with another config than ${RUN_DIR_FILES.config}: the folder mixes two runs`);
+  if (Number(metadata.step) !== expect.step)
+    throw new RunDirError(`${name} holds the weights of step ${metadata.step}, but ${RUN_DIR_FILES.log} ends at step ${expect.step}: the folder mixes two runs`);
   const classes = Number(metadata.numIdentities);
-  if (expect.classes !== undefined && classes !== expect.classes) throw new RunDirError(`${name} was trained on ${metadata.numIdentities} identities, ${RUN_DIR_FILES.identities} lists ${expect.classes}`);
+  if (expect.classes !== undefined && classes !== expect.classes)
+    throw new RunDirError(`${name} was trained on ${metadata.numIdentities} identities, ${RUN_DIR_FILES.identities} lists ${expect.classes}`);
   if (head && (head.length !== 2 || head[0] !== classes || head[1] !== expect.config.model.embeddingDim)) {
     throw new RunDirError(`${name}'s head is [${head.join(', ')}], not [${classes}, ${expect.config.model.embeddingDim}] (identities × embedding)`);
   }
@@ -129,27 +138,34 @@ export function runLogEndStep(text: string): number {
   let step: number | undefined;
   let runId: string | undefined;
   const bad: number[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let event: { type?: unknown; runId?: unknown; step?: unknown; lastGoodStep?: unknown; points?: { step?: unknown } };
-    try {
-      event = JSON.parse(line) as typeof event;
-    } catch {
-      bad.push(i + 1);
-      return;
-    }
-    if (typeof event?.runId !== 'string') {
-      bad.push(i + 1);
-      return;
-    }
-    if (runId !== undefined && event.runId !== runId) throw new RunDirError(`${RUN_DIR_FILES.log} line ${i + 1}: runId '${event.runId.slice(0, 80)}' differs from the first line's '${runId.slice(0, 80)}': one folder holds one run`);
-    runId ??= event.runId;
-    const steps = event.type === 'step' && Array.isArray(event.points?.step) ? event.points.step : undefined;
-    if (steps && steps.length > 0) step = Number(steps.at(-1)) + 1;
-    else if (event.type === 'diverged') step = Number(event.lastGoodStep);
-    else if (event.type === 'done') step = Number(event.step);
-  });
-  if (bad.length > 0) throw new RunDirError(`${RUN_DIR_FILES.log} has ${bad.length} bad line${bad.length === 1 ? '' : 's'} (line ${bad.slice(0, 5).join(', ')}): not events of train.py`);
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let event: { type?: unknown; runId?: unknown; step?: unknown; lastGoodStep?: unknown; points?: { step?: unknown } };
+      try {
+        event = JSON.parse(line) as typeof event;
+      } catch {
+        bad.push(i + 1);
+        return;
+      }
+      if (typeof event?.runId !== 'string') {
+        bad.push(i + 1);
+        return;
+      }
+      if (runId !== undefined && event.runId !== runId)
+        throw new RunDirError(
+          `${RUN_DIR_FILES.log} line ${i + 1}: runId '${event.runId.slice(0, 80)}' differs from the first line's '${runId.slice(0, 80)}': one folder holds one run`,
+        );
+      runId ??= event.runId;
+      const steps = event.type === 'step' && Array.isArray(event.points?.step) ? event.points.step : undefined;
+      if (steps && steps.length > 0) step = Number(steps.at(-1)) + 1;
+      else if (event.type === 'diverged') step = Number(event.lastGoodStep);
+      else if (event.type === 'done') step = Number(event.step);
+    });
+  if (bad.length > 0)
+    throw new RunDirError(`${RUN_DIR_FILES.log} has ${bad.length} bad line${bad.length === 1 ? '' : 's'} (line ${bad.slice(0, 5).join(', ')}): not events of train.py`);
   if (step === undefined || !Number.isInteger(step) || step < 0) throw new RunDirError(`${RUN_DIR_FILES.log} holds no training steps`);
   return step;
 }

@@ -30,7 +30,8 @@ function tensorProblem(value: unknown, what: string): string | undefined {
  */
 export function checkpointProblem(record: unknown): string | undefined {
   if (!isObject(record)) return 'the record is not an object';
-  if (record.format !== 'margin-lab-checkpoint' || record.version !== 1) return `it is not a Margin Lab checkpoint (format ${JSON.stringify(record.format)}, version ${JSON.stringify(record.version)})`;
+  if (record.format !== 'margin-lab-checkpoint' || record.version !== 1)
+    return `it is not a Margin Lab checkpoint (format ${JSON.stringify(record.format)}, version ${JSON.stringify(record.version)})`;
   if (typeof record.runId !== 'string' || typeof record.savedAt !== 'string') return 'it lacks its run id or save time';
   if (!isCount(record.step) || !isCount(record.numIdentities, 1)) return 'its step or identity count is not a whole number';
   try {

@@ -121,8 +121,18 @@ function deepFreeze<T>(value: T): T {
 }
 
 const TOP_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
-  'model', 'loss', 'optimizer', 'batchSize', 'steps', 'evalEvery', 'evalPairs', 'flipAugment', 'flipEval',
-  'marginWarmupSteps', 'seed', 'checkpointEvery',
+  'model',
+  'loss',
+  'optimizer',
+  'batchSize',
+  'steps',
+  'evalEvery',
+  'evalPairs',
+  'flipAugment',
+  'flipEval',
+  'marginWarmupSteps',
+  'seed',
+  'checkpointEvery',
 ] as const);
 const MODEL_KEYS: readonly (keyof ModelConfig)[] = Object.freeze(['backbone', 'pretrained', 'inputSize', 'embeddingDim', 'l2', 'width', 'embeddingNorm'] as const);
 const OPTIMIZER_KEYS: readonly (keyof OptimizerConfig)[] = Object.freeze(['kind', 'lr', 'momentum', 'weightDecay', 'schedule'] as const);

@@ -21,13 +21,7 @@ import { intraPenaltyWeight, targetMargins, type LossConfig, type TargetMargins 
 import { marginFallback, type MarginFallback } from '../core/targetLogit.ts';
 
 export type { LossConfig, LossKind, TargetMargins } from '../core/lossConfig.ts';
-export {
-  DEFAULT_LOSS_CONFIG,
-  LOSS_KINDS,
-  LOSS_PARAMETER_DEFAULTS,
-  defaultLossConfig,
-  validateLossConfig,
-} from '../core/lossConfig.ts';
+export { DEFAULT_LOSS_CONFIG, LOSS_KINDS, LOSS_PARAMETER_DEFAULTS, defaultLossConfig, validateLossConfig } from '../core/lossConfig.ts';
 
 /** Added to |x|² before the square root in L2 normalisation: keeps a zero vector finite. */
 export const NORM_EPSILON = 1e-12;
@@ -97,10 +91,7 @@ function l2NormalizeRows(x: tf.Tensor2D): tf.Tensor2D {
 function applyTargetMargins(cosTarget: tf.Tensor1D, margins: TargetMargins, fallback: MarginFallback | null): tf.Tensor1D {
   const { angleFactor: m1, angularMarginRad: m2, cosineMargin: m3 } = margins;
   if (m1 === 1 && m2 === 0) return m3 === 0 ? cosTarget : tf.sub(cosTarget, m3);
-  const angled =
-    m1 === 1
-      ? tf.sub(tf.mul(cosTarget, Math.cos(m2)), tf.mul(sinFromCos(cosTarget), Math.sin(m2)))
-      : tf.cos(tf.add(tf.mul(safeAcos(cosTarget), m1), m2));
+  const angled = m1 === 1 ? tf.sub(tf.mul(cosTarget, Math.cos(m2)), tf.mul(sinFromCos(cosTarget), Math.sin(m2))) : tf.cos(tf.add(tf.mul(safeAcos(cosTarget), m1), m2));
   const main = m3 === 0 ? angled : tf.sub(angled, m3);
   if (fallback === null) return main as tf.Tensor1D;
   // 1 where cos θ < cos θ* (θ past θ*); tf.step has a (zero) gradient, unlike tf.greater.

@@ -96,7 +96,8 @@ export function parseRunInfo(text: string): ModelRunInfo {
   if (pre.backbone !== config.model.backbone || pre.inputSize !== config.model.inputSize) {
     fail(`run.json preprocessing (${String(pre.backbone)}, ${String(pre.inputSize)} px) disagrees with its config (${config.model.backbone}, ${config.model.inputSize} px)`);
   }
-  if (typeof pre.centreCrop !== 'boolean' || typeof pre.aligned !== 'boolean' || typeof pre.flipEval !== 'boolean') fail('run.json preprocessing lacks centreCrop/aligned/flipEval');
+  if (typeof pre.centreCrop !== 'boolean' || typeof pre.aligned !== 'boolean' || typeof pre.flipEval !== 'boolean')
+    fail('run.json preprocessing lacks centreCrop/aligned/flipEval');
   if (pre.background !== 'black' && pre.background !== 'white') fail(`run.json preprocessing background ${JSON.stringify(pre.background)} is not black or white`);
   if (pre.normalization !== 'symmetric' && pre.normalization !== 'caffe') fail(`run.json normalization ${JSON.stringify(pre.normalization)} is unknown`);
   if (typeof raw.runId !== 'string' || typeof raw.label !== 'string' || typeof raw.savedAt !== 'string') fail('run.json lacks runId, label or savedAt');
@@ -156,10 +157,12 @@ export function unpackModelZip(bytes: Uint8Array): UnpackedModel {
   } catch (err) {
     fail(`model.json is not valid JSON (${(err as Error).message})`);
   }
-  if (!isObject(modelJson) || !isObject(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest)) fail('model.json is not a TF.js layers model (modelTopology or weightsManifest missing)');
+  if (!isObject(modelJson) || !isObject(modelJson.modelTopology) || !Array.isArray(modelJson.weightsManifest))
+    fail('model.json is not a TF.js layers model (modelTopology or weightsManifest missing)');
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') fail(`model.json is a ${JSON.stringify(modelJson.format)}, not a TF.js layers model`);
   const topology = modelJson.modelTopology;
-  if (!LAYERS_TOPOLOGY_CLASSES.has(topology.class_name) || !isObject(topology.config)) fail(`model.json's topology is ${JSON.stringify(topology.class_name ?? null)}, not a TF.js layers model`);
+  if (!LAYERS_TOPOLOGY_CLASSES.has(topology.class_name) || !isObject(topology.config))
+    fail(`model.json's topology is ${JSON.stringify(topology.class_name ?? null)}, not a TF.js layers model`);
   const manifest = checkWeightsManifest(modelJson.weightsManifest, fail);
   if (new Set(manifest.paths).size !== manifest.paths.length) fail('model.json names a weight file twice');
   let declared = 0;

@@ -59,7 +59,8 @@ export function zipEntries(bytes: Uint8Array, fail: (reason: string) => never): 
         if (why) problem = `the zip entry ${JSON.stringify(info.name.slice(0, 80))} ${why}`;
         else if (entries.has(info.name)) problem = `the zip holds ${info.name} twice`;
         else if (info.compression !== 0 && info.compression !== 8) problem = `the zip entry ${info.name} uses compression method ${info.compression} (only stored or deflated)`;
-        else if (info.compression === 0 && info.size !== info.originalSize) problem = `the zip entry ${info.name} is stored but declares ${info.originalSize} bytes in ${info.size}`;
+        else if (info.compression === 0 && info.size !== info.originalSize)
+          problem = `the zip entry ${info.name} is stored but declares ${info.originalSize} bytes in ${info.size}`;
         entries.set(info.name, { name: info.name, size: info.size, originalSize: info.originalSize, compression: info.compression });
         return false;
       },
@@ -72,7 +73,12 @@ export function zipEntries(bytes: Uint8Array, fail: (reason: string) => never): 
 }
 
 /** Inflates only the named entries (their declared sizes checked by the caller); a short entry is an error. */
-export function inflateEntries(bytes: Uint8Array, entries: ReadonlyMap<string, ZipEntryInfo>, names: readonly string[], fail: (reason: string) => never): Record<string, Uint8Array> {
+export function inflateEntries(
+  bytes: Uint8Array,
+  entries: ReadonlyMap<string, ZipEntryInfo>,
+  names: readonly string[],
+  fail: (reason: string) => never,
+): Record<string, Uint8Array> {
   const wanted = new Set(names);
   let files: Record<string, Uint8Array>;
   try {
@@ -131,7 +137,8 @@ export function checkWeightsManifest(manifest: unknown, fail: (reason: string) =
       let size = per;
       for (const d of shape as number[]) {
         size *= d;
-        if (size > MODEL_ZIP_LIMITS.weightBytes) fail(`${label} has shape [${shape.join(', ')}]: more than the ${MODEL_ZIP_LIMITS.weightBytes / MIB} MiB of weights a model may hold`);
+        if (size > MODEL_ZIP_LIMITS.weightBytes)
+          fail(`${label} has shape [${shape.join(', ')}]: more than the ${MODEL_ZIP_LIMITS.weightBytes / MIB} MiB of weights a model may hold`);
       }
       bytes += size;
       if (bytes > MODEL_ZIP_LIMITS.weightBytes) fail(`the manifest describes more than ${MODEL_ZIP_LIMITS.weightBytes / MIB} MiB of weights`);

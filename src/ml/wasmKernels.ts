@@ -132,9 +132,22 @@ export function conv2dFilterGradient(
   let phaseCols = outWidth + Math.floor((kernelW - 1) / strideWidth);
   const padBottom = Math.max(0, phaseRows * strideHeight - inHeight - padInfo.top);
   const padRight = Math.max(0, phaseCols * strideWidth - inWidth - padInfo.left);
-  let input = padInfo.top || padBottom || padInfo.left || padRight
-    ? run(tf.PadV2, { x }, { paddings: [[0, 0], [padInfo.top, padBottom], [padInfo.left, padRight], [0, 0]], constantValue: 0 })
-    : x;
+  let input =
+    padInfo.top || padBottom || padInfo.left || padRight
+      ? run(
+          tf.PadV2,
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [padInfo.top, padBottom],
+              [padInfo.left, padRight],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : x;
   if (input.shape[1] > phaseRows * strideHeight || input.shape[2] > phaseCols * strideWidth) {
     // Rows or columns past the last output's window (a 'valid' stride that does not divide).
     input = run(tf.Slice, { x: input }, { begin: [0, 0, 0, 0], size: [batchSize, phaseRows * strideHeight, phaseCols * strideWidth, inChannels] });

@@ -44,7 +44,8 @@ describe('bench page, soak mode (npm run bench -- --soak)', () => {
     const { page, consoleLines } = browser;
     await page.goto(new URL('src/ui/bench/bench.html?mode=soak&backend=webgpu', inject('baseUrl')).toString());
     await page.waitForFunction(() => 'soak' in window, undefined, { timeout: 120_000 });
-    const sample = () => page.evaluate(() => (window as unknown as { soak: { sample(): Promise<{ step: number; stepMs: number; numTensors: number; numBytes: number }> } }).soak.sample());
+    const sample = () =>
+      page.evaluate(() => (window as unknown as { soak: { sample(): Promise<{ step: number; stepMs: number; numTensors: number; numBytes: number }> } }).soak.sample());
     await expect.poll(async () => (await sample()).step, { timeout: 60_000, interval: 1000 }).toBeGreaterThanOrEqual(3);
     const first = await sample();
     await page.waitForTimeout(4000);

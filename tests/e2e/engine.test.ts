@@ -22,7 +22,10 @@ describe('training engine in the built app’s worker (headless Chromium, WebGPU
     expect(parsed.losses.every(Number.isFinite)).toBe(true);
     // Every step has a real gradient (a WebGPU AddN over many inputs once read back 0 here).
     expect(parsed.gradNorms).toHaveLength(6);
-    expect(parsed.gradNorms.every((g) => Number.isFinite(g) && g > 0), String(parsed.gradNorms)).toBe(true);
+    expect(
+      parsed.gradNorms.every((g) => Number.isFinite(g) && g > 0),
+      String(parsed.gradNorms),
+    ).toBe(true);
     // Single steps are noisy (batches drawn with replacement); compare halves. Measured on the CPU backend
     // with the same seeds: first three 1.49, 1.10, 1.45 (mean 1.35), last three 1.08, 0.13, 1.03 (mean 0.75).
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

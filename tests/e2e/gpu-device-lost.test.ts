@@ -39,7 +39,8 @@ describe('a WebGPU device lost mid-run, in headless Chromium', () => {
     }
     // At most one checkpoint interval of steps is lost: it goes on from the checkpoint at step 4 or 8.
     expect(await recovery.textContent()).toMatch(/^the GPU device was lost: .+ at step \d+; a new worker resumed the run from its checkpoint at step (4|8)\./);
-    await expect.poll(() => page.getByRole('status', { name: 'Backend' }).textContent(), { timeout: 10_000 })
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Backend' }).textContent(), { timeout: 10_000 })
       .toMatch(/the GPU device was lost: .+; a new worker was started on WebGPU/);
 
     const lastRun = page.getByRole('status', { name: 'Last run' });

@@ -22,13 +22,30 @@ const COLUMNS = STEP_COLUMNS;
 
 const line = (event: object) => JSON.stringify({ runId: RUN, ...event });
 const steps = (s: number[]) => line({ type: 'step', points: Object.fromEntries(COLUMNS.map((c) => [c, s.map((x) => (c === 'step' ? x : c === 'loss' ? 10 - x : 0.5))])) });
-const evaluation = (step: number, auc: number) => line({
-  type: 'eval', step,
-  metrics: { pairs: 20, positives: 10, negatives: 10, auc, eer: 0.2, eerThreshold: 0.3, tarAtFar: { '0.1': 0.6, '0.001': 0.1 }, bestAccuracy: 0.8, bestThreshold: 0.25, tenFoldMean: 0.78, tenFoldStd: 0.05 },
-  // thresholds[0] is +Infinity, written as null (engine.py _plain).
-  roc: { fpr: [0, 0.2, 1], tpr: [0, 0.8, 1], thresholds: [null, 0.3, -1] },
-  angles: { binDeg: 60, positives: [6, 4, 0], negatives: [1, 5, 4] }, flipEval: CONFIG.flipEval, seconds: 0.1, elapsed: step,
-});
+const evaluation = (step: number, auc: number) =>
+  line({
+    type: 'eval',
+    step,
+    metrics: {
+      pairs: 20,
+      positives: 10,
+      negatives: 10,
+      auc,
+      eer: 0.2,
+      eerThreshold: 0.3,
+      tarAtFar: { '0.1': 0.6, '0.001': 0.1 },
+      bestAccuracy: 0.8,
+      bestThreshold: 0.25,
+      tenFoldMean: 0.78,
+      tenFoldStd: 0.05,
+    },
+    // thresholds[0] is +Infinity, written as null (engine.py _plain).
+    roc: { fpr: [0, 0.2, 1], tpr: [0, 0.8, 1], thresholds: [null, 0.3, -1] },
+    angles: { binDeg: 60, positives: [6, 4, 0], negatives: [1, 5, 4] },
+    flipEval: CONFIG.flipEval,
+    seconds: 0.1,
+    elapsed: step,
+  });
 
 /** The RUN_DIR zip of a 4-step run with 3 identities, its last evaluation at AUC 0.8125. */
 async function runDirZip(): Promise<Buffer> {
@@ -37,8 +54,15 @@ async function runDirZip(): Promise<Buffer> {
   const weights = await namedWeights(model);
   model.dispose();
   weights.set('head', { shape: [3, CONFIG.model.embeddingDim], data: new Float32Array(3 * CONFIG.model.embeddingDim).fill(0.1) });
-  const log = [steps([0, 1]), evaluation(2, 0.7), steps([2, 3]), evaluation(4, 0.8125),
-    line({ type: 'checkpoint', step: 4, bytes: 10, elapsed: 4 }), line({ type: 'done', reason: 'completed', step: 4, seconds: 4 }), ''].join('\n');
+  const log = [
+    steps([0, 1]),
+    evaluation(2, 0.7),
+    steps([2, 3]),
+    evaluation(4, 0.8125),
+    line({ type: 'checkpoint', step: 4, bytes: 10, elapsed: 4 }),
+    line({ type: 'done', reason: 'completed', step: 4, seconds: 4 }),
+    '',
+  ].join('\n');
   const files: Record<string, Uint8Array> = {
     'run/log.jsonl': strToU8(log),
     'run/config.json': strToU8(JSON.stringify(CONFIG, null, 2)),

@@ -18,9 +18,11 @@ async function trainToEnd(page: Page, steps: number): Promise<void> {
 
 /** The runs table's rows: id, shown label, status class. */
 const rowsOf = (page: Page) =>
-  page.locator('table.runs-table tbody tr.run-row').evaluateAll((rows) =>
-    rows.map((r) => ({ id: r.getAttribute('data-run-id'), label: r.querySelector('.run-label')?.textContent, completed: r.classList.contains('run-row-completed') })),
-  );
+  page
+    .locator('table.runs-table tbody tr.run-row')
+    .evaluateAll((rows) =>
+      rows.map((r) => ({ id: r.getAttribute('data-run-id'), label: r.querySelector('.run-label')?.textContent, completed: r.classList.contains('run-row-completed') })),
+    );
 
 /** What the page's IndexedDB holds: run records and checkpoints, by id, with their steps. */
 const storedOf = (page: Page) =>
@@ -34,7 +36,9 @@ const storedOf = (page: Page) =>
           request.onerror = () => reject(request.error ?? new Error(`cannot read ${store}`));
           request.onsuccess = () => {
             open.result.close();
-            resolve((request.result as { id?: string; runId?: string; step: number; number?: number }[]).map((r) => ({ id: r.id ?? r.runId ?? '', step: r.step, number: r.number })));
+            resolve(
+              (request.result as { id?: string; runId?: string; step: number; number?: number }[]).map((r) => ({ id: r.id ?? r.runId ?? '', step: r.step, number: r.number })),
+            );
           };
         };
       });
@@ -76,7 +80,17 @@ describe('two tabs of the lab at once, in headless Chromium', () => {
     expect(stored.runs.every((r) => r.step === steps)).toBe(true);
     expect(new Set(stored.runs.map((r) => r.number)).size).toBe(2);
     // Each run's checkpoint is its own, at its last step (no write of one tab landed on the other's record).
-    expect(stored.checkpoints.filter((c) => c.id === idA || c.id === idB).map((c) => [c.id, c.step]).sort()).toEqual([[idA, steps], [idB, steps]].sort());
+    expect(
+      stored.checkpoints
+        .filter((c) => c.id === idA || c.id === idB)
+        .map((c) => [c.id, c.step])
+        .sort(),
+    ).toEqual(
+      [
+        [idA, steps],
+        [idB, steps],
+      ].sort(),
+    );
     await tabB.close();
   }, 600_000);
 });

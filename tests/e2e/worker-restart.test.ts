@@ -37,8 +37,7 @@ describe('a training worker that dies mid-run, in headless Chromium', () => {
     }
     // At most one checkpoint interval of steps is lost: it goes on from the checkpoint at step 4 or 8.
     expect(await recovery.textContent()).toMatch(/it was terminated at step \d+; a new worker resumed the run from its checkpoint at step (4|8)\./);
-    await expect.poll(() => page.getByRole('status', { name: 'Backend' }).textContent(), { timeout: 10_000 })
-      .toMatch(/a new worker was started on WebGPU/);
+    await expect.poll(() => page.getByRole('status', { name: 'Backend' }).textContent(), { timeout: 10_000 }).toMatch(/a new worker was started on WebGPU/);
 
     const lastRun = page.getByRole('status', { name: 'Last run' });
     await lastRun.waitFor({ timeout: 180_000 });

@@ -20,9 +20,26 @@ export function makeRun(id: string, options: { steps?: number; auc?: number; con
   }
   run = applyTrainEvent(run, { type: 'step', runId: id, points });
   if (options.auc !== undefined) {
-    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: options.auc, eer: 0.25, eerThreshold: 0.5, tarAtFar: { '0.001': 0.5 }, bestAccuracy: 0.75, bestThreshold: 0.5, tenFoldMean: 0.7, tenFoldStd: 0.1 };
+    const metrics = {
+      pairs: 4,
+      positives: 2,
+      negatives: 2,
+      auc: options.auc,
+      eer: 0.25,
+      eerThreshold: 0.5,
+      tarAtFar: { '0.001': 0.5 },
+      bestAccuracy: 0.75,
+      bestThreshold: 0.5,
+      tenFoldMean: 0.7,
+      tenFoldStd: 0.1,
+    };
     run = applyTrainEvent(run, {
-      type: 'eval', runId: id, step: n, metrics, flipEval: false, seconds: 1,
+      type: 'eval',
+      runId: id,
+      step: n,
+      metrics,
+      flipEval: false,
+      seconds: 1,
       roc: { fpr: new Float32Array([0, 0, 0.5, 1]), tpr: new Float32Array([0, 0.5, 1, 1]), thresholds: new Float32Array([Infinity, 0.9, 0.5, 0.1]) },
       angles: { binDeg: 60, positives: new Float32Array([2, 0, 0]), negatives: new Float32Array([0, 1, 1]) },
     });

@@ -18,7 +18,11 @@ describe('Content-Security-Policy', () => {
     expect(policy.get('connect-src')).toEqual(["'self'"]);
     expect(policy.get('default-src')).toEqual(["'self'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
-    for (const [name, sources] of policy) expect(sources.filter((s) => /^https?:|^\*$|'unsafe-eval'/.test(s)), name).toEqual([]);
+    for (const [name, sources] of policy)
+      expect(
+        sources.filter((s) => /^https?:|^\*$|'unsafe-eval'/.test(s)),
+        name,
+      ).toEqual([]);
   });
 
   it('serves the same policy as a header in preview and dev, with frame-ancestors only there', () => {

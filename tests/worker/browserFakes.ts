@@ -10,7 +10,11 @@ import { vi } from 'vitest';
 /** A decoded image: RGBA rows, like an ImageBitmap's content. */
 class FakeBitmap {
   closed = false;
-  constructor(readonly width: number, readonly height: number, readonly rgba: Uint8ClampedArray) {}
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly rgba: Uint8ClampedArray,
+  ) {}
   close(): void {
     this.closed = true;
   }
@@ -28,7 +32,10 @@ function toRgba(png: ReturnType<typeof decode>): Uint8ClampedArray {
 
 async function createImageBitmap(
   source: Blob | FakeBitmap,
-  sx?: number, sy?: number, sw?: number, sh?: number,
+  sx?: number,
+  sy?: number,
+  sw?: number,
+  sh?: number,
   options?: { resizeWidth?: number; resizeHeight?: number },
 ): Promise<FakeBitmap> {
   if (source instanceof Blob) {
@@ -53,7 +60,10 @@ class FakeContext {
   globalCompositeOperation = 'source-over';
   fillStyle = '#000';
   private drawn: FakeBitmap | undefined;
-  constructor(private readonly width: number, private readonly height: number) {}
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
   fillRect(): void {}
   drawImage(bitmap: FakeBitmap): void {
     this.drawn = bitmap;
@@ -65,7 +75,10 @@ class FakeContext {
 }
 
 class FakeOffscreenCanvas {
-  constructor(readonly width: number, readonly height: number) {}
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {}
   getContext(): FakeContext {
     return new FakeContext(this.width, this.height);
   }

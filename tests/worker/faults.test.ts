@@ -147,7 +147,13 @@ describe('faults through the lab worker API', () => {
     vi.restoreAllMocks();
     expect(result).toMatchObject({ reason: 'completed', step: 6 });
     const warnings = events.filter((e) => e.type === 'warning');
-    expect(warnings).toEqual([expect.objectContaining({ code: 'checkpoint', step: 4, message: expect.stringMatching(/^checkpoint not stored: the browser's storage for this site is full \(QuotaExceededError\)/) })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'checkpoint',
+        step: 4,
+        message: expect.stringMatching(/^checkpoint not stored: the browser's storage for this site is full \(QuotaExceededError\)/),
+      }),
+    ]);
     expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.step)).toEqual([2, 6]);
     // What is read back is a whole checkpoint: the last one stored, never the refused write.
     const store = await openCheckpointStore(name);
@@ -182,18 +188,20 @@ describe('faults through the lab worker API', () => {
     const good = await train(api, { ...CONFIG, steps: 2, checkpointEvery: 2 });
     const store = await openCheckpointStore(name);
     const record = (await store.get(good.result.runId))!;
-    const raw = (db: string) => new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(db);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    const raw = (db: string) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(db);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
     const db = await raw(name);
-    const write = (value: unknown) => new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('checkpoints', 'readwrite');
-      tx.objectStore('checkpoints').put(value);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
+    const write = (value: unknown) =>
+      new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('checkpoints', 'readwrite');
+        tx.objectStore('checkpoints').put(value);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
     const broken: [string, unknown, RegExp][] = [
       ['foreign', { runId: 'foreign', hello: 'from another app' }, /not a Margin Lab checkpoint/],
       ['truncated', { ...record, runId: 'truncated', model: record.model.map((r, i) => (i === 2 ? { ...r, data: r.data.slice(0, 8) } : r)) }, /model tensor 2 holds 8 bytes/],

@@ -78,7 +78,11 @@ describe('training on loaded folders through the lab API', () => {
     const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-folder-train'), dataStore: store });
     await api.init();
     expect(await api.loadData({ kind: 'folder', label: "folder 'faces 顔'" })).toEqual({
-      kind: 'folder', trainIdentities: 5, trainImages: 30, testIdentities: 4, testImages: 16,
+      kind: 'folder',
+      trainIdentities: 5,
+      trainImages: 30,
+      testIdentities: 4,
+      testImages: 16,
     });
 
     const events: TrainEvent[] = [];
@@ -181,17 +185,33 @@ describe('the loop with a prefetching source', () => {
 
 describe('the end of a run', () => {
   const set = createSynthDataset({ seed: 6, identities: 4, imagesPerIdentity: 4, size: 32, familySize: 1 });
-  const testSet = () => ({ images: set, pairs: [{ a: 0, b: 1, same: true }, { a: 0, b: 4, same: false }] });
-  const source = () => new FolderBatchSource(Int32Array.from({ length: 16 }, (_, i) => set.itemIdentity(i)), 4, 32, async (i) => set.render(i));
+  const testSet = () => ({
+    images: set,
+    pairs: [
+      { a: 0, b: 1, same: true },
+      { a: 0, b: 4, same: false },
+    ],
+  });
+  const source = () =>
+    new FolderBatchSource(
+      Int32Array.from({ length: 16 }, (_, i) => set.itemIdentity(i)),
+      4,
+      32,
+      async (i) => set.render(i),
+    );
 
   it('evaluates a run stopped by the user once, at the step it stopped', async () => {
     const session = await TrainingSession.create(parseTrainConfig({ ...MICRO, steps: 20 }), 4);
     const events: TrainEvent[] = [];
     const control = new TrainControl();
-    const result = await session.run(source(), (e) => {
-      events.push(e);
-      if (e.type === 'step') control.stop();
-    }, { control, test: testSet() });
+    const result = await session.run(
+      source(),
+      (e) => {
+        events.push(e);
+        if (e.type === 'step') control.stop();
+      },
+      { control, test: testSet() },
+    );
     session.dispose();
     expect(result).toMatchObject({ reason: 'stopped', step: 1 });
     const evals = events.filter((e) => e.type === 'eval');

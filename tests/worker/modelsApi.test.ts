@@ -38,7 +38,12 @@ describe('verify and saved models in the lab worker API (Node, CPU backend, fake
     expect(run.reason).toBe('completed');
 
     const info = await api.describeModel({ kind: 'current' });
-    expect(info).toMatchObject({ runId: run.runId, step: 4, identities: 6, preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: 32, aligned: false, flipEval: true } });
+    expect(info).toMatchObject({
+      runId: run.runId,
+      step: 4,
+      identities: 6,
+      preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: 32, aligned: false, flipEval: true },
+    });
     expect(info.thresholds?.eer).toBe(info.evaluation?.metrics.eerThreshold);
     expect(info.evaluation?.angles?.positives.reduce((a, b) => a + b, 0)).toBe(10);
     // 10 negatives: the lowest FAR step is 0.1, so only FPR 0 qualifies for 1e-3.

@@ -33,7 +33,9 @@ describe('importing a torch RUN_DIR model', () => {
     await expect(api.importTorchRun({ runId: 'r', label: 'x', config: CONFIG, weights, step: 12, classes: 4 })).rejects.toThrow(/5 identities, identities.json lists 4/);
     await expect(api.importTorchRun({ runId: 'r', label: 'x', config: { ...CONFIG, seed: 4 }, weights, step: 12 })).rejects.toThrow(/another config/);
     named.delete('embedding/kernel');
-    await expect(api.importTorchRun({ runId: 'r', label: 'x', config: CONFIG, weights: encodeSafetensors(named, meta), step: 12 })).rejects.toThrow(/does not fit the tiny model.*embedding\/kernel/);
+    await expect(api.importTorchRun({ runId: 'r', label: 'x', config: CONFIG, weights: encodeSafetensors(named, meta), step: 12 })).rejects.toThrow(
+      /does not fit the tiny model.*embedding\/kernel/,
+    );
     expect(await api.listModels()).toEqual([]);
 
     const summary = await api.importTorchRun({ runId: 'torch-3-a', label: 'PyTorch · tiny', config: CONFIG, weights, step: 12, classes: 5 });

@@ -39,11 +39,15 @@ let started: StartedAlignWorker | undefined;
 function startAlignWorker(): StartedAlignWorker {
   const worker = new Worker(new URL('../align.worker.ts', import.meta.url), { type: 'module', name: 'margin-lab-align' });
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => {
-      started = undefined;
-      worker.terminate();
-      reject(new AlignUnavailableError(`the face detector's worker failed: ${event.message || 'it could not be loaded'}`));
-    }, { once: true });
+    worker.addEventListener(
+      'error',
+      (event) => {
+        started = undefined;
+        worker.terminate();
+        reject(new AlignUnavailableError(`the face detector's worker failed: ${event.message || 'it could not be loaded'}`));
+      },
+      { once: true },
+    );
   });
   failed.catch(() => undefined); // Observed through races; an idle worker's failure is no unhandled rejection.
   return { remote: Comlink.wrap<AlignWorkerApi>(worker), failed, readied: new Map() };

@@ -23,14 +23,19 @@ async function galleryPage(store: DataStore, role: FolderRole, page: number, per
   const pageCount = Math.max(1, Math.ceil(total / perPage));
   const current = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
   const shown = all.slice(current * perPage, (current + 1) * perPage);
-  const identities = await Promise.all(shown.map(async (identity): Promise<GalleryIdentity> => ({
-    key: identity.key,
-    name: identity.name,
-    imageCount: identity.files.length,
-    thumbnails: await Promise.all(identity.files.slice(0, perIdentity).map(async (path) =>
-      // Not kept in the cache: browsing must not evict or crowd out training images.
-      rgbToJpeg(await store.pixels(role, path, false), folder.decode.imageSize))),
-  })));
+  const identities = await Promise.all(
+    shown.map(async (identity): Promise<GalleryIdentity> => ({
+      key: identity.key,
+      name: identity.name,
+      imageCount: identity.files.length,
+      thumbnails: await Promise.all(
+        identity.files.slice(0, perIdentity).map(async (path) =>
+          // Not kept in the cache: browsing must not evict or crowd out training images.
+          rgbToJpeg(await store.pixels(role, path, false), folder.decode.imageSize),
+        ),
+      ),
+    })),
+  );
   return { role, page: current, pageCount, totalIdentities: total, identities };
 }
 

@@ -65,7 +65,9 @@ export async function run(argv: string[]): Promise<number> {
   const init = values['no-init'] ? undefined : await initialWeights(config);
   if (values['no-init'] && config.model.pretrained === 'imagenet') {
     // The config still says imagenet, so nothing else would tell the user the run does not start from it.
-    process.stderr.write(`lab export-torch: warning: --no-init writes no ${TORCH_EXPORT_FILES.init}, so train.py trains this model.pretrained 'imagenet' config from scratch (PyTorch's initialisation, not the ImageNet weights)\n`);
+    process.stderr.write(
+      `lab export-torch: warning: --no-init writes no ${TORCH_EXPORT_FILES.init}, so train.py trains this model.pretrained 'imagenet' config from scratch (PyTorch's initialisation, not the ImageNet weights)\n`,
+    );
   }
   // The same file set as the page's "Train at scale…" zip (src/core/torchExport.ts).
   const exported = torchExportFiles(config, await torchSources(), init?.bytes);

@@ -28,10 +28,7 @@ function layOutFolds(pairs: readonly Pair[], folds: number): Pair[] {
   const positives = pairs.filter((p) => p.same);
   const negatives = pairs.filter((p) => !p.same);
   const perFold = pairs.length / (2 * folds);
-  return Array.from({ length: folds }, (_, f) => [
-    ...positives.slice(f * perFold, (f + 1) * perFold),
-    ...negatives.slice(f * perFold, (f + 1) * perFold),
-  ]).flat();
+  return Array.from({ length: folds }, (_, f) => [...positives.slice(f * perFold, (f + 1) * perFold), ...negatives.slice(f * perFold, (f + 1) * perFold)]).flat();
 }
 
 /**

@@ -74,7 +74,9 @@ export async function run(argv: string[]): Promise<number> {
     const testSet = test ? sampleTest(test) : null;
     if (testSet && testSet.pairs.length < config.evalPairs) {
       // A small test folder is used whole; stdout stays the run's events, so the note goes to stderr.
-      process.stderr.write(`lab train: note: evaluating on ${testSet.pairs.length} pairs, the most balanced pairs the ${testSet.images.count} test images give (evalPairs asks for ${config.evalPairs})\n`);
+      process.stderr.write(
+        `lab train: note: evaluating on ${testSet.pairs.length} pairs, the most balanced pairs the ${testSet.images.count} test images give (evalPairs asks for ${config.evalPairs})\n`,
+      );
     }
     const result = await session.run(itemBatchSource(train.set, train.identities), (e) => process.stdout.write(`${eventJson(e)}\n`), { control, test: testSet });
     return result.reason === 'diverged' ? 1 : 0;

@@ -42,15 +42,28 @@ export function fitSimilarity(source: readonly Point[], target: readonly Point[]
   if (source.length !== target.length) throw new RangeError(`point sets differ in size: ${source.length} source, ${target.length} target`);
   if (source.length < 2) throw new RangeError(`a similarity needs at least 2 point pairs, got ${source.length}`);
   const n = source.length;
-  let sx = 0, sy = 0, tx = 0, ty = 0;
+  let sx = 0,
+    sy = 0,
+    tx = 0,
+    ty = 0;
   for (let i = 0; i < n; i++) {
-    sx += source[i].x; sy += source[i].y; tx += target[i].x; ty += target[i].y;
+    sx += source[i].x;
+    sy += source[i].y;
+    tx += target[i].x;
+    ty += target[i].y;
   }
-  sx /= n; sy /= n; tx /= n; ty /= n;
-  let spread = 0, dot = 0, cross = 0;
+  sx /= n;
+  sy /= n;
+  tx /= n;
+  ty /= n;
+  let spread = 0,
+    dot = 0,
+    cross = 0;
   for (let i = 0; i < n; i++) {
-    const x = source[i].x - sx, y = source[i].y - sy;
-    const u = target[i].x - tx, v = target[i].y - ty;
+    const x = source[i].x - sx,
+      y = source[i].y - sy;
+    const u = target[i].x - tx,
+      v = target[i].y - ty;
     spread += x * x + y * y;
     dot += x * u + y * v;
     cross += x * v - y * u;

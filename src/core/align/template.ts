@@ -38,7 +38,8 @@ export const LANDMARKS_68 = Object.freeze({
 });
 
 function mean(points: readonly Point[], indices: readonly number[]): Point {
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (const i of indices) {
     x += points[i].x;
     y += points[i].y;

@@ -33,10 +33,13 @@ export const skipReasons = Object.freeze({
   zeroBytes: (): SkipReason => ({ code: 'zero-bytes', message: 'empty file (0 bytes)' }),
   notImage: (): SkipReason => ({ code: 'not-image', message: 'not an image' }),
   unsupported: (format: UnsupportedFormat): SkipReason => ({
-    code: 'unsupported-format', format, message: `unsupported format: ${FORMAT_LABELS[format]}`,
+    code: 'unsupported-format',
+    format,
+    message: `unsupported format: ${FORMAT_LABELS[format]}`,
   }),
   corrupt: (detail?: string): SkipReason => ({
-    code: 'corrupt', message: detail ? `corrupt or truncated beyond decoding: ${detail}` : 'corrupt or truncated beyond decoding',
+    code: 'corrupt',
+    message: detail ? `corrupt or truncated beyond decoding: ${detail}` : 'corrupt or truncated beyond decoding',
   }),
   noFace: (detail?: string): SkipReason => ({ code: 'no-face', message: detail ? `no face found (${detail})` : 'no face found' }),
 });
@@ -148,15 +151,11 @@ export function buildInventory(files: readonly ScannedFile[], options: PathOptio
     if (!identity) usable.set(where.identityKey, (identity = { name: where.identityName, files: [] }));
     identity.files.push({ path: file.path, fileName: where.fileName });
   }
-  const identities: Identity[] = [...usable.entries()]
-    .sort(byCodePoint(([key]) => key))
-    .map(([key, { name, files: found }]) => ({
-      key,
-      name,
-      files: found
-        .sort((a, b) => compareCodePoints(a.fileName, b.fileName) || compareCodePoints(a.path, b.path))
-        .map((f) => f.path),
-    }));
+  const identities: Identity[] = [...usable.entries()].sort(byCodePoint(([key]) => key)).map(([key, { name, files: found }]) => ({
+    key,
+    name,
+    files: found.sort((a, b) => compareCodePoints(a.fileName, b.fileName) || compareCodePoints(a.path, b.path)).map((f) => f.path),
+  }));
   return {
     identities,
     images: identities.reduce((n, id) => n + id.files.length, 0),

@@ -38,8 +38,14 @@ export type PathClass =
  * folder icon. Dot-files (`.DS_Store`, `._*` AppleDouble files) and dot-folders are hidden too.
  */
 const SYSTEM_NAMES: ReadonlySet<string> = new Set([
-  'thumbs.db', 'ehthumbs.db', 'ehthumbs_vista.db', 'desktop.ini', '$recycle.bin', 'system volume information',
-  '__macosx', 'icon\r',
+  'thumbs.db',
+  'ehthumbs.db',
+  'ehthumbs_vista.db',
+  'desktop.ini',
+  '$recycle.bin',
+  'system volume information',
+  '__macosx',
+  'icon\r',
 ]);
 
 /** True for a file or folder name that is hidden or belongs to the operating system, not the user. */
@@ -49,7 +55,10 @@ export function isHiddenName(name: string): boolean {
 
 /** A relative path as NFC segments: '/'-separated, with empty and '.' segments dropped. */
 export function splitPath(path: string): string[] {
-  return path.normalize('NFC').split('/').filter((s) => s !== '' && s !== '.');
+  return path
+    .normalize('NFC')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
 }
 
 /** Strip `root` (segment-wise, NFC) from a path's segments; undefined when the path is not under it. */

@@ -52,7 +52,10 @@ function checkCount(value: number | undefined, name: string, min: number): void 
 /** Keep `keep` of `files`, chosen at random, in their original (sorted) order. */
 function choose(files: readonly string[], keep: number, rng: Rng): string[] {
   if (files.length <= keep) return [...files];
-  const picked = rng.shuffle(files.map((_, i) => i)).slice(0, keep).sort((a, b) => a - b);
+  const picked = rng
+    .shuffle(files.map((_, i) => i))
+    .slice(0, keep)
+    .sort((a, b) => a - b);
   return picked.map((i) => files[i]);
 }
 
@@ -70,11 +73,16 @@ export function sampleDataset(identities: readonly Identity[], options: Sampling
   const rng = createRng(options.seed);
 
   // Sort by key first so the choice depends on the identities, not on the order they came in.
-  const eligible = identities.filter((id) => id.files.length >= minImages)
-    .sort((a, b) => compareCodePoints(a.key, b.key));
+  const eligible = identities.filter((id) => id.files.length >= minImages).sort((a, b) => compareCodePoints(a.key, b.key));
   const count = Math.min(options.identities ?? eligible.length, eligible.length);
-  const chosen = count === eligible.length ? eligible
-    : rng.fork('identities').shuffle([...eligible]).slice(0, count).sort((a, b) => compareCodePoints(a.key, b.key));
+  const chosen =
+    count === eligible.length
+      ? eligible
+      : rng
+          .fork('identities')
+          .shuffle([...eligible])
+          .slice(0, count)
+          .sort((a, b) => compareCodePoints(a.key, b.key));
 
   const capRng = rng.fork('cap');
   const capped = chosen.map((id) => ({ ...id, files: options.maxImages === undefined ? [...id.files] : choose(id.files, options.maxImages, capRng.fork(id.key)) }));
@@ -95,9 +103,7 @@ export function sampleDataset(identities: readonly Identity[], options: Sampling
     }
   }
   const train = capped.map((id, i) => ({ ...id, files: id.files.filter((_, j) => !heldOut[i].has(j)) }));
-  const validation = capped
-    .map((id, i) => ({ ...id, files: id.files.filter((_, j) => heldOut[i].has(j)) }))
-    .filter((id) => id.files.length > 0);
+  const validation = capped.map((id, i) => ({ ...id, files: id.files.filter((_, j) => heldOut[i].has(j)) })).filter((id) => id.files.length > 0);
   return {
     train,
     validation,

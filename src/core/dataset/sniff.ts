@@ -15,9 +15,7 @@ export type UnsupportedFormat = 'tiff' | 'heic' | 'jxl' | 'psd' | 'svg' | 'ico' 
 
 /** What the head bytes of a file say it is. */
 export type SniffResult =
-  | { readonly kind: 'supported'; readonly format: SupportedFormat }
-  | { readonly kind: 'unsupported'; readonly format: UnsupportedFormat }
-  | { readonly kind: 'not-image' };
+  { readonly kind: 'supported'; readonly format: SupportedFormat } | { readonly kind: 'unsupported'; readonly format: UnsupportedFormat } | { readonly kind: 'not-image' };
 
 /**
  * How many head bytes `sniffFormat` looks at. 512 covers every signature below plus the ISO-BMFF
@@ -27,8 +25,19 @@ export const SNIFF_BYTES = 512;
 
 /** Human names of every format, for messages ("unsupported format: TIFF"). */
 export const FORMAT_LABELS: Readonly<Record<SupportedFormat | UnsupportedFormat, string>> = Object.freeze({
-  jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', bmp: 'BMP', avif: 'AVIF',
-  tiff: 'TIFF', heic: 'HEIC/HEIF', jxl: 'JPEG XL', psd: 'Photoshop PSD', svg: 'SVG', ico: 'ICO/CUR icon', jp2: 'JPEG 2000',
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  bmp: 'BMP',
+  avif: 'AVIF',
+  tiff: 'TIFF',
+  heic: 'HEIC/HEIF',
+  jxl: 'JPEG XL',
+  psd: 'Photoshop PSD',
+  svg: 'SVG',
+  ico: 'ICO/CUR icon',
+  jp2: 'JPEG 2000',
 });
 
 const NOT_IMAGE: SniffResult = Object.freeze({ kind: 'not-image' });
@@ -86,13 +95,14 @@ function looksLikeBmp(bytes: Uint8Array): boolean {
 
 /** ICO/CUR: reserved 0, type 1 (icon) or 2 (cursor), then a non-zero image count. */
 function looksLikeIco(bytes: Uint8Array): boolean {
-  return bytes.length >= 6 && bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0
-    && readU16LE(bytes, 4) > 0;
+  return bytes.length >= 6 && bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0 && readU16LE(bytes, 4) > 0;
 }
 
 /** SVG is text: an `<svg` root element, possibly after a UTF-8 BOM (read here as Latin-1), XML prolog, doctype or comments. */
 function looksLikeSvg(bytes: Uint8Array): boolean {
-  const text = ascii(bytes, 0, SNIFF_BYTES).replace(/^\xEF\xBB\xBF/, '').trimStart();
+  const text = ascii(bytes, 0, SNIFF_BYTES)
+    .replace(/^\xEF\xBB\xBF/, '')
+    .trimStart();
   if (!text.startsWith('<')) return false;
   return /<svg[\s>]/i.test(text);
 }
@@ -109,14 +119,17 @@ export function sniffFormat(head: Uint8Array): SniffResult {
   if (looksLikeBmp(head)) return supported('bmp');
   if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') return sniffFtyp(head);
   // TIFF little/big endian, and BigTIFF (version 43).
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])
-    || startsWith(head, [0x49, 0x49, 0x2b, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2b])) return unsupported('tiff');
+  if (
+    startsWith(head, [0x49, 0x49, 0x2a, 0x00]) ||
+    startsWith(head, [0x4d, 0x4d, 0x00, 0x2a]) ||
+    startsWith(head, [0x49, 0x49, 0x2b, 0x00]) ||
+    startsWith(head, [0x4d, 0x4d, 0x00, 0x2b])
+  )
+    return unsupported('tiff');
   // JPEG XL: bare codestream, or the ISO-BMFF container's `JXL ` signature box.
-  if (startsWith(head, [0xff, 0x0a])
-    || startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])) return unsupported('jxl');
+  if (startsWith(head, [0xff, 0x0a]) || startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])) return unsupported('jxl');
   // JPEG 2000: JP2 signature box, or a bare J2K codestream (SOC + SIZ markers).
-  if (startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a])
-    || startsWith(head, [0xff, 0x4f, 0xff, 0x51])) return unsupported('jp2');
+  if (startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a]) || startsWith(head, [0xff, 0x4f, 0xff, 0x51])) return unsupported('jp2');
   if (ascii(head, 0, 4) === '8BPS') return unsupported('psd');
   if (looksLikeIco(head)) return unsupported('ico');
   if (looksLikeSvg(head)) return unsupported('svg');

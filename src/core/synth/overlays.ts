@@ -30,7 +30,15 @@ export function drawClutter(canvas: Canvas, count: number, rng: Rng): void {
     const w = uniform(rng, 0.05, 0.3) * size;
     const h = uniform(rng, 0.05, 0.3) * size;
     const angle = uniform(rng, -0.6, 0.6);
-    const shape = kind === 0 ? box(cx, cy, w, h, angle) : kind === 1 ? ellipse(cx, cy, w * 0.7, h * 0.7, angle) : stroke([[cx - w, cy - h, size * 0.015], [cx + w, cy + h, size * 0.015]]);
+    const shape =
+      kind === 0
+        ? box(cx, cy, w, h, angle)
+        : kind === 1
+          ? ellipse(cx, cy, w * 0.7, h * 0.7, angle)
+          : stroke([
+              [cx - w, cy - h, size * 0.015],
+              [cx + w, cy + h, size * 0.015],
+            ]);
     fill(canvas, shape, paint(colour(rng, 20, 235), uniform(rng, 0.5, 1)));
   }
 }
@@ -48,10 +56,31 @@ export function drawGlasses(canvas: Canvas, pose: FacePose, id: FaceIdentity, n:
     if (n.glasses === 'sun') fill(canvas, pose.featureEllipse(u, y, depth, lensRx, lensRy), paint([22, 22, 28], 0.88));
     else fill(canvas, pose.featureEllipse(u, y, depth, lensRx, lensRy), paint([230, 240, 245], 0.1));
     fill(canvas, pose.featureEllipse(u, y, depth, lensRx, lensRy, 0, 0.0035), frame);
-    fill(canvas, pose.featureStroke([[side * (eyes.spacing + lensRx), y - 0.004, 0.003], [side * head.rx * 0.97, y + 0.006, 0.003]], 0.02), frame);
+    fill(
+      canvas,
+      pose.featureStroke(
+        [
+          [side * (eyes.spacing + lensRx), y - 0.004, 0.003],
+          [side * head.rx * 0.97, y + 0.006, 0.003],
+        ],
+        0.02,
+      ),
+      frame,
+    );
   }
   const inner = eyes.spacing - lensRx;
-  fill(canvas, pose.featureStroke([[-inner, y - 0.006, 0.003], [0, y - 0.012, 0.003], [inner, y - 0.006, 0.003]], depth), frame);
+  fill(
+    canvas,
+    pose.featureStroke(
+      [
+        [-inner, y - 0.006, 0.003],
+        [0, y - 0.012, 0.003],
+        [inner, y - 0.006, 0.003],
+      ],
+      depth,
+    ),
+    frame,
+  );
 }
 
 /** A cap (crown plus a brim that points where the face points) or a beanie with a folded band. */
@@ -59,7 +88,12 @@ export function drawHat(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nui
   const { head } = id;
   const hatY = head.cy - head.ry * (n.hat === 'cap' ? 0.42 : 0.35);
   const crown = pose.headEllipse(0, head.cy - 0.02, head.rx * 1.1, head.ry * 1.08);
-  const above = pose.headPolygon([[-1, -1], [1, -1], [1, hatY], [-1, hatY]]);
+  const above = pose.headPolygon([
+    [-1, -1],
+    [1, -1],
+    [1, hatY],
+    [-1, hatY],
+  ]);
   const [cx, cy] = pose.toPixel(0, hatY - 0.1);
   const light = 0.15 / (head.rx * pose.unit);
   fill(canvas, crown, { ...paint(n.hatColor), shadeX: Math.cos(n.lightAngle) * light, shadeY: Math.sin(n.lightAngle) * light, shadeCx: cx, shadeCy: cy }, above);
@@ -69,7 +103,15 @@ export function drawHat(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nui
     const brim = pose.linear(Math.max(0.3, brimCentre.sx), 1);
     fill(canvas, ellipse(bx, by, head.rx * 1.05, 0.028, 0, brim), paint(n.hatColor, 1, 0.75));
   } else {
-    fill(canvas, pose.headStroke([[-head.rx * 1.08, hatY - 0.015, 0.03], [head.rx * 1.08, hatY - 0.015, 0.03]]), paint(n.hatColor, 1, 0.8), crown);
+    fill(
+      canvas,
+      pose.headStroke([
+        [-head.rx * 1.08, hatY - 0.015, 0.03],
+        [head.rx * 1.08, hatY - 0.015, 0.03],
+      ]),
+      paint(n.hatColor, 1, 0.8),
+      crown,
+    );
   }
 }
 
@@ -109,7 +151,12 @@ export function drawWatermark(canvas: Canvas, kind: 'stripe' | 'logo' | 'text', 
         const bx = uniform(rng, -0.02, 0.02) * size;
         const by = uniform(rng, -0.025, 0.025) * size;
         const r = 0.005 * size;
-        parts.push(stroke([[gx + c * ax - s * ay, gy + s * ax + c * ay, r], [gx + c * bx - s * by, gy + s * bx + c * by, r]]));
+        parts.push(
+          stroke([
+            [gx + c * ax - s * ay, gy + s * ax + c * ay, r],
+            [gx + c * bx - s * by, gy + s * bx + c * by, r],
+          ]),
+        );
       }
       // One fill per glyph: strokes of a glyph do not double-darken where they cross, and small boxes are cheap.
       fill(canvas, union(...parts), paint(tone, alpha + 0.1));

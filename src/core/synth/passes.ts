@@ -63,12 +63,24 @@ export function gaussianBlur(canvas: Canvas, sigma: number, scratch?: Float64Arr
 }
 
 /** One 1-D convolution pass: along a line with stride `step`, lines `lineStride` apart. */
-function blurPass(src: Float64Array, dst: Float64Array, width: number, height: number, kernel: Float64Array, radius: number, step: number, lineStride: number, length: number): void {
+function blurPass(
+  src: Float64Array,
+  dst: Float64Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  radius: number,
+  step: number,
+  lineStride: number,
+  length: number,
+): void {
   const lines = step === 3 ? height : width;
   for (let line = 0; line < lines; line++) {
     const base = line * lineStride;
     for (let i = 0; i < length; i++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = -radius; k <= radius; k++) {
         const j = i + k < 0 ? 0 : i + k >= length ? length - 1 : i + k;
         const w = kernel[k + radius];

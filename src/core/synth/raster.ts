@@ -116,7 +116,10 @@ export function ellipse(cx: number, cy: number, rx: number, ry: number, angle: n
   const r01 = cos * ib + sin * id;
   const r10 = -sin * ia + cos * ic;
   const r11 = -sin * ib + cos * id;
-  const m00 = r00 / rx, m01 = r01 / rx, m10 = r10 / ry, m11 = r11 / ry;
+  const m00 = r00 / rx,
+    m01 = r01 / rx,
+    m10 = r10 / ry,
+    m11 = r11 / ry;
   // σmax² of a 2×2 matrix = (T + √(T² − 4·det²)) / 2 with T the sum of squared entries.
   const t = m00 * m00 + m01 * m01 + m10 * m10 + m11 * m11;
   const mdet = m00 * m11 - m01 * m10;
@@ -232,8 +235,12 @@ function distanceRow(shape: Shape, py: number, x0: number, n: number, out: Float
         return;
       }
       for (let s = 0; s + 5 < p.length; s += 3) {
-        const ax = p[s], ay = p[s + 1], ar = p[s + 2];
-        const ex = p[s + 3] - ax, ey = p[s + 4] - ay, er = p[s + 5] - ar;
+        const ax = p[s],
+          ay = p[s + 1],
+          ar = p[s + 2];
+        const ex = p[s + 3] - ax,
+          ey = p[s + 4] - ay,
+          er = p[s + 5] - ar;
         const len2 = ex * ex + ey * ey;
         const inv = len2 > 0 ? 1 / len2 : 0;
         const dy = py - ay;
@@ -244,7 +251,8 @@ function distanceRow(shape: Shape, py: number, x0: number, n: number, out: Float
           const dx = x0 + i + 0.5 - ax;
           let t = (dx * ex + dy * ey) * inv;
           t = t < 0 ? 0 : t > 1 ? 1 : t;
-          const px = dx - t * ex, qy = dy - t * ey;
+          const px = dx - t * ex,
+            qy = dy - t * ey;
           const dist2 = px * px + qy * qy;
           if (dist2 >= far2) {
             if (out[i] > 0.5) out[i] = 0.5;

@@ -101,7 +101,15 @@ function drawBody(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuisance)
   const shoulders = pose.headEllipse(0, chinY + 0.2, 0.45, 0.17);
   fill(canvas, shoulders, paint(n.clothing));
   // Collar: a V of skin or a darker band.
-  fill(canvas, pose.headStroke([[-0.06, chinY + 0.05, 0.012], [0, chinY + 0.1, 0.014], [0.06, chinY + 0.05, 0.012]]), paint(n.clothing, 1, 0.7));
+  fill(
+    canvas,
+    pose.headStroke([
+      [-0.06, chinY + 0.05, 0.012],
+      [0, chinY + 0.1, 0.014],
+      [0.06, chinY + 0.05, 0.012],
+    ]),
+    paint(n.clothing, 1, 0.7),
+  );
 }
 
 function drawEar(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuisance, side: number): void {
@@ -169,14 +177,31 @@ function drawNose(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuisance)
   const shadowSide = Math.cos(n.lightAngle) > 0 ? -1 : 1;
   fill(
     canvas,
-    pose.featureStroke([[shadowSide * 0.012, eyes.y + 0.015, 0.004], [shadowSide * nose.width * 0.85, tipY - 0.012, 0.006]], 0.03),
+    pose.featureStroke(
+      [
+        [shadowSide * 0.012, eyes.y + 0.015, 0.004],
+        [shadowSide * nose.width * 0.85, tipY - 0.012, 0.006],
+      ],
+      0.03,
+    ),
     paint(id.skin, nose.shade, 0.65),
   );
   fill(canvas, pose.featureEllipse(0, tipY - 0.006, 0.05, nose.width * 0.75, nose.width * 0.5), paint(id.skin, 0.45, 1.1));
   for (const side of [-1, 1]) {
     fill(canvas, pose.featureEllipse(side * nose.width * 0.5, tipY + 0.004, 0.035, nose.width * 0.3, nose.width * 0.17, side * 0.3), paint(id.skin, 0.85, 0.4));
   }
-  fill(canvas, pose.featureStroke([[-nose.width * 0.9, tipY + 0.012, 0.002], [0, tipY + 0.015, 0.003], [nose.width * 0.9, tipY + 0.012, 0.002]], 0.03), paint(id.skin, 0.3, 0.6));
+  fill(
+    canvas,
+    pose.featureStroke(
+      [
+        [-nose.width * 0.9, tipY + 0.012, 0.002],
+        [0, tipY + 0.015, 0.003],
+        [nose.width * 0.9, tipY + 0.012, 0.002],
+      ],
+      0.03,
+    ),
+    paint(id.skin, 0.3, 0.6),
+  );
 }
 
 function drawMouth(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuisance): void {
@@ -192,10 +217,47 @@ function drawMouth(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuisance
     fill(canvas, pose.featureEllipse(0, mouth.y - open * 0.2, depth, width * 0.7, open * 0.6), paint([235, 230, 220], 0.9), gap);
   }
   const lipPaint = paint(mouth.color, 0.9);
-  fill(canvas, pose.featureStroke([[-width, cornerY, lip * 0.3], [-width * 0.4, mouth.y - lip * 1.1, lip * 0.8], [0, mouth.y - lip * 0.7, lip * 0.7], [width * 0.4, mouth.y - lip * 1.1, lip * 0.8], [width, cornerY, lip * 0.3]], depth), lipPaint);
+  fill(
+    canvas,
+    pose.featureStroke(
+      [
+        [-width, cornerY, lip * 0.3],
+        [-width * 0.4, mouth.y - lip * 1.1, lip * 0.8],
+        [0, mouth.y - lip * 0.7, lip * 0.7],
+        [width * 0.4, mouth.y - lip * 1.1, lip * 0.8],
+        [width, cornerY, lip * 0.3],
+      ],
+      depth,
+    ),
+    lipPaint,
+  );
   const lowY = mouth.y + lip * 1.3 + open;
-  fill(canvas, pose.featureStroke([[-width, cornerY, lip * 0.3], [-width * 0.45, lowY - lip * 0.2, lip * 1.0], [0, lowY, lip * 1.2], [width * 0.45, lowY - lip * 0.2, lip * 1.0], [width, cornerY, lip * 0.3]], depth), paint(mouth.color, 0.9, 1.08));
-  fill(canvas, pose.featureStroke([[-width, cornerY, 0.003], [0, mouth.y + n.smile * 0.004 + open * 0.2, 0.0038], [width, cornerY, 0.003]], depth), paint(mouth.color, 0.95, 0.4));
+  fill(
+    canvas,
+    pose.featureStroke(
+      [
+        [-width, cornerY, lip * 0.3],
+        [-width * 0.45, lowY - lip * 0.2, lip * 1.0],
+        [0, lowY, lip * 1.2],
+        [width * 0.45, lowY - lip * 0.2, lip * 1.0],
+        [width, cornerY, lip * 0.3],
+      ],
+      depth,
+    ),
+    paint(mouth.color, 0.9, 1.08),
+  );
+  fill(
+    canvas,
+    pose.featureStroke(
+      [
+        [-width, cornerY, 0.003],
+        [0, mouth.y + n.smile * 0.004 + open * 0.2, 0.0038],
+        [width, cornerY, 0.003],
+      ],
+      depth,
+    ),
+    paint(mouth.color, 0.95, 0.4),
+  );
 }
 
 function drawFacialHair(canvas: Canvas, pose: FacePose, id: FaceIdentity, face: Shape): void {
@@ -204,7 +266,20 @@ function drawFacialHair(canvas: Canvas, pose: FacePose, id: FaceIdentity, face: 
   if (id.facialHair === 'moustache') {
     const y = mouth.y - mouth.lip - 0.012;
     const w = mouth.width * 1.1;
-    fill(canvas, pose.featureStroke([[-w, y + 0.008, 0.004], [-w * 0.4, y, 0.008], [0, y - 0.002, 0.007], [w * 0.4, y, 0.008], [w, y + 0.008, 0.004]], 0.03), paint(id.hairColor, 0.95));
+    fill(
+      canvas,
+      pose.featureStroke(
+        [
+          [-w, y + 0.008, 0.004],
+          [-w * 0.4, y, 0.008],
+          [0, y - 0.002, 0.007],
+          [w * 0.4, y, 0.008],
+          [w, y + 0.008, 0.004],
+        ],
+        0.03,
+      ),
+      paint(id.hairColor, 0.95),
+    );
     return;
   }
   // Beard and stubble cover the face below the nose.
@@ -225,15 +300,36 @@ function drawHairFront(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuis
   const sideY = eyes.y - 0.01;
   // Hair covers the scalp above the hairline and a band at the temples down to eye level.
   const allowed = union(
-    pose.headPolygon([[-1, -1], [1, -1], [1, hairY], [-1, hairY]]),
-    pose.headPolygon([[-1, -1], [-head.rx * 0.86, -1], [-head.rx * 0.86, sideY], [-1, sideY]]),
-    pose.headPolygon([[head.rx * 0.86, -1], [1, -1], [1, sideY], [head.rx * 0.86, sideY]]),
+    pose.headPolygon([
+      [-1, -1],
+      [1, -1],
+      [1, hairY],
+      [-1, hairY],
+    ]),
+    pose.headPolygon([
+      [-1, -1],
+      [-head.rx * 0.86, -1],
+      [-head.rx * 0.86, sideY],
+      [-1, sideY],
+    ]),
+    pose.headPolygon([
+      [head.rx * 0.86, -1],
+      [1, -1],
+      [1, sideY],
+      [head.rx * 0.86, sideY],
+    ]),
   );
   const grow = hair.style === 'shaved' ? 0.005 : 0.015 + hair.volume * (hair.style === 'curly' ? 1 : 0.5);
   const cap = pose.headEllipse(0, head.cy - grow * 0.6, head.rx + grow, head.ry + grow);
   const light = (0.2 * n.lightIntensity + 0.1) / (head.rx * pose.unit);
   const [cx, cy] = pose.toPixel(0, head.cy - head.ry);
-  const hairPaint: Paint = { ...paint(id.hairColor, hair.style === 'shaved' ? 0.35 : 1), shadeX: Math.cos(n.lightAngle) * light, shadeY: Math.sin(n.lightAngle) * light, shadeCx: cx, shadeCy: cy };
+  const hairPaint: Paint = {
+    ...paint(id.hairColor, hair.style === 'shaved' ? 0.35 : 1),
+    shadeX: Math.cos(n.lightAngle) * light,
+    shadeY: Math.sin(n.lightAngle) * light,
+    shadeCx: cx,
+    shadeCy: cy,
+  };
   fill(canvas, cap, hairPaint, allowed);
   if (hair.style === 'sidePart') {
     const sweep = pose.headEllipse(-hair.side * head.rx * 0.42, hairY + 0.005, head.rx * 0.62, 0.045, hair.side * 0.35);
@@ -241,7 +337,15 @@ function drawHairFront(canvas: Canvas, pose: FacePose, id: FaceIdentity, n: Nuis
   } else if (hair.style === 'long') {
     for (const side of [-1, 1]) {
       const x = side * head.rx * 0.92;
-      fill(canvas, pose.headStroke([[x, hairY, 0.03], [x + side * 0.01, eyes.y + 0.08, 0.028], [x + side * 0.03, eyes.y + 0.2, 0.022]]), hairPaint);
+      fill(
+        canvas,
+        pose.headStroke([
+          [x, hairY, 0.03],
+          [x + side * 0.01, eyes.y + 0.08, 0.028],
+          [x + side * 0.03, eyes.y + 0.2, 0.022],
+        ]),
+        hairPaint,
+      );
     }
   } else if (hair.style === 'curly') {
     const curls: Shape[] = [];

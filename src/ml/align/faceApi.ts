@@ -94,9 +94,10 @@ const SSD_MAX_RESULTS = 50;
  * [0, 255]), with its 68 landmarks. Models must be loaded (loadFaceModels). The image is not disposed.
  */
 export async function detectFaces(faceapi: FaceApiModule, image: tf.Tensor3D, options: AlignOptions): Promise<DetectedFace[]> {
-  const detectorOptions = options.detector === 'tiny'
-    ? new faceapi.TinyFaceDetectorOptions({ inputSize: TINY_DETECTOR_INPUT_SIZE, scoreThreshold: options.scoreThreshold })
-    : new faceapi.SsdMobilenetv1Options({ minConfidence: options.scoreThreshold, maxResults: SSD_MAX_RESULTS });
+  const detectorOptions =
+    options.detector === 'tiny'
+      ? new faceapi.TinyFaceDetectorOptions({ inputSize: TINY_DETECTOR_INPUT_SIZE, scoreThreshold: options.scoreThreshold })
+      : new faceapi.SsdMobilenetv1Options({ minConfidence: options.scoreThreshold, maxResults: SSD_MAX_RESULTS });
   const results = await faceapi.detectAllFaces(image, detectorOptions).withFaceLandmarks();
   return results.map((r) => ({
     box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },

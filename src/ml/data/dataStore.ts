@@ -145,7 +145,10 @@ export class DataStore {
     for (const role of changed) {
       const folder = this.folders.get(role)!;
       const paths = role === 'train' ? [...folder.identities, ...folder.validation].flatMap((id) => id.files) : this.pairPaths(folder);
-      void this.fillCache(folder, paths.map((path) => keyOf(role, path)));
+      void this.fillCache(
+        folder,
+        paths.map((path) => keyOf(role, path)),
+      );
     }
     return changed;
   }
@@ -165,7 +168,12 @@ export class DataStore {
     this.folders.delete(role);
     this.cache.retainOnly(prefixOf(role), new Set());
     if (options.memoryBudgetBytes !== undefined) this.cache.setBudget(options.memoryBudgetBytes);
-    const decode: DecodeOptions = { imageSize: options.imageSize, centreCrop: options.centreCrop, background: options.background, ...(options.align ? { align: options.align } : {}) };
+    const decode: DecodeOptions = {
+      imageSize: options.imageSize,
+      centreCrop: options.centreCrop,
+      background: options.background,
+      ...(options.align ? { align: options.align } : {}),
+    };
 
     const root = pickedRootOf(files.map((f) => f.relativePath));
     const pairsFile = role === 'test' ? files.find((f) => isRootPairsTxt(f.relativePath, root)) : undefined;
@@ -256,10 +264,19 @@ export class DataStore {
       ...(decode.align ? { align: { ...decode.align, aligned: inventory.images, noFace: inventory.skipped.filter((s) => s.reason.code === 'no-face').length } } : {}),
     };
     const folder: LoadedFolder = {
-      role, decode, files: new Map(files.map((f) => [f.relativePath, f.file])), identities, validation, pairs, report: folderReport,
+      role,
+      decode,
+      files: new Map(files.map((f) => [f.relativePath, f.file])),
+      identities,
+      validation,
+      pairs,
+      report: folderReport,
     };
     this.folders.set(role, folder);
-    void this.fillCache(folder, [...inUse].filter((key) => !this.cache.has(key)));
+    void this.fillCache(
+      folder,
+      [...inUse].filter((key) => !this.cache.has(key)),
+    );
     return { ...folderReport, cache: this.cacheReport() };
   }
 

@@ -72,7 +72,12 @@ function noPairsCause(test: LoadedFolder): string {
 }
 
 /** Where a run's pairs come from, or why there are none. */
-function testSource(store: DataStore, spec: FolderDataSpec, train: LoadedFolder, evalPairs: number): { from: 'test-folder'; folder: LoadedFolder } | { from: 'validation'; pairs: number } {
+function testSource(
+  store: DataStore,
+  spec: FolderDataSpec,
+  train: LoadedFolder,
+  evalPairs: number,
+): { from: 'test-folder'; folder: LoadedFolder } | { from: 'validation'; pairs: number } {
   const test = store.folder('test');
   const wanted = spec.test ?? (test && test.pairs.length > 0 ? 'test-folder' : 'validation');
   if (wanted === 'test-folder') {
@@ -85,14 +90,16 @@ function testSource(store: DataStore, spec: FolderDataSpec, train: LoadedFolder,
   const most = mostBalancedPairs(pairCapacity(labels));
   if (identities < VALIDATION_PAIRS_RULE.minIdentities || most < VALIDATION_PAIRS_RULE.minPairs) {
     // Say why the test folder is not used: a loaded folder without pairs is not "no test folder".
-    const notTested = !test ? 'no test folder is loaded'
-      : test.pairs.length === 0 ? `the test folder gives no pairs (${noPairsCause(test)})`
+    const notTested = !test
+      ? 'no test folder is loaded'
+      : test.pairs.length === 0
+        ? `the test folder gives no pairs (${noPairsCause(test)})`
         : 'the run asked for the validation split rather than the test folder';
     const remedy = !test ? 'Load a test folder' : test.pairs.length === 0 ? 'Load a test folder that gives pairs' : 'Evaluate on the test folder';
     throw new Error(
       `no test pairs: ${notTested}, and the validation split (${labels.length} held-out images of ${identities} identities) ` +
-      `gives ${most} balanced pairs; evaluating on it needs held-out images of at least ${VALIDATION_PAIRS_RULE.minIdentities} identities ` +
-      `and ${VALIDATION_PAIRS_RULE.minPairs} pairs. ${remedy}, or raise "Validation %" and load the training folder again.`,
+        `gives ${most} balanced pairs; evaluating on it needs held-out images of at least ${VALIDATION_PAIRS_RULE.minIdentities} identities ` +
+        `and ${VALIDATION_PAIRS_RULE.minPairs} pairs. ${remedy}, or raise "Validation %" and load the training folder again.`,
     );
   }
   return { from: 'validation', pairs: Math.min(evalPairs, most) };

@@ -53,12 +53,14 @@ export class FolderBatchSource implements BatchSource {
     const perImage = this.imageSize * this.imageSize * 3;
     const images = new Uint8Array(indices.length * perImage);
     const labels = new Int32Array(indices.length);
-    await Promise.all(indices.map(async (index, slot) => {
-      const pixels = await this.pixels(index);
-      if (pixels.length !== perImage) throw new Error(`image ${index} has ${pixels.length} bytes, expected ${perImage}`);
-      images.set(pixels, slot * perImage);
-      labels[slot] = this.labels[index];
-    }));
+    await Promise.all(
+      indices.map(async (index, slot) => {
+        const pixels = await this.pixels(index);
+        if (pixels.length !== perImage) throw new Error(`image ${index} has ${pixels.length} bytes, expected ${perImage}`);
+        images.set(pixels, slot * perImage);
+        labels[slot] = this.labels[index];
+      }),
+    );
     return { images, labels };
   }
 
@@ -84,11 +86,7 @@ export class FolderBatchSource implements BatchSource {
 }
 
 /** A random-access image set (the engine's ImageSet) over a loaded folder's images. */
-export function folderImageSet(
-  identityOfItem: Int32Array,
-  size: number,
-  pixels: (index: number) => Promise<Uint8Array>,
-): ImageSet {
+export function folderImageSet(identityOfItem: Int32Array, size: number, pixels: (index: number) => Promise<Uint8Array>): ImageSet {
   return {
     count: identityOfItem.length,
     size,

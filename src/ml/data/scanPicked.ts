@@ -28,7 +28,9 @@ export interface ScanPickedOptions {
 }
 
 function firstLine(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split('\n')[0].trim();
+  return String(err instanceof Error ? err.message : err)
+    .split('\n')[0]
+    .trim();
 }
 
 /** Look at one picked file: skip by path/size, sniff, then decode a supported format. */

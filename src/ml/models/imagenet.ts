@@ -51,12 +51,7 @@ function describeShape(shape: readonly (number | null)[]): string {
  * one line each (empty when the copy is valid): missing and left-over layers in full, name and
  * shape mismatches up to MAX_LISTED_PROBLEMS, then their count.
  */
-export function compareLayerWeights(
-  source: tf.LayersModel,
-  target: tf.LayersModel,
-  topLayers: readonly string[],
-  targetOnly: readonly string[],
-): string[] {
+export function compareLayerWeights(source: tf.LayersModel, target: tf.LayersModel, topLayers: readonly string[], targetOnly: readonly string[]): string[] {
   const problems: string[] = [];
   const perWeight: string[] = [];
   const sourceLayers = source.layers.filter((l) => l.weights.length > 0 && !topLayers.includes(l.name));
@@ -98,11 +93,7 @@ export function compareLayerWeights(
  * model's own layers after the backbone (`targetOnly`, by default the 'embedding' dense layer)
  * keep their values. The loaded Keras model is disposed in every case.
  */
-export async function loadImageNetWeights(
-  model: tf.LayersModel,
-  source: tf.io.IOHandler | string,
-  targetOnly: readonly string[] = ['embedding'],
-): Promise<ImageNetLoadReport> {
+export async function loadImageNetWeights(model: tf.LayersModel, source: tf.io.IOHandler | string, targetOnly: readonly string[] = ['embedding']): Promise<ImageNetLoadReport> {
   const keras = await tf.loadLayersModel(source);
   try {
     const problems = compareLayerWeights(keras, model, IMAGENET_TOP_LAYERS, targetOnly);

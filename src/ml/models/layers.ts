@@ -34,7 +34,7 @@ export function deriveSeed(seed: number, index: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 1) || 1;
+  return h >>> 1 || 1;
 }
 
 /** Options of one convolution in a backbone. */
@@ -85,10 +85,26 @@ export function add(a: tf.SymbolicTensor, b: tf.SymbolicTensor, name: string): t
  * Layer names are the Keras ResNet50 ones (conv1_pad, conv1, bn_conv1, pool1_pad).
  */
 export function resnetStem(input: tf.SymbolicTensor, filters: number, useBias: boolean, seeds: LayerSeeds): tf.SymbolicTensor {
-  let x = tf.layers.zeroPadding2d({ name: 'conv1_pad', padding: [[3, 3], [3, 3]] }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers
+    .zeroPadding2d({
+      name: 'conv1_pad',
+      padding: [
+        [3, 3],
+        [3, 3],
+      ],
+    })
+    .apply(input) as tf.SymbolicTensor;
   x = conv(x, { name: 'conv1', filters, kernelSize: 7, strides: 2, useBias }, seeds);
   x = relu(batchNorm(x, 'bn_conv1'), 'conv1_relu');
-  x = tf.layers.zeroPadding2d({ name: 'pool1_pad', padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .zeroPadding2d({
+      name: 'pool1_pad',
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+    })
+    .apply(x) as tf.SymbolicTensor;
   return tf.layers.maxPooling2d({ name: 'pool1', poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as tf.SymbolicTensor;
 }
 

@@ -29,15 +29,7 @@ export const RESNET50_PARAMS = 23_587_712;
  * One Keras bottleneck block: 1×1 (width, stride) → 3×3 (width) → 1×1 (4·width), plus the
  * shortcut: a 1×1 projection (branch1, with batch norm) in the first block of a stage, else identity.
  */
-function bottleneck(
-  x: tf.SymbolicTensor,
-  stage: number,
-  block: string,
-  width: number,
-  stride: number,
-  project: boolean,
-  seeds: LayerSeeds,
-): tf.SymbolicTensor {
+function bottleneck(x: tf.SymbolicTensor, stage: number, block: string, width: number, stride: number, project: boolean, seeds: LayerSeeds): tf.SymbolicTensor {
   const id = `${stage}${block}`;
   let y = conv(x, { name: `res${id}_branch2a`, filters: width, kernelSize: 1, strides: stride, useBias: true }, seeds);
   y = relu(batchNorm(y, `bn${id}_branch2a`), `res${id}_branch2a_relu`);

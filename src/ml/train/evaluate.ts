@@ -86,7 +86,9 @@ export async function evaluatePairs(
   // high, with batch-norm moving statistics): say so rather than fail later on a NaN score.
   const bad = embeddings.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    throw new Error(`the model's embedding of test image ${items[Math.floor(bad / (embeddings.length / items.length))]} is not finite: its weights have overflowed (a learning rate far too high?), so it cannot be evaluated`);
+    throw new Error(
+      `the model's embedding of test image ${items[Math.floor(bad / (embeddings.length / items.length))]} is not finite: its weights have overflowed (a learning rate far too high?), so it cannot be evaluated`,
+    );
   }
   const dim = embeddings.length / items.length;
   const scores = pairScores(embeddings, rowOfItem, dim, test.pairs);

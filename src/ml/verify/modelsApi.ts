@@ -114,8 +114,7 @@ export function createModelsApi(deps: ModelsDeps) {
    * Detector settings for aligning verify images: the loaded folders' (as the test set was aligned),
    * else the defaults — a model's run info records that it was aligned, not with which detector.
    */
-  const verifyAlignOptions = (): AlignOptions =>
-    deps.dataStore.folder('test')?.decode.align ?? deps.dataStore.folder('train')?.decode.align ?? DEFAULT_ALIGN_OPTIONS;
+  const verifyAlignOptions = (): AlignOptions => deps.dataStore.folder('test')?.decode.align ?? deps.dataStore.folder('train')?.decode.align ?? DEFAULT_ALIGN_OPTIONS;
 
   /**
    * Model operations run one at a time: loading another saved model disposes the loaded one, which must not
@@ -212,13 +211,14 @@ export function createModelsApi(deps: ModelsDeps) {
 
     listModels: async () => (await getStore()).list(),
 
-    deleteModel: (id: string) => exclusive(async () => {
-      await (await getStore()).delete(id);
-      if (loaded?.id === id) {
-        loaded.model.dispose();
-        loaded = null;
-      }
-    }),
+    deleteModel: (id: string) =>
+      exclusive(async () => {
+        await (await getStore()).delete(id);
+        if (loaded?.id === id) {
+          loaded.model.dispose();
+          loaded = null;
+        }
+      }),
 
     async exportModel(choice: ModelChoice) {
       if (choice.kind === 'current') return (await currentZip()).zip;
@@ -230,7 +230,10 @@ export function createModelsApi(deps: ModelsDeps) {
     async importModel(file: Blob, fileName?: string) {
       if (!(file instanceof Blob)) throw new Error('not a file: pick a .zip exported by Margin Lab');
       // Refused by its size before it is read into memory (the zip's own limits are checked in unpackModelZip).
-      if (file.size > MAX_MODEL_ZIP_BYTES) throw new Error(`not a Margin Lab model: the file is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${Math.round(MAX_MODEL_ZIP_BYTES / 2 ** 20)} MiB a model zip may be`);
+      if (file.size > MAX_MODEL_ZIP_BYTES)
+        throw new Error(
+          `not a Margin Lab model: the file is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${Math.round(MAX_MODEL_ZIP_BYTES / 2 ** 20)} MiB a model zip may be`,
+        );
       const bytes = new Uint8Array(await file.arrayBuffer());
       // Checked in full (the model is built once) before anything is stored.
       const { model, run } = await loadModelZip(bytes);
@@ -263,15 +266,19 @@ export function createModelsApi(deps: ModelsDeps) {
 
     verifyImage: (choice: ModelChoice, image: Blob, options?: VerifyOptions) => exclusive(async () => verifyWith(await embedderOf(choice), image, options)),
 
-    nearestIdentities: (choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions, onProgress?: NearestProgressCallback) => exclusive(async () => {
-      const embedder = await embedderOf(choice);
-      const verified = await verifyWith(embedder, image, options);
-      const table = await identityTable(embedder, onProgress);
-      const matches = nearestIdentities(verified.embedding, table.table, k).map((m) => ({
-        name: table.names[m.index], cosine: m.cosine, angleDeg: m.angleDeg, images: table.table.counts[m.index],
-      }));
-      return { image: verified, matches, identities: table.names.length, testSet: table.label };
-    }),
+    nearestIdentities: (choice: ModelChoice, image: Blob, k = DEFAULT_NEAREST, options?: VerifyOptions, onProgress?: NearestProgressCallback) =>
+      exclusive(async () => {
+        const embedder = await embedderOf(choice);
+        const verified = await verifyWith(embedder, image, options);
+        const table = await identityTable(embedder, onProgress);
+        const matches = nearestIdentities(verified.embedding, table.table, k).map((m) => ({
+          name: table.names[m.index],
+          cosine: m.cosine,
+          angleDeg: m.angleDeg,
+          images: table.table.counts[m.index],
+        }));
+        return { image: verified, matches, identities: table.names.length, testSet: table.label };
+      }),
   } satisfies ModelsApi;
 
   return {

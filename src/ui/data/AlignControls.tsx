@@ -33,8 +33,18 @@ export function AlignControls({ settings, onChange }: { settings: DataSettings; 
       </label>
       <span className="field">
         <label htmlFor={detectorId}>Detector</label>
-        <select id={detectorId} value={settings.faceDetector} disabled={off} aria-describedby={noteId} onChange={(e) => onChange({ ...settings, faceDetector: e.currentTarget.value as FaceDetectorName })}>
-          {(Object.keys(DETECTOR_LABELS) as FaceDetectorName[]).map((name) => <option key={name} value={name}>{DETECTOR_LABELS[name]}</option>)}
+        <select
+          id={detectorId}
+          value={settings.faceDetector}
+          disabled={off}
+          aria-describedby={noteId}
+          onChange={(e) => onChange({ ...settings, faceDetector: e.currentTarget.value as FaceDetectorName })}
+        >
+          {(Object.keys(DETECTOR_LABELS) as FaceDetectorName[]).map((name) => (
+            <option key={name} value={name}>
+              {DETECTOR_LABELS[name]}
+            </option>
+          ))}
         </select>
         <small id={noteId}>{DETECTOR_NOTES[settings.faceDetector]}</small>
       </span>

@@ -45,10 +45,14 @@ export function AlignPreview({ data, role, title, state }: { data: DataApi | und
     <section aria-label={label} className="align-preview">
       <h4>{label}</h4>
       <p role="status" aria-label={`${title} alignment counts`}>
-        <span data-count="aligned">{align.aligned.toLocaleString('en-US')}</span> aligned,{' '}
-        <span data-count="no-face">{align.noFace.toLocaleString('en-US')}</span> without a face (left out) — {align.detector} detector, score ≥ {align.scoreThreshold}
+        <span data-count="aligned">{align.aligned.toLocaleString('en-US')}</span> aligned, <span data-count="no-face">{align.noFace.toLocaleString('en-US')}</span> without a face
+        (left out) — {align.detector} detector, score ≥ {align.scoreThreshold}
       </p>
-      {error && <p className="error" role="alert">Alignment preview: {error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          Alignment preview: {error}
+        </p>
+      )}
       {!error && !shown && <p aria-live="polite">Loading the alignment preview…</p>}
       {shown && (
         <ul className="align-grid">

@@ -24,7 +24,11 @@ const EMPTY: FolderLoadState = { phase: 'empty' };
  * `choice?.spec ?? { kind: 'builtin' }`. `onTestFolder` hears each test folder that finished loading (its report),
  * and undefined when it is cleared, reloading or failed (the reference baseline starts on it).
  */
-export function DataPanel({ data, onDataReady, onTestFolder }: {
+export function DataPanel({
+  data,
+  onDataReady,
+  onTestFolder,
+}: {
   data: DataApi | undefined;
   onDataReady?: (choice: DataChoice | undefined) => void;
   onTestFolder?: (report: FolderReport | undefined) => void;
@@ -66,7 +70,9 @@ export function DataPanel({ data, onDataReady, onTestFolder }: {
         {anyFolder && (
           <>
             {' '}
-            <button type="button" onClick={useBuiltin}>Use built-in faces</button>
+            <button type="button" onClick={useBuiltin}>
+              Use built-in faces
+            </button>
           </>
         )}
       </p>

@@ -69,7 +69,9 @@ export function FolderPicker({ label, onPick, disabled = false }: { label: strin
           }}
         />
       </span>
-      <button type="button" onClick={() => void choose()} disabled={disabled}>Choose {label.toLowerCase()}…</button>
+      <button type="button" onClick={() => void choose()} disabled={disabled}>
+        Choose {label.toLowerCase()}…
+      </button>
       <div
         className={dragging ? 'drop-zone dragging' : 'drop-zone'}
         role="region"
@@ -84,7 +86,11 @@ export function FolderPicker({ label, onPick, disabled = false }: { label: strin
       >
         or drop a folder here
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -15,8 +15,18 @@ import { downloadText } from '../download.ts';
  * One folder (training or test): picker, progress, counts, skipped files and gallery.
  * `onStateChange` hears every change of the load state (the data panel derives what to train on).
  */
-export function FolderSection({ role, title, data, settings, onStateChange }: {
-  role: FolderRole; title: string; data: DataApi | undefined; settings: DataSettings; onStateChange?: (state: FolderLoadState) => void;
+export function FolderSection({
+  role,
+  title,
+  data,
+  settings,
+  onStateChange,
+}: {
+  role: FolderRole;
+  title: string;
+  data: DataApi | undefined;
+  settings: DataSettings;
+  onStateChange?: (state: FolderLoadState) => void;
 }) {
   const { state, load } = useFolderLoad(data, role);
   useEffect(() => {
@@ -30,10 +40,13 @@ export function FolderSection({ role, title, data, settings, onStateChange }: {
     setPicked(collected);
     void load(collected, folderOptionsOf(settings));
   };
-  const loadPage = useCallback((page: number) => {
-    if (!data) return Promise.reject(new Error('the worker is not ready'));
-    return data.thumbnails(role, page);
-  }, [data, role]);
+  const loadPage = useCallback(
+    (page: number) => {
+      if (!data) return Promise.reject(new Error('the worker is not ready'));
+      return data.thumbnails(role, page);
+    },
+    [data, role],
+  );
 
   const skipped: SkippedFile[] = useMemo(() => {
     if (state.phase !== 'loaded') return [];
@@ -55,17 +68,30 @@ export function FolderSection({ role, title, data, settings, onStateChange }: {
       <h3>{title}</h3>
       <FolderPicker label={title} onPick={onPick} disabled={!data || loading} />
       {picked && !loading && (
-        <button type="button" onClick={() => void load(picked, folderOptionsOf(settings))}>Load again with these settings</button>
+        <button type="button" onClick={() => void load(picked, folderOptionsOf(settings))}>
+          Load again with these settings
+        </button>
       )}
       {state.phase === 'loading' && <LoadProgressBar label={`Reading ${title.toLowerCase()}`} progress={state.progress} />}
-      {state.phase === 'failed' && <p className="error" role="alert">Could not load the folder: {state.error}</p>}
+      {state.phase === 'failed' && (
+        <p className="error" role="alert">
+          Could not load the folder: {state.error}
+        </p>
+      )}
       {state.phase === 'loaded' && (
         <>
           <FolderSummary report={state.report} skipped={skipped.length} label={`${title} counts`} />
           {role === 'test' && state.report.pairs && (
             <p>
-              <button type="button" onClick={() => void exportPairs()}>Export pairs.txt</button>
-              {exportError && <span className="error" role="alert"> {exportError}</span>}
+              <button type="button" onClick={() => void exportPairs()}>
+                Export pairs.txt
+              </button>
+              {exportError && (
+                <span className="error" role="alert">
+                  {' '}
+                  {exportError}
+                </span>
+              )}
             </p>
           )}
           <SkippedReport skipped={skipped} label={`${title}: skipped files`} />

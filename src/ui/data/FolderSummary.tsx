@@ -19,9 +19,10 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function pairsText(pairs: PairsReport, images: number): string {
   const kinds = `${count(pairs.positives)} same, ${count(pairs.negatives)} different`;
   if (pairs.source === 'pairs.txt') return `${count(pairs.count)} (${kinds}; from pairs.txt)`;
-  const fewer = pairs.requested !== undefined && pairs.count < pairs.requested
-    ? `: the most balanced pairs ${count(images)} images give, fewer than the ${count(pairs.requested)} asked for`
-    : '';
+  const fewer =
+    pairs.requested !== undefined && pairs.count < pairs.requested
+      ? `: the most balanced pairs ${count(images)} images give, fewer than the ${count(pairs.requested)} asked for`
+      : '';
   return `${count(pairs.count)} (${kinds}; sampled${fewer})`;
 }
 
@@ -52,10 +53,12 @@ export function FolderSummary({ report, skipped, label }: { report: FolderReport
         <Row name="Decoded pixels in memory" value={cacheText(report.cache)} />
         <Row name="Read in" value={`${report.seconds.toFixed(2)} s`} />
       </dl>
-      {report.pairsError && <p className="error" role="alert">No test pairs: {report.pairsError}</p>}
-      {report.unusableFolders.length > 0 && (
-        <p className="muted">Folders without a usable image: {report.unusableFolders.join(', ')}</p>
+      {report.pairsError && (
+        <p className="error" role="alert">
+          No test pairs: {report.pairsError}
+        </p>
       )}
+      {report.unusableFolders.length > 0 && <p className="muted">Folders without a usable image: {report.unusableFolders.join(', ')}</p>}
       {sample && sample.identityNames.length > 0 && (
         <details>
           <summary>Sampled identities ({sample.identityNames.length})</summary>

@@ -35,15 +35,27 @@ export function Gallery({ label, loadPage }: { label: string; loadPage: (page: n
     };
   }, [loadPage, pageIndex]);
 
-  if (error) return <p className="error" role="alert">Gallery: {error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        Gallery: {error}
+      </p>
+    );
   if (!shown) return <p aria-live="polite">Loading the gallery…</p>;
   const { page, urls } = shown;
   return (
     <section aria-label={label} className="gallery">
       <nav aria-label={`${label} pages`} className="gallery-nav">
-        <button type="button" onClick={() => setPageIndex(page.page - 1)} disabled={page.page <= 0}>Previous page</button>
-        <span aria-live="polite"> Page {page.page + 1} of {page.pageCount} ({page.totalIdentities} identities) </span>
-        <button type="button" onClick={() => setPageIndex(page.page + 1)} disabled={page.page >= page.pageCount - 1}>Next page</button>
+        <button type="button" onClick={() => setPageIndex(page.page - 1)} disabled={page.page <= 0}>
+          Previous page
+        </button>
+        <span aria-live="polite">
+          {' '}
+          Page {page.page + 1} of {page.pageCount} ({page.totalIdentities} identities){' '}
+        </span>
+        <button type="button" onClick={() => setPageIndex(page.page + 1)} disabled={page.page >= page.pageCount - 1}>
+          Next page
+        </button>
       </nav>
       <ul className="gallery-grid">
         {page.identities.map((identity, i) => (
@@ -54,7 +66,9 @@ export function Gallery({ label, loadPage }: { label: string; loadPage: (page: n
                   <img key={url} src={url} alt={`${identity.name}, image ${j + 1}`} width={56} height={56} />
                 ))}
               </div>
-              <figcaption title={identity.key}>{identity.name} ({identity.imageCount} images)</figcaption>
+              <figcaption title={identity.key}>
+                {identity.name} ({identity.imageCount} images)
+              </figcaption>
             </figure>
           </li>
         ))}

@@ -5,8 +5,21 @@ import { AlignControls } from './AlignControls.tsx';
 type NumberKey = { [K in keyof DataSettings]-?: DataSettings[K] extends number | undefined ? K : never }[keyof DataSettings];
 
 /** A labelled whole-number field; `optional` fields may be left blank (undefined = "all"). */
-function NumberField({ settings, name, label, min, max, optional = false, onChange }: {
-  settings: DataSettings; name: NumberKey; label: string; min: number; max?: number; optional?: boolean;
+function NumberField({
+  settings,
+  name,
+  label,
+  min,
+  max,
+  optional = false,
+  onChange,
+}: {
+  settings: DataSettings;
+  name: NumberKey;
+  label: string;
+  min: number;
+  max?: number;
+  optional?: boolean;
   onChange: (next: DataSettings) => void;
 }) {
   const id = useId();

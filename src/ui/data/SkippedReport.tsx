@@ -32,7 +32,9 @@ function SkipGroup({ code, files }: { code: SkipCode; files: SkippedFile[] }) {
   const shown = showAll ? files : files.slice(0, SKIP_LIST_LIMIT);
   return (
     <details className="skip-group" data-code={code}>
-      <summary>{SKIP_GROUP_TITLES[code]} ({files.length})</summary>
+      <summary>
+        {SKIP_GROUP_TITLES[code]} ({files.length})
+      </summary>
       <ul>
         {shown.map((f) => (
           <li key={f.path}>
@@ -41,7 +43,9 @@ function SkipGroup({ code, files }: { code: SkipCode; files: SkippedFile[] }) {
         ))}
       </ul>
       {shown.length < files.length && (
-        <button type="button" onClick={() => setShowAll(true)}>Show all {files.length} files</button>
+        <button type="button" onClick={() => setShowAll(true)}>
+          Show all {files.length} files
+        </button>
       )}
     </details>
   );
@@ -52,8 +56,12 @@ export function SkippedReport({ skipped, label = 'Skipped files' }: { skipped: r
   if (skipped.length === 0) return <p className="skipped-none">No files skipped.</p>;
   return (
     <section aria-label={label} className="skipped-report">
-      <h4>{label}: {skipped.length}</h4>
-      {groupSkipped(skipped).map((group) => <SkipGroup key={group.code} code={group.code} files={group.files} />)}
+      <h4>
+        {label}: {skipped.length}
+      </h4>
+      {groupSkipped(skipped).map((group) => (
+        <SkipGroup key={group.code} code={group.code} files={group.files} />
+      ))}
     </section>
   );
 }

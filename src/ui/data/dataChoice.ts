@@ -31,7 +31,7 @@ export function folderDataChoice(train: FolderLoadState, test: FolderLoadState):
   if (identityNames.length < MIN_CHOICE_IDENTITIES || trainImages === 0) return undefined;
   const name = `folder '${train.report.root ?? 'picked'}'`;
   const base = `${name}: ${count(identityNames.length)} identities, ${count(trainImages)} images`;
-  const testPairs = test.phase === 'loaded' ? test.report.pairs?.count ?? 0 : 0;
+  const testPairs = test.phase === 'loaded' ? (test.report.pairs?.count ?? 0) : 0;
   if (test.phase === 'loaded' && testPairs > 0) {
     const label = `${base}; test folder '${test.report.root ?? 'picked'}': ${count(testPairs)} pairs`;
     return { spec: { kind: 'folder', test: 'test-folder', label }, label, trainImages, identities: identityNames.length };

@@ -18,7 +18,11 @@ const downloadZip = (fileName: string, bytes: Uint8Array) => downloadBlob(fileNa
 
 /** A file name from a model label. */
 export function zipName(model: Pick<SavedModelSummary, 'label' | 'step'>): string {
-  const stem = model.label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
+  const stem =
+    model.label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'model';
   return `margin-lab-${stem}-step${model.step}.zip`;
 }
 
@@ -71,34 +75,63 @@ export function SavedModels({ api, currentRun, canSave }: SavedModelsProps) {
         </button>
         <label className="file-button">
           Import model (.zip){' '}
-          <input type="file" accept=".zip,application/zip" disabled={!api || busy}
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            disabled={!api || busy}
             onChange={(event) => {
               const file = event.currentTarget.files?.[0];
               event.currentTarget.value = '';
               if (file) void importFile(file);
-            }} />
+            }}
+          />
         </label>
       </div>
-      {message && <p role="status" aria-label="Models message">{message}</p>}
-      {(error || listError) && <p className="error" role="alert">{error ?? `Saved models cannot be listed: ${listError}`}</p>}
+      {message && (
+        <p role="status" aria-label="Models message">
+          {message}
+        </p>
+      )}
+      {(error || listError) && (
+        <p className="error" role="alert">
+          {error ?? `Saved models cannot be listed: ${listError}`}
+        </p>
+      )}
       {models.length === 0 ? (
         <p className="help">No saved models yet. Train a run, then save its model here; saved models stay in this browser.</p>
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">Model</th><th scope="col">Source</th><th scope="col">Backbone</th><th scope="col">AUC</th><th scope="col">Saved</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Source</th>
+              <th scope="col">Backbone</th>
+              <th scope="col">AUC</th>
+              <th scope="col">Saved</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {models.map((m) => (
               <tr key={m.id} data-model-id={m.id}>
                 <th scope="row">{m.label}</th>
                 <td>{m.source === 'run' ? `run, step ${m.step}` : 'imported'}</td>
-                <td>{m.backbone} · {m.inputSize} px</td>
+                <td>
+                  {m.backbone} · {m.inputSize} px
+                </td>
                 <td>{m.auc === null ? '—' : m.auc.toFixed(4)}</td>
-                <td><time dateTime={m.savedAt}>{dateOf(m.savedAt)}</time></td>
+                <td>
+                  <time dateTime={m.savedAt}>{dateOf(m.savedAt)}</time>
+                </td>
                 <td className="buttons">
-                  <button type="button" disabled={busy} onClick={() => void exportModel(m)} aria-label={`Export ${m.label}`}>Export .zip</button>
-                  <button type="button" disabled={busy} onClick={() => void remove(m)} aria-label={`Delete ${m.label}`}>Delete</button>
+                  <button type="button" disabled={busy} onClick={() => void exportModel(m)} aria-label={`Export ${m.label}`}>
+                    Export .zip
+                  </button>
+                  <button type="button" disabled={busy} onClick={() => void remove(m)} aria-label={`Delete ${m.label}`}>
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

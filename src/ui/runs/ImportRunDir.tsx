@@ -45,27 +45,45 @@ export function ImportRunDir({ api, onRun }: ImportRunDirProps) {
       <div className="buttons">
         <label className="file-button">
           Import PyTorch run (folder){' '}
-          <input type="file" multiple disabled={!api || busy} aria-label="PyTorch run folder"
+          <input
+            type="file"
+            multiple
+            disabled={!api || busy}
+            aria-label="PyTorch run folder"
             ref={(element) => element?.setAttribute('webkitdirectory', '')}
             onChange={(event) => {
               const files = [...(event.currentTarget.files ?? [])];
               event.currentTarget.value = '';
               if (files.length > 0) void load(() => readRunDirFiles(files));
-            }} />
+            }}
+          />
         </label>
         <label className="file-button">
           Import PyTorch run (.zip){' '}
-          <input type="file" accept=".zip,application/zip" disabled={!api || busy} aria-label="PyTorch run zip"
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            disabled={!api || busy}
+            aria-label="PyTorch run zip"
             onChange={(event) => {
               const file = event.currentTarget.files?.[0];
               event.currentTarget.value = '';
               if (file) void load(() => readRunDirZipFile(file));
-            }} />
+            }}
+          />
         </label>
       </div>
       <p className="help">The --out folder of train.py from &ldquo;Train at scale…&rdquo;: its log.jsonl, config.json, identities.json and model.safetensors.</p>
-      {message && <p role="status" aria-label="Run import message">{message}</p>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {message && (
+        <p role="status" aria-label="Run import message">
+          {message}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

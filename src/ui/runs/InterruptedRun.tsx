@@ -47,8 +47,15 @@ export function InterruptedRun({ api, runs, disabled, onResume }: InterruptedRun
   useEffect(() => {
     if (!api || disabled) return;
     let live = true;
-    api.listCheckpoints().then((list) => live && setCheckpoints(list), () => undefined);
-    const check = () => runsTrainingNow().then((ids) => live && setTrainingNow(ids), () => undefined);
+    api.listCheckpoints().then(
+      (list) => live && setCheckpoints(list),
+      () => undefined,
+    );
+    const check = () =>
+      runsTrainingNow().then(
+        (ids) => live && setTrainingNow(ids),
+        () => undefined,
+      );
     void check();
     // A run training in another tab becomes resumable here when that tab stops or closes: no event says so.
     const timer = setInterval(check, TRAINING_ELSEWHERE_POLL_MS);

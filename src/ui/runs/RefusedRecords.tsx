@@ -29,7 +29,10 @@ export function RefusedRecords({ api, runs }: RefusedRecordsProps) {
     if (!api) return;
     let live = true;
     // Asked once per worker: the stores are checked as they are read, so a new worker (after a restart) asks again.
-    api.listRefusedRecords().then((list) => live && setStored(list), () => undefined);
+    api.listRefusedRecords().then(
+      (list) => live && setStored(list),
+      () => undefined,
+    );
     return () => {
       live = false;
     };
@@ -40,7 +43,9 @@ export function RefusedRecords({ api, runs }: RefusedRecordsProps) {
     <div className="warning" role="alert" aria-label="Refused records">
       <p>Some records stored in this browser are corrupt or from another app, and were left out (the rest loaded):</p>
       <ul>
-        {items.map((item) => <li key={`${item.store}:${item.key}`}>{refusedLine(item)}</li>)}
+        {items.map((item) => (
+          <li key={`${item.store}:${item.key}`}>{refusedLine(item)}</li>
+        ))}
       </ul>
     </div>
   );

@@ -19,12 +19,18 @@ export function RunExports({ runs }: RunExportsProps) {
   const none = runs.length === 0;
   return (
     <div className="buttons">
-      <button type="button" disabled={none} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), CSV)}>Export metrics CSV</button>
+      <button type="button" disabled={none} onClick={() => downloadText('margin-lab-runs.csv', runsToCsv(runs), CSV)}>
+        Export metrics CSV
+      </button>
       <button type="button" disabled={none} onClick={() => downloadText('margin-lab-runs.json', runsToJson(runs, { includeHistory: true }), 'application/json')}>
         Export metrics JSON
       </button>
-      <button type="button" disabled={none} title="One row per run and step: step, loss, cross-entropy, accuracy, θ_y, learning rate, …"
-        onClick={() => downloadText('margin-lab-loss-curves.csv', lossCurvesToCsv(runs), CSV)}>
+      <button
+        type="button"
+        disabled={none}
+        title="One row per run and step: step, loss, cross-entropy, accuracy, θ_y, learning rate, …"
+        onClick={() => downloadText('margin-lab-loss-curves.csv', lossCurvesToCsv(runs), CSV)}
+      >
         Export loss curves (CSV)
       </button>
     </div>

@@ -17,7 +17,12 @@ export function messagePreview(message: string): string | undefined {
 /** One line of `message`, its full text on demand. */
 export function RunMessage({ message }: { message: string }) {
   const preview = messagePreview(message);
-  if (preview === undefined) return <div className="run-message" title={message}>{message}</div>;
+  if (preview === undefined)
+    return (
+      <div className="run-message" title={message}>
+        {message}
+      </div>
+    );
   return (
     <details className="run-message">
       <summary title={message}>{preview}</summary>

@@ -56,14 +56,25 @@ export function RunNameCell({ run, label, generatedLabel, onRename }: RunNameCel
       {editing ? (
         <form className="run-rename" onSubmit={submit}>
           {/* Focus moves into the field the user just asked to edit. */}
-          <input type="text" value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} aria-label={`New name for ${label}`}
-            placeholder={generatedLabel} autoFocus />
+          <input
+            type="text"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKeyDown}
+            aria-label={`New name for ${label}`}
+            placeholder={generatedLabel}
+            autoFocus
+          />
           <button type="submit">Save</button>
-          <button type="button" onClick={() => finish()}>Cancel</button>
+          <button type="button" onClick={() => finish()}>
+            Cancel
+          </button>
         </form>
       ) : (
         <>
-          <span className="run-label" title={userName(run) ? generatedLabel : undefined}>{label}</span>
+          <span className="run-label" title={userName(run) ? generatedLabel : undefined}>
+            {label}
+          </span>
           {onRename && (
             <button type="button" className="run-rename-button" ref={renameButton} aria-label={`Rename ${label}`} onClick={() => setDraft(userName(run) ?? '')}>
               Rename

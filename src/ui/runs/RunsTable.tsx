@@ -45,7 +45,9 @@ function RunRow({ run, cell, shown, confirming, onShow, onConfirming, onDelete }
         <input type="checkbox" aria-label={`Show ${label} on plots`} checked={shown} onChange={(event) => onShow(event.target.checked)} />
       </td>
       {COLUMNS.map((column) => (
-        <td key={column.header} className={column.numeric ? 'numeric' : undefined}>{column.cell(run, cell)}</td>
+        <td key={column.header} className={column.numeric ? 'numeric' : undefined}>
+          {column.cell(run, cell)}
+        </td>
       ))}
       <td className="run-actions">
         {confirming ? (
@@ -61,10 +63,14 @@ function RunRow({ run, cell, shown, confirming, onShow, onConfirming, onDelete }
             >
               Confirm delete
             </button>
-            <button type="button" onClick={() => onConfirming(false)} aria-label={`Keep ${label}`}>Cancel</button>
+            <button type="button" onClick={() => onConfirming(false)} aria-label={`Keep ${label}`}>
+              Cancel
+            </button>
           </>
         ) : (
-          <button type="button" onClick={() => onConfirming(true)} aria-label={`Delete ${label}`}>Delete</button>
+          <button type="button" onClick={() => onConfirming(true)} aria-label={`Delete ${label}`}>
+            Delete
+          </button>
         )}
       </td>
     </tr>
@@ -109,12 +115,16 @@ export function RunsTable({ runs, selected, onSelectedChange, onDelete, onRename
               <th key={column.header} scope="col" aria-sort={direction ?? 'none'} title={column.title} className={column.numeric ? 'numeric' : undefined}>
                 <button type="button" className="sort-button" onClick={() => toggleSort(column.header)}>
                   {column.header}
-                  <span aria-hidden="true" className="sort-mark">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}</span>
+                  <span aria-hidden="true" className="sort-mark">
+                    {direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}
+                  </span>
                 </button>
               </th>
             );
           })}
-          <th scope="col"><span className="visually-hidden">Actions</span></th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -126,8 +136,16 @@ export function RunsTable({ runs, selected, onSelectedChange, onDelete, onRename
           </tr>
         )}
         {rows.map((run) => (
-          <RunRow key={run.id} run={run} cell={context(run)} shown={selected.has(run.id)} confirming={confirming === run.id}
-            onShow={(show) => toggleSelected(run.id, show)} onConfirming={(on) => setConfirming(on ? run.id : undefined)} onDelete={() => onDelete(run.id)} />
+          <RunRow
+            key={run.id}
+            run={run}
+            cell={context(run)}
+            shown={selected.has(run.id)}
+            confirming={confirming === run.id}
+            onShow={(show) => toggleSelected(run.id, show)}
+            onConfirming={(on) => setConfirming(on ? run.id : undefined)}
+            onDelete={() => onDelete(run.id)}
+          />
         ))}
       </tbody>
     </table>

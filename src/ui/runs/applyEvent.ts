@@ -28,7 +28,17 @@ export function newRunRecord(init: {
 }): RunRecord {
   // No `presetId: undefined` (or `classes`) key for custom runs: stored records and exports stay as they were.
   const { presetId, classes, ...rest } = init;
-  return { ...rest, ...(presetId === undefined ? {} : { presetId }), ...(classes === undefined ? {} : { classes }), seconds: 0, status: 'running', step: 0, history: emptyHistory(), evals: [], warnings: [] };
+  return {
+    ...rest,
+    ...(presetId === undefined ? {} : { presetId }),
+    ...(classes === undefined ? {} : { classes }),
+    seconds: 0,
+    status: 'running',
+    step: 0,
+    history: emptyHistory(),
+    evals: [],
+    warnings: [],
+  };
 }
 
 const DONE_STATUS: Record<string, RunStatus> = { completed: 'completed', stopped: 'stopped', diverged: 'diverged' };
@@ -50,7 +60,10 @@ export function applyTrainEvent(run: RunRecord, event: TrainEvent, secondsBefore
         ...(event.elapsed === undefined ? {} : { seconds: secondsBefore + event.elapsed }),
         evals: [...run.evals, { step: event.step, metrics: event.metrics, ...(event.angleStats ? { angleStats: event.angleStats } : {}) }],
         lastEval: {
-          step: event.step, metrics: event.metrics, roc: event.roc, angles: event.angles,
+          step: event.step,
+          metrics: event.metrics,
+          roc: event.roc,
+          angles: event.angles,
           ...(event.angleStats ? { angleStats: event.angleStats } : {}),
           ...(event.geometry ? { geometry: event.geometry } : {}),
         },

@@ -83,7 +83,8 @@ function exportedMetrics(metrics: EvalMetrics): Omit<EvalMetrics, 'tarAtFar'> & 
 
 /** What the JSON's `notes` say about its figures. */
 export const RUNS_JSON_NOTES = Object.freeze({
-  tarAtFar: 'null where the evaluation had fewer than 1/FAR negative pairs (metrics.negatives × FAR < 1): no false accept fits under that FAR, so the figure would be the TAR at zero false accepts',
+  tarAtFar:
+    'null where the evaluation had fewer than 1/FAR negative pairs (metrics.negatives × FAR < 1): no false accept fits under that FAR, so the figure would be the TAR at zero false accepts',
   history: 'per-step training columns (StepPoints), one array each, index i = the i-th recorded step',
 });
 

@@ -44,7 +44,10 @@ export async function readRunDirFiles(files: readonly File[]): Promise<RunDirCon
 
 /** A RUN_DIR zipped (with or without its top folder). Sizes are checked from the zip's directory before inflating. */
 export function readRunDirZip(bytes: Uint8Array): RunDirContents {
-  if (bytes.byteLength > MAX_RUN_ZIP_BYTES) throw new RunDirError(`the .zip is ${Math.round(bytes.byteLength / 2 ** 20)} MiB, more than the ${Math.round(MAX_RUN_ZIP_BYTES / 2 ** 20)} MiB a run folder may be: zip it without checkpoints/`);
+  if (bytes.byteLength > MAX_RUN_ZIP_BYTES)
+    throw new RunDirError(
+      `the .zip is ${Math.round(bytes.byteLength / 2 ** 20)} MiB, more than the ${Math.round(MAX_RUN_ZIP_BYTES / 2 ** 20)} MiB a run folder may be: zip it without checkpoints/`,
+    );
   const entries: RunDirEntry[] = [];
   try {
     // Listing only: the filter sees each entry's declared size and inflates nothing.
@@ -78,7 +81,10 @@ export function readRunDirZip(bytes: Uint8Array): RunDirContents {
 
 /** A zipped RUN_DIR file, refused by its size before it is read into memory. */
 export async function readRunDirZipFile(file: Blob): Promise<RunDirContents> {
-  if (file.size > MAX_RUN_ZIP_BYTES) throw new RunDirError(`the .zip is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${Math.round(MAX_RUN_ZIP_BYTES / 2 ** 20)} MiB a run folder may be: zip it without checkpoints/`);
+  if (file.size > MAX_RUN_ZIP_BYTES)
+    throw new RunDirError(
+      `the .zip is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${Math.round(MAX_RUN_ZIP_BYTES / 2 ** 20)} MiB a run folder may be: zip it without checkpoints/`,
+    );
   return readRunDirZip(new Uint8Array(await file.arrayBuffer()));
 }
 
@@ -97,10 +103,25 @@ export function runDirImport(contents: RunDirContents, importedAt: string): RunD
   const classes = contents.identities === undefined ? undefined : parseRunIdentities(contents.identities).length;
   const log = parseRunLog(contents.log);
   const label = `PyTorch${contents.folder ? ` ${contents.folder}` : ''} · ${config.model.backbone} · ${lossSummary(config.loss)}`;
-  const run = runRecordFromLog(log.events, { id: log.runId, label, config, dataLabel: 'PyTorch run (train.py)', startedAt: importedAt, ...(classes === undefined ? {} : { classes }) });
+  const run = runRecordFromLog(log.events, {
+    id: log.runId,
+    label,
+    config,
+    dataLabel: 'PyTorch run (train.py)',
+    startedAt: importedAt,
+    ...(classes === undefined ? {} : { classes }),
+  });
   const evaluation = log.events.filter((e): e is EvalEvent => e.type === 'eval' && e.step <= run.step).at(-1);
   return {
     run,
-    request: { runId: log.runId, label: run.label, config, weights: contents.weights, step: run.step, ...(classes === undefined ? {} : { classes }), ...(evaluation ? { evaluation } : {}) },
+    request: {
+      runId: log.runId,
+      label: run.label,
+      config,
+      weights: contents.weights,
+      step: run.step,
+      ...(classes === undefined ? {} : { classes }),
+      ...(evaluation ? { evaluation } : {}),
+    },
   };
 }

@@ -66,7 +66,11 @@ function tableTar(run: RunRecord): { value?: number; problem?: string } {
 function TarCell({ run }: { run: RunRecord }) {
   const { value, problem } = tableTar(run);
   if (!problem) return formatPercent(value);
-  return <abbr className="tar-unresolved" title={problem}>n/a</abbr>;
+  return (
+    <abbr className="tar-unresolved" title={problem}>
+      n/a
+    </abbr>
+  );
 }
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -82,7 +86,10 @@ function StatusCell({ run }: { run: RunRecord }) {
   const progress = run.status === 'running' || run.status === 'paused' || run.status === 'stopped' ? ` · step ${run.step}/${run.config.steps}` : '';
   return (
     <>
-      <span className={`run-status run-status-${run.status}`}>{STATUS_TEXT[run.status]}{progress}</span>
+      <span className={`run-status run-status-${run.status}`}>
+        {STATUS_TEXT[run.status]}
+        {progress}
+      </span>
       {run.warnings.map((warning, i) => (
         <div key={`${warning.code}-${warning.step}-${i}`} className={`run-warning run-warning-${warning.code}`} role="note">
           <span aria-hidden="true">⚠ </span>
@@ -128,7 +135,8 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'TAR@FAR=1e-3',
-    title: 'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs ' +
+    title:
+      'Share of same-person pairs accepted at the threshold that accepts 0.1% of different-person pairs ' +
       '(n/a when the evaluation had fewer than 1000 different-person pairs: too few to measure a 0.1% rate)',
     value: (r) => tableTar(r).value,
     cell: (r) => <TarCell run={r} />,

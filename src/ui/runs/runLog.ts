@@ -103,15 +103,30 @@ function evalEvent(raw: Record<string, unknown>, runId: string): TrainEvent {
   for (const [far, v] of Object.entries(tar).slice(0, 16)) tarAtFar[far.slice(0, 16)] = num(v, `metrics.tarAtFar.${far.slice(0, 16)}`);
   const roc = object(raw.roc, 'roc');
   // thresholds[0] is +Infinity, which JSON writes as null.
-  const curve = { fpr: floats(roc.fpr, 'roc.fpr'), tpr: floats(roc.tpr, 'roc.tpr'), thresholds: floats(roc.thresholds, 'roc.thresholds', RUN_LOG_LIMITS.values, Number.POSITIVE_INFINITY) };
+  const curve = {
+    fpr: floats(roc.fpr, 'roc.fpr'),
+    tpr: floats(roc.tpr, 'roc.tpr'),
+    thresholds: floats(roc.thresholds, 'roc.thresholds', RUN_LOG_LIMITS.values, Number.POSITIVE_INFINITY),
+  };
   if (curve.tpr.length !== curve.fpr.length || curve.thresholds.length !== curve.fpr.length) bad('roc.fpr, roc.tpr and roc.thresholds differ in length');
   const a = object(raw.angles, 'angles');
-  const angles = { binDeg: num(a.binDeg, 'angles.binDeg'), positives: floats(a.positives, 'angles.positives', RUN_LOG_LIMITS.bins), negatives: floats(a.negatives, 'angles.negatives', RUN_LOG_LIMITS.bins) };
+  const angles = {
+    binDeg: num(a.binDeg, 'angles.binDeg'),
+    positives: floats(a.positives, 'angles.positives', RUN_LOG_LIMITS.bins),
+    negatives: floats(a.negatives, 'angles.negatives', RUN_LOG_LIMITS.bins),
+  };
   if (angles.binDeg <= 0 || angles.positives.length !== angles.negatives.length) bad('angles has a bad bin width or histograms of different lengths');
   if (typeof raw.flipEval !== 'boolean') bad('flipEval is not true or false');
   return {
-    type: 'eval', runId, step: count(raw.step, 'step'), metrics: { ...metrics, tarAtFar }, roc: curve, angles, flipEval: raw.flipEval,
-    seconds: num(raw.seconds, 'seconds'), ...(raw.elapsed === undefined ? {} : { elapsed: num(raw.elapsed, 'elapsed') }),
+    type: 'eval',
+    runId,
+    step: count(raw.step, 'step'),
+    metrics: { ...metrics, tarAtFar },
+    roc: curve,
+    angles,
+    flipEval: raw.flipEval,
+    seconds: num(raw.seconds, 'seconds'),
+    ...(raw.elapsed === undefined ? {} : { elapsed: num(raw.elapsed, 'elapsed') }),
   };
 }
 
@@ -130,8 +145,12 @@ function eventOf(raw: Record<string, unknown>, runId: string): TrainEvent {
     }
     case 'diverged':
       return {
-        type: 'diverged', runId, step: count(raw.step, 'step'), lastGoodStep: count(raw.lastGoodStep, 'lastGoodStep'),
-        loss: raw.loss === null ? Number.NaN : num(raw.loss, 'loss'), message: text(raw.message, 'message'),
+        type: 'diverged',
+        runId,
+        step: count(raw.step, 'step'),
+        lastGoodStep: count(raw.lastGoodStep, 'lastGoodStep'),
+        loss: raw.loss === null ? Number.NaN : num(raw.loss, 'loss'),
+        message: text(raw.message, 'message'),
       };
     case 'warning': {
       const code = WARNING_CODES.find((c) => c === raw.code) ?? bad(`warning code ${JSON.stringify(raw.code)?.slice(0, 40)} is unknown`);
@@ -150,32 +169,36 @@ function eventOf(raw: Record<string, unknown>, runId: string): TrainEvent {
  * keep its id).
  */
 export function parseRunLog(textIn: string): RunLog {
-  if (textIn.length > RUN_LOG_LIMITS.chars) throw new RunLogError(`log.jsonl is ${Math.round(textIn.length / 2 ** 20)} MiB, more than the ${RUN_LOG_LIMITS.chars / 2 ** 20} MiB a log may be`);
+  if (textIn.length > RUN_LOG_LIMITS.chars)
+    throw new RunLogError(`log.jsonl is ${Math.round(textIn.length / 2 ** 20)} MiB, more than the ${RUN_LOG_LIMITS.chars / 2 ** 20} MiB a log may be`);
   const problems: string[] = [];
   let badLines = 0;
   const events: TrainEvent[] = [];
   let runId: string | undefined;
-  textIn.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      if (line.length > RUN_LOG_LIMITS.lineChars) bad(`the line is longer than ${RUN_LOG_LIMITS.lineChars / 2 ** 20} MiB`);
-      let raw: unknown;
+  textIn
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
       try {
-        raw = JSON.parse(line);
-      } catch {
-        bad('not JSON (a line cut short when the run was killed?)');
+        if (line.length > RUN_LOG_LIMITS.lineChars) bad(`the line is longer than ${RUN_LOG_LIMITS.lineChars / 2 ** 20} MiB`);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(line);
+        } catch {
+          bad('not JSON (a line cut short when the run was killed?)');
+        }
+        const event = object(raw, 'the line');
+        const id = text(event.runId, 'runId');
+        if (runId !== undefined && id !== runId) bad(`runId '${id.slice(0, 80)}' differs from the first line's '${runId.slice(0, 80)}': one folder holds one run`);
+        runId ??= id;
+        events.push(eventOf(event, id));
+      } catch (err) {
+        if (!(err instanceof LineProblem)) throw err;
+        badLines++;
+        if (problems.length < RUN_LOG_LIMITS.named) problems.push(`line ${i + 1}: ${err.message}`);
       }
-      const event = object(raw, 'the line');
-      const id = text(event.runId, 'runId');
-      if (runId !== undefined && id !== runId) bad(`runId '${id.slice(0, 80)}' differs from the first line's '${runId.slice(0, 80)}': one folder holds one run`);
-      runId ??= id;
-      events.push(eventOf(event, id));
-    } catch (err) {
-      if (!(err instanceof LineProblem)) throw err;
-      badLines++;
-      if (problems.length < RUN_LOG_LIMITS.named) problems.push(`line ${i + 1}: ${err.message}`);
-    }
-  });
+    });
   if (badLines > 0) {
     const more = badLines > problems.length ? ` (and ${badLines - problems.length} more bad lines)` : '';
     throw new RunLogError(`log.jsonl has ${badLines} bad line${badLines === 1 ? '' : 's'}: ${problems.join('; ')}${more}`);

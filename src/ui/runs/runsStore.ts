@@ -59,8 +59,7 @@ export interface OpenRunsStoreOptions {
   name?: string;
 }
 
-const UNAVAILABLE =
-  'This browser does not let the page store data (a private window, or storage is turned off): runs will be lost on reload.';
+const UNAVAILABLE = 'This browser does not let the page store data (a private window, or storage is turned off): runs will be lost on reload.';
 
 function toStoreError(err: unknown, action: string): RunsStoreError {
   if (err instanceof RunsStoreError) return err;
@@ -100,7 +99,10 @@ async function connect(name: string, onLost: () => void): Promise<IDBPDatabase<R
     return await Promise.race([opening, blockedSignal]);
   } catch (err) {
     // If the blocked request still succeeds later, nobody holds that connection: close it.
-    void opening?.then((db) => db.close(), () => undefined);
+    void opening?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
     throw toStoreError(err, 'opened');
   }
 }
@@ -115,10 +117,11 @@ export async function openRunsStore(options: OpenRunsStoreOptions = {}): Promise
   const lost = () => {
     db = undefined;
   };
-  const database = () => (db ??= connect(name, lost).catch((err: unknown) => {
-    db = undefined;
-    throw err;
-  }));
+  const database = () =>
+    (db ??= connect(name, lost).catch((err: unknown) => {
+      db = undefined;
+      throw err;
+    }));
   await database();
 
   const run = async <T>(action: string, body: (d: IDBPDatabase<RunsDb>) => Promise<T>): Promise<T> => {
@@ -149,7 +152,10 @@ export async function openRunsStore(options: OpenRunsStoreOptions = {}): Promise
     close: () => {
       const current = db;
       db = undefined;
-      void current?.then((d) => d.close(), () => undefined);
+      void current?.then(
+        (d) => d.close(),
+        () => undefined,
+      );
     },
   };
 }

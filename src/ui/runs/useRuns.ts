@@ -93,18 +93,36 @@ export function useRuns(): Runs {
       .then(({ runs: stored, refused }) => {
         if (!live) return;
         setRefusedRuns(refused);
-        const { runs: numberedRuns, numbered, last } = numberLoadedRuns(stored.filter((r) => !meta.current.has(r.id)), lastNumber.current);
+        const {
+          runs: numberedRuns,
+          numbered,
+          last,
+        } = numberLoadedRuns(
+          stored.filter((r) => !meta.current.has(r.id)),
+          lastNumber.current,
+        );
         lastNumber.current = last;
         for (const r of numbered) void opening.then((s) => s.put(r)).catch((err: unknown) => live && setStorageProblem(problemOf(err)));
         // Runs that were training when the page closed did not finish: say so instead of showing them as running.
-        const loaded = numberedRuns.map((r) => (r.status === 'running' || r.status === 'paused' ? { ...r, status: 'stopped' as const, message: r.message ?? 'interrupted by a page reload' } : r));
+        const loaded = numberedRuns.map((r) =>
+          r.status === 'running' || r.status === 'paused' ? { ...r, status: 'stopped' as const, message: r.message ?? 'interrupted by a page reload' } : r,
+        );
         for (const r of loaded) {
           meta.current.set(r.id, { number: r.number!, ...(r.name ? { name: r.name } : {}) });
           ticked.current.add(r.id);
         }
         setRuns((current) => [...current, ...loaded.filter((r) => !current.some((c) => c.id === r.id))]);
         // The newest runs with results come back ticked; a failed 0-step run would only be an empty legend entry.
-        setSelected((current) => (current.size ? current : new Set(loaded.filter(hasResults).slice(0, 3).map((r) => r.id))));
+        setSelected((current) =>
+          current.size
+            ? current
+            : new Set(
+                loaded
+                  .filter(hasResults)
+                  .slice(0, 3)
+                  .map((r) => r.id),
+              ),
+        );
       })
       .catch((err: unknown) => live && setStorageProblem(problemOf(err)));
     return () => {
@@ -128,17 +146,20 @@ export function useRuns(): Runs {
     store.current?.then((s) => s.put(run)).catch((err: unknown) => setStorageProblem(problemOf(err)));
   }, []);
 
-  const renameRun = useCallback((id: string, name: string) => {
-    const known = meta.current.get(id);
-    const run = runs.find((r) => r.id === id);
-    if (!known || !run) return;
-    const trimmed = name.trim();
-    const next = { number: known.number, ...(trimmed ? { name: trimmed } : {}) };
-    meta.current.set(id, next);
-    const renamed = withMeta(run, next);
-    setRuns((list) => list.map((r) => (r.id === id ? withMeta(r, next) : r)));
-    store.current?.then((s) => s.put(renamed)).catch((err: unknown) => setStorageProblem(problemOf(err)));
-  }, [runs]);
+  const renameRun = useCallback(
+    (id: string, name: string) => {
+      const known = meta.current.get(id);
+      const run = runs.find((r) => r.id === id);
+      if (!known || !run) return;
+      const trimmed = name.trim();
+      const next = { number: known.number, ...(trimmed ? { name: trimmed } : {}) };
+      meta.current.set(id, next);
+      const renamed = withMeta(run, next);
+      setRuns((list) => list.map((r) => (r.id === id ? withMeta(r, next) : r)));
+      store.current?.then((s) => s.put(renamed)).catch((err: unknown) => setStorageProblem(problemOf(err)));
+    },
+    [runs],
+  );
 
   const deleteRun = useCallback((id: string) => {
     meta.current.delete(id);

@@ -36,11 +36,19 @@ export function TrainAtScale({ config, api, disabled }: TrainAtScaleProps) {
   };
   return (
     <div className="train-at-scale">
-      <button type="button" disabled={disabled || !api || busy} onClick={() => void download()}
-        title="Download this experiment as a PyTorch DistributedDataParallel folder for torchrun (one or many GPUs); import its run folder back under Runs">
+      <button
+        type="button"
+        disabled={disabled || !api || busy}
+        onClick={() => void download()}
+        title="Download this experiment as a PyTorch DistributedDataParallel folder for torchrun (one or many GPUs); import its run folder back under Runs"
+      >
         {busy ? 'Preparing…' : 'Train at scale…'}
       </button>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

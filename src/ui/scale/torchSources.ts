@@ -9,6 +9,10 @@ import { isTorchSource } from '../../core/torchExport.ts';
 const RAW = import.meta.glob<string>(['../../cli/torch/*.{py,md}', '../../cli/torch/labtorch/*.py'], { query: '?raw', import: 'default', eager: true });
 
 /** The sources by path relative to src/cli/torch (train.py, README.md, labtorch/*.py). */
-export const TORCH_SOURCES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(
-  Object.entries(RAW).map(([path, text]) => [path.slice('../../cli/torch/'.length), text] as const).filter(([path]) => isTorchSource(path)),
-));
+export const TORCH_SOURCES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(RAW)
+      .map(([path, text]) => [path.slice('../../cli/torch/'.length), text] as const)
+      .filter(([path]) => isTorchSource(path)),
+  ),
+);

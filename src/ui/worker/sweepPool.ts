@@ -109,7 +109,10 @@ export class SweepPool {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.jobs, requests.length)) }, slot));
-    this.update(this.jobs.map((j, i) => (j.phase === 'waiting' ? i : -1)).filter((i) => i >= 0), { phase: 'not started' });
+    this.update(
+      this.jobs.map((j, i) => (j.phase === 'waiting' ? i : -1)).filter((i) => i >= 0),
+      { phase: 'not started' },
+    );
     return records;
   }
 
@@ -117,7 +120,10 @@ export class SweepPool {
   stop(): void {
     this.stopping = true;
     for (const worker of this.active) worker.api.stop().catch(() => undefined);
-    this.update(this.jobs.map((j, i) => (j.phase === 'starting' || j.phase === 'training' ? i : -1)).filter((i) => i >= 0), { phase: 'stopping' });
+    this.update(
+      this.jobs.map((j, i) => (j.phase === 'starting' || j.phase === 'training' ? i : -1)).filter((i) => i >= 0),
+      { phase: 'stopping' },
+    );
   }
 
   /** Hard stop (the page goes away): terminate every worker and report nothing more. */

@@ -31,11 +31,14 @@ export function useSweepPool(onRunChange: (run: RunRecord) => void): ParallelSwe
     onRunChangeRef.current = onRunChange;
   }, [onRunChange]);
 
-  useEffect(() => () => {
-    pool.current?.dispose();
-    pool.current = undefined;
-    if (timer.current !== undefined) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      pool.current?.dispose();
+      pool.current = undefined;
+      if (timer.current !== undefined) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const run = useCallback(async (requests: readonly SweepRequest[], count: number, backend: BackendName) => {
     if (pool.current) return; // the buttons are disabled while a sweep runs: a second one would double the workers

@@ -97,9 +97,12 @@ export function useTraining(worker: TrainingWorker | undefined, backend: Backend
     else frame.current = window.setTimeout(show, wait);
   }, []);
 
-  useEffect(() => () => {
-    if (frame.current !== undefined) clearTimeout(frame.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== undefined) clearTimeout(frame.current);
+    },
+    [],
+  );
 
   /**
    * Runs one training call (`call` gets the event callback) and folds its events into a record; `initial` is the
@@ -128,10 +131,7 @@ export function useTraining(worker: TrainingWorker | undefined, backend: Backend
       try {
         for (;;) {
           // A worker that dies (out of memory, GPU lost, terminated) never answers: its failure ends the wait instead.
-          const outcome = await Promise.race([
-            call(current, Comlink.proxy(onEvent), tracker).then((result) => ({ result })),
-            current.failed.catch((died: unknown) => ({ died })),
-          ]);
+          const outcome = await Promise.race([call(current, Comlink.proxy(onEvent), tracker).then((result) => ({ result })), current.failed.catch((died: unknown) => ({ died }))]);
           if ('result' in outcome) {
             tracker.finish(outcome.result);
             break;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { entriesOfDrop, filesFromDirectoryHandle, filesFromEntries, filesFromFileList, readAllEntries, type DirectoryHandleLike, type FileHandleLike } from '../../../src/ui/data/collectFiles.ts';
+import {
+  entriesOfDrop,
+  filesFromDirectoryHandle,
+  filesFromEntries,
+  filesFromFileList,
+  readAllEntries,
+  type DirectoryHandleLike,
+  type FileHandleLike,
+} from '../../../src/ui/data/collectFiles.ts';
 
 /** A fake FileSystemEntry tree: folders are objects, files are strings (their content); `null` fails to open. */
 type Tree = { [name: string]: Tree | string | null };
@@ -8,14 +16,17 @@ type Tree = { [name: string]: Tree | string | null };
 function entryOf(name: string, node: Tree | string | null, batch: number): FileSystemEntry {
   if (node === null || typeof node === 'string') {
     return {
-      isFile: true, isDirectory: false, name,
-      file: (ok: (f: File) => void, fail: (e: Error) => void) =>
-        queueMicrotask(() => (node === null ? fail(new Error('NotReadableError')) : ok(new File([node], name)))),
+      isFile: true,
+      isDirectory: false,
+      name,
+      file: (ok: (f: File) => void, fail: (e: Error) => void) => queueMicrotask(() => (node === null ? fail(new Error('NotReadableError')) : ok(new File([node], name)))),
     } as unknown as FileSystemEntry;
   }
   const children = Object.entries(node);
   return {
-    isFile: false, isDirectory: true, name,
+    isFile: false,
+    isDirectory: true,
+    name,
     createReader: () => {
       let at = 0;
       return {
@@ -30,7 +41,7 @@ function entryOf(name: string, node: Tree | string | null, batch: number): FileS
 }
 
 const TREE: Tree = {
-  '平木大作': { '1.jpg': 'a', '2.jpg': 'bb', '3.jpg': 'c' },
+  平木大作: { '1.jpg': 'a', '2.jpg': 'bb', '3.jpg': 'c' },
   'José Núñez': { 'photo 1.png': 'd' },
   'Ana 😀': { nested: { 'x.jpg': 'e' }, 'locked.jpg': null },
   '.DS_Store': 'junk',
@@ -46,8 +57,12 @@ describe('collecting picked files', () => {
   it('walks a dropped folder into paths that start with its name, keeping unicode names verbatim', async () => {
     const { files, unreadable } = await filesFromEntries([entryOf('faces', TREE, 2)]);
     expect(files.map((f) => f.relativePath).sort()).toEqual([
-      'faces/.DS_Store', 'faces/Ana 😀/nested/x.jpg', 'faces/José Núñez/photo 1.png',
-      'faces/平木大作/1.jpg', 'faces/平木大作/2.jpg', 'faces/平木大作/3.jpg',
+      'faces/.DS_Store',
+      'faces/Ana 😀/nested/x.jpg',
+      'faces/José Núñez/photo 1.png',
+      'faces/平木大作/1.jpg',
+      'faces/平木大作/2.jpg',
+      'faces/平木大作/3.jpg',
     ]);
     const second = files.find((f) => f.relativePath.endsWith('2.jpg'))!.file;
     expect([second.name, second.size]).toEqual(['2.jpg', 2]);
@@ -76,9 +91,22 @@ describe('collecting picked files', () => {
   it('walks directory handles from showDirectoryPicker the same way', async () => {
     const handleOf = (name: string, node: Tree | string | null): DirectoryHandleLike | FileHandleLike => {
       if (node === null || typeof node === 'string') {
-        return { kind: 'file', name, getFile: async () => { if (node === null) throw new Error('gone'); return new File([node], name); } };
+        return {
+          kind: 'file',
+          name,
+          getFile: async () => {
+            if (node === null) throw new Error('gone');
+            return new File([node], name);
+          },
+        };
       }
-      return { kind: 'directory', name, values: async function* () { for (const [n, c] of Object.entries(node)) yield handleOf(n, c); } };
+      return {
+        kind: 'directory',
+        name,
+        values: async function* () {
+          for (const [n, c] of Object.entries(node)) yield handleOf(n, c);
+        },
+      };
     };
     const { files, unreadable } = await filesFromDirectoryHandle(handleOf('faces', TREE) as DirectoryHandleLike);
     const dropped = await filesFromEntries([entryOf('faces', TREE, 2)]);

@@ -40,7 +40,7 @@ describe('FolderPicker', () => {
     expect(onPick).toHaveBeenCalledTimes(1);
   });
 
-  it('opens the browser\'s directory picker from the same button where there is one', () => {
+  it("opens the browser's directory picker from the same button where there is one", () => {
     const picker = vi.fn(() => new Promise<never>(() => undefined));
     Object.assign(window, { showDirectoryPicker: picker });
     const click = vi.spyOn(HTMLInputElement.prototype, 'click').mockImplementation(() => undefined);

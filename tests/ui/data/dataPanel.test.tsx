@@ -10,7 +10,16 @@ const CACHE = { bytesUsed: 0, budgetBytes: 1, imagesCached: 0, imagesInUse: 0, b
 
 function report(role: 'train' | 'test', root: string, overrides: Partial<FolderReport> = {}): FolderReport {
   return {
-    role, root, files: 10, identities: 3, images: 10, skipped: [], singletons: [], unusableFolders: [], cache: CACHE, seconds: 0.1,
+    role,
+    root,
+    files: 10,
+    identities: 3,
+    images: 10,
+    skipped: [],
+    singletons: [],
+    unusableFolders: [],
+    cache: CACHE,
+    seconds: 0.1,
     ...(role === 'train'
       ? { sample: { identityNames: ['平木大作', 'Zoë', 'Kim'], trainImages: 9_800, validationImages: 1, eligible: 3 } }
       : { pairs: { source: 'sampled', count: 600, positives: 300, negatives: 300 } }),
@@ -53,7 +62,9 @@ describe('what the data panel offers to train on', () => {
     // A test folder without pairs leaves the validation split to evaluate on, and the label says why.
     const noPairs = { ...test, report: report('test', 'lfw', { pairs: undefined, pairsError: 'no same-identity pair' }) };
     expect(folderDataChoice(train, noPairs)?.spec).toEqual({
-      kind: 'folder', test: 'validation', label: "folder 'faces': 3 identities, 9,800 images; tested on its validation images (test folder 'lfw' gives no pairs)",
+      kind: 'folder',
+      test: 'validation',
+      label: "folder 'faces': 3 identities, 9,800 images; tested on its validation images (test folder 'lfw' gives no pairs)",
     });
     expect(folderDataChoice(train, { phase: 'empty' })?.label).toBe("folder 'faces': 3 identities, 9,800 images; tested on its validation images");
     expect(folderDataChoice({ phase: 'empty' }, test)).toBeUndefined();

@@ -77,7 +77,10 @@ describe('gallery', () => {
   const loadPage = vi.fn(async (page: number): Promise<GalleryPage> => {
     const shown = names.slice(page * 2, page * 2 + 2);
     return {
-      role: 'train', page, pageCount: 3, totalIdentities: 5,
+      role: 'train',
+      page,
+      pageCount: 3,
+      totalIdentities: 5,
       identities: shown.map((name, i) => ({ key: name, name, imageCount: 10 + i, thumbnails: Array.from({ length: i + 1 }, () => new Blob(['jpeg'])) })),
     };
   });
@@ -89,7 +92,11 @@ describe('gallery', () => {
     render(<Gallery label="Training gallery" loadPage={loadPage} />);
     const gallery = await screen.findByRole('region', { name: 'Training gallery' });
     expect([...gallery.querySelectorAll('figcaption')].map((c) => c.textContent)).toEqual(['平木大作 (10 images)', 'José (11 images)']);
-    expect(within(gallery).getAllByRole('img').map((img) => img.getAttribute('alt'))).toEqual(['平木大作, image 1', 'José, image 1', 'José, image 2']);
+    expect(
+      within(gallery)
+        .getAllByRole('img')
+        .map((img) => img.getAttribute('alt')),
+    ).toEqual(['平木大作, image 1', 'José, image 1', 'José, image 2']);
     expect(within(gallery).getByText(/Page 1 of 3/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Previous page' }) as HTMLButtonElement).disabled).toBe(true);
 

@@ -32,7 +32,8 @@ describe('the test pairs row', () => {
   });
 
   it('shows why a folder gave no pairs', () => {
-    const pairsError = '4 images of 4 identities give no same-identity pair (every identity has one image): a test needs at least two identities, one of them with two images or more';
+    const pairsError =
+      '4 images of 4 identities give no same-identity pair (every identity has one image): a test needs at least two identities, one of them with two images or more';
     render(<FolderSummary report={{ ...TEST, images: 4, pairsError }} skipped={0} label="Test folder counts" />);
     expect(screen.getByRole('alert').textContent).toBe(`No test pairs: ${pairsError}`);
   });

@@ -10,7 +10,16 @@ afterEach(cleanup);
 
 function Harness({ initial, onChange }: { initial: TrainConfig; onChange?: (c: TrainConfig) => void }) {
   const [config, setConfig] = useState(initial);
-  return <ConfigPanel config={config} disabled={false} onChange={(c) => { setConfig(c); onChange?.(c); }} />;
+  return (
+    <ConfigPanel
+      config={config}
+      disabled={false}
+      onChange={(c) => {
+        setConfig(c);
+        onChange?.(c);
+      }}
+    />
+  );
 }
 
 describe('ConfigPanel', () => {

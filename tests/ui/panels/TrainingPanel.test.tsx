@@ -37,7 +37,9 @@ describe('TrainingPanel', () => {
 
   it('shows step, epoch, images/s and time left while training', () => {
     // 4 steps of batch 32 done at 100 images/s, of 500 steps over 640 images.
-    render(<TrainingPanel training={training({ phase: 'training', run: makeRun('r', { config: { batchSize: 32, steps: 500 } }) })} canStart onTrain={() => {}} trainImages={640} />);
+    render(
+      <TrainingPanel training={training({ phase: 'training', run: makeRun('r', { config: { batchSize: 32, steps: 500 } }) })} canStart onTrain={() => {}} trainImages={640} />,
+    );
     expect(screen.getByRole('progressbar', { name: 'Training progress' }).getAttribute('value')).toBe('4');
     expect(screen.getByText(/Step 4 \/ 500 · epoch 0\.20 · 100\.0 images\/s · 2 min 39 s left/)).toBeTruthy();
   });

@@ -41,7 +41,7 @@ describe('figure traces', () => {
     expect(thresholdAngleDeg(2)).toBe(0);
   });
 
-  it('gives every trace of the loss panel its own colour, none of them an overlaid run\'s', () => {
+  it("gives every trace of the loss panel its own colour, none of them an overlaid run's", () => {
     const intra = makeRun('i', { config: { loss: { kind: 'intra', scale: 64, alpha: 1 } } });
     const { data } = lossCurveFigure([intra, makeRun('b'), makeRun('c')], 0);
     const lossPanel = data.filter((t) => t.yaxis === undefined);
@@ -58,7 +58,7 @@ describe('figure traces', () => {
     expect(layout.xaxis?.automargin).toBe(true);
   };
 
-  it('puts the histogram\'s legend under the figure, clear of the EER threshold label above the plot', () => {
+  it("puts the histogram's legend under the figure, clear of the EER threshold label above the plot", () => {
     const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => makeRun(id, { auc: 0.9 }));
     const { data, layout } = angleHistogramFigure(runs);
     expect(data).toHaveLength(10);
@@ -66,7 +66,7 @@ describe('figure traces', () => {
     expect(layout.annotations).toEqual([expect.objectContaining({ text: 'EER threshold', yref: 'paper', y: 1, yanchor: 'bottom' })]);
   });
 
-  it('puts the loss curve\'s legend under the figure, clear of the live-change labels above the plot', () => {
+  it("puts the loss curve's legend under the figure, clear of the live-change labels above the plot", () => {
     expectLegendBelow(lossCurveFigure([makeRun('a')], 0).layout);
   });
 });

@@ -24,7 +24,7 @@ describe('run figures', () => {
   beforeEach(() => vi.clearAllMocks());
   afterEach(cleanup);
 
-  it('grow the angle histogram with the runs it overlays, so five runs\' legend does not squeeze the bars', async () => {
+  it("grow the angle histogram with the runs it overlays, so five runs' legend does not squeeze the bars", async () => {
     const runs = ['a', 'b', 'c', 'd', 'e'].map((id) => makeRun(id, { auc: 0.9 }));
     render(<AngleHistogram runs={runs.slice(0, 1)} />);
     const one = (await drawnLayout()).height!;

@@ -35,16 +35,36 @@ function sweepRun(presetId: string, m: Measured, patch: Partial<RunRecord> = {})
     columns.accuracy[i] = m.accuracy ?? 0.5;
   }
   const metrics: EvalMetrics = {
-    pairs: 2000, positives: 1000, negatives: 1000, auc: m.auc, eer: 0.2, eerThreshold: 0.5, tarAtFar: { '0.001': 0.3 },
-    bestAccuracy: 0.8, bestThreshold: 0.5, tenFoldMean: 0.8, tenFoldStd: 0.01,
+    pairs: 2000,
+    positives: 1000,
+    negatives: 1000,
+    auc: m.auc,
+    eer: 0.2,
+    eerThreshold: 0.5,
+    tarAtFar: { '0.001': 0.3 },
+    bestAccuracy: 0.8,
+    bestThreshold: 0.5,
+    tenFoldMean: 0.8,
+    tenFoldStd: 0.01,
   };
   const id = `run-${nextId++}`;
   return {
-    id, label: preset.name, presetId, config: presetConfig(presetId), dataLabel: builtinDataLabel(preset.data), backend: 'webgpu',
-    startedAt: '2026-03-01T10:00:00.000Z', seconds: 200, status: 'completed', step: steps, history: columns,
-    evals: [{ step: steps, metrics }], warnings: [],
+    id,
+    label: preset.name,
+    presetId,
+    config: presetConfig(presetId),
+    dataLabel: builtinDataLabel(preset.data),
+    backend: 'webgpu',
+    startedAt: '2026-03-01T10:00:00.000Z',
+    seconds: 200,
+    status: 'completed',
+    step: steps,
+    history: columns,
+    evals: [{ step: steps, metrics }],
+    warnings: [],
     lastEval: {
-      step: steps, metrics,
+      step: steps,
+      metrics,
       roc: { fpr: new Float32Array([0, 0.5, 1]), tpr: new Float32Array([0, 0.9, 1]), thresholds: new Float32Array([Infinity, 0.5, 0]) },
       angles: { binDeg: 60, positives: new Float32Array([3, 1, 0]), negatives: new Float32Array([0, 1, 3]) },
     },
@@ -84,10 +104,11 @@ describe('findingsTable', () => {
     expect(verdicts(runs)['margin-60-fails']).toBe('failed');
   });
 
-  it("judges 60° failing against chance when the run kept its identity count K (1.5% fails to learn at K = 100, not without K)", () => {
+  it('judges 60° failing against chance when the run kept its identity count K (1.5% fails to learn at K = 100, not without K)', () => {
     const at = (patch: Partial<RunRecord>) =>
-      findingsTable(holdingSweep().map((r) => (r.presetId === 'quick-margin-60' ? sweepRun('quick-margin-60', { auc: 0.5, accuracy: 0.015, loss: [60, 1] }, patch) : r)))
-        .rows.find((row) => row.id === 'margin-60-fails')!;
+      findingsTable(holdingSweep().map((r) => (r.presetId === 'quick-margin-60' ? sweepRun('quick-margin-60', { auc: 0.5, accuracy: 0.015, loss: [60, 1] }, patch) : r))).rows.find(
+        (row) => row.id === 'margin-60-fails',
+      )!;
     expect(at({ classes: 100 })).toMatchObject({ verdict: 'holds', measured: expect.stringMatching(/fails below 2\.0%, chance 1\.0%/) });
     expect(at({}).verdict).toBe('failed');
   });
@@ -155,7 +176,11 @@ describe('ReproduceReport', () => {
     render(<ReproduceReport runs={runs} foldersLoaded={foldersLoaded} disabled={false} onRun={onRun} />);
     return onRun;
   };
-  const verdictCells = () => within(screen.getByRole('table', { name: 'Findings' })).getAllByRole('row').slice(1).map((row) => row.querySelector('td:last-child')?.textContent);
+  const verdictCells = () =>
+    within(screen.getByRole('table', { name: 'Findings' }))
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelector('td:last-child')?.textContent);
 
   it('"Reproduce the report" trains the five losses, then the two domain presets', () => {
     const onRun = renderPanel([]);
@@ -187,7 +212,9 @@ describe('ReproduceReport', () => {
     const runs = holdingSweep().map((r) => (r.presetId === 'domain-same' ? sweepRun('domain-same', { auc: 0.7 }) : r));
     renderPanel(runs);
     expect(verdictCells()).toEqual(['✔ holds', '✔ holds', '✔ holds', '✔ holds', '✘ did not hold']);
-    const sources = within(screen.getByRole('group', { name: 'Runs behind the verdicts' })).getAllByRole('listitem').map((li) => li.textContent);
+    const sources = within(screen.getByRole('group', { name: 'Runs behind the verdicts' }))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(sources).toHaveLength(7);
     expect(sources[6]).toMatch(/^Other domain: started .*2026.*, built-in synthetic faces, population B → A, seed 1$/);
     expect(screen.getByRole('figure', { name: 'Report sweep ROC curve' })).toBeTruthy();

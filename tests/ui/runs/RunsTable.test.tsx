@@ -13,8 +13,18 @@ const COLUMNS = STEP_COLUMNS;
 
 function metrics(auc: number, extra: Partial<EvalMetrics> = {}): EvalMetrics {
   return {
-    pairs: 1000, positives: 500, negatives: 500, auc, eer: 0.15, eerThreshold: 0.3, tarAtFar: { '0.01': 0.6, '0.001': 0.4 },
-    bestAccuracy: 0.86, bestThreshold: 0.31, tenFoldMean: 0.85, tenFoldStd: 0.02, ...extra,
+    pairs: 1000,
+    positives: 500,
+    negatives: 500,
+    auc,
+    eer: 0.15,
+    eerThreshold: 0.3,
+    tarAtFar: { '0.01': 0.6, '0.001': 0.4 },
+    bestAccuracy: 0.86,
+    bestThreshold: 0.31,
+    tenFoldMean: 0.85,
+    tenFoldStd: 0.02,
+    ...extra,
   };
 }
 
@@ -22,16 +32,28 @@ function makeRun(id: string, label: string, auc: number | undefined, patch: Part
   const history = {} as StepPoints;
   COLUMNS.forEach((name, c) => (history[name] = Float32Array.from([0, 1, 2], (v) => v + c)));
   return {
-    id, label, config: parseTrainConfig({}), dataLabel: 'built-in synthetic faces', backend: 'webgpu',
-    startedAt: '2025-01-01T00:00:00.000Z', seconds: 65, status: 'completed', step: 500, history,
-    evals: auc === undefined ? [] : [{ step: 500, metrics: metrics(auc) }], warnings: [], ...patch,
+    id,
+    label,
+    config: parseTrainConfig({}),
+    dataLabel: 'built-in synthetic faces',
+    backend: 'webgpu',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    seconds: 65,
+    status: 'completed',
+    step: 500,
+    history,
+    evals: auc === undefined ? [] : [{ step: 500, metrics: metrics(auc) }],
+    warnings: [],
+    ...patch,
   };
 }
 
 // Numbered in alphabetical order, so that sorting by the Run column (by label, "#n …" first) reads alphabetically too.
 const RUNS = [
-  makeRun('b', 'Bravo', 0.8, { number: 2 }), makeRun('n', 'No eval', undefined, { status: 'running', step: 120, number: 4 }),
-  makeRun('a', 'Alpha', 0.95, { number: 1 }), makeRun('c', 'Charlie', 0.9, { number: 3 }),
+  makeRun('b', 'Bravo', 0.8, { number: 2 }),
+  makeRun('n', 'No eval', undefined, { status: 'running', step: 120, number: 4 }),
+  makeRun('a', 'Alpha', 0.95, { number: 1 }),
+  makeRun('c', 'Charlie', 0.9, { number: 3 }),
 ];
 
 function renderTable(runs = RUNS, selected = new Set<string>()) {
@@ -42,7 +64,11 @@ function renderTable(runs = RUNS, selected = new Set<string>()) {
 }
 
 /** Run labels in display order, without their "#n " (checked on its own below). */
-const rowLabels = () => screen.getAllByRole('row').slice(1).map((row) => row.querySelector('.run-label')?.textContent?.replace(/^#\d+ /, ''));
+const rowLabels = () =>
+  screen
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => row.querySelector('.run-label')?.textContent?.replace(/^#\d+ /, ''));
 const header = (name: string) => screen.getByRole('columnheader', { name });
 
 afterEach(cleanup);
@@ -51,7 +77,20 @@ describe('RunsTable', () => {
   it('has the column headers, including exactly "AUC"', () => {
     renderTable();
     expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
-      'Show on plots', 'Run', 'Config', 'AUC', 'EER', 'TAR@FAR=1e-3', 'Best acc.', '10-fold acc.', 'Intra', 'Inter', 'Time', 'Backend', 'Status', 'Actions',
+      'Show on plots',
+      'Run',
+      'Config',
+      'AUC',
+      'EER',
+      'TAR@FAR=1e-3',
+      'Best acc.',
+      '10-fold acc.',
+      'Intra',
+      'Inter',
+      'Time',
+      'Backend',
+      'Status',
+      'Actions',
     ]);
     expect(within(header('AUC')).getByRole('button', { name: 'AUC' })).toBeTruthy();
   });
@@ -64,7 +103,15 @@ describe('RunsTable', () => {
     // 500 different-person pairs cannot resolve FAR 1e-3 (see the TAR test below).
     expect(text.slice(2, 12)).toEqual([
       'resnet50 (ImageNet) · ArcFace m=30° · s=64 · lr 0.01 · batch 32 · 3000 steps',
-      '0.9123', '15.00%', 'n/a', '86.00%', '85.00% ± 2.00%', '—', '—', '3:05', 'webgpu',
+      '0.9123',
+      '15.00%',
+      'n/a',
+      '86.00%',
+      '85.00% ± 2.00%',
+      '—',
+      '—',
+      '3:05',
+      'webgpu',
     ]);
     expect(formatDuration(42)).toBe('42 s');
     expect(formatDuration(3723)).toBe('1:02:03');
@@ -75,7 +122,10 @@ describe('RunsTable', () => {
     const many = makeRun('m', 'Many', 0.9, { evals: [{ step: 500, metrics: metrics(0.9, { negatives: 1000 }) }] });
     renderTable([few, many]);
     const tarColumn = screen.getAllByRole('columnheader').findIndex((th) => th.textContent === 'TAR@FAR=1e-3');
-    const [fewCell, manyCell] = screen.getAllByRole('row').slice(1).map((row) => row.querySelectorAll('td')[tarColumn]);
+    const [fewCell, manyCell] = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelectorAll('td')[tarColumn]);
     expect(fewCell.textContent).toBe('n/a');
     expect(fewCell.querySelector('abbr')?.getAttribute('title')).toMatch(/^20 different-person pairs cannot measure a false accept rate of 0\.001: that needs at least 1000/);
     expect(manyCell.textContent).toBe('40.00%');
@@ -162,7 +212,12 @@ describe('RunsTable', () => {
     const onRename = vi.fn<(id: string, name: string) => void>();
     const run = makeRun('r', 'tiny · Softmax', 0.9, { number: 3, startedAt: '2026-12-01T03:12:00.000Z' });
     const { rerender } = render(<RunsTable runs={[run]} selected={new Set()} onSelectedChange={() => {}} onDelete={() => {}} onRename={onRename} />);
-    expect(screen.getByRole('row', { name: /#3 tiny · Softmax/ }).querySelector('time')?.getAttribute('dateTime')).toBe('2026-12-01T03:12:00.000Z');
+    expect(
+      screen
+        .getByRole('row', { name: /#3 tiny · Softmax/ })
+        .querySelector('time')
+        ?.getAttribute('dateTime'),
+    ).toBe('2026-12-01T03:12:00.000Z');
 
     fireEvent.click(screen.getByRole('button', { name: 'Rename #3 tiny · Softmax' }));
     const field = screen.getByRole('textbox', { name: 'New name for #3 tiny · Softmax' }) as HTMLInputElement;
@@ -241,8 +296,19 @@ describe('run exports', () => {
     expect(rest).toEqual([]);
     const row = Object.fromEntries(head.map((name, i) => [name, first[i]]));
     expect(row).toMatchObject({
-      id: 't', label: 'Margin 30°, "take 2"\nretry', backbone: 'resnet50', pretrained: 'imagenet', loss: 'arcface', margin_deg: '30',
-      scale: '64', lr: '0.01', batch_size: '32', auc: '0.93', 'tar_at_far_0.01': '0.6', 'tar_at_far_0.001': '', ten_fold_std: '0.02',
+      id: 't',
+      label: 'Margin 30°, "take 2"\nretry',
+      backbone: 'resnet50',
+      pretrained: 'imagenet',
+      loss: 'arcface',
+      margin_deg: '30',
+      scale: '64',
+      lr: '0.01',
+      batch_size: '32',
+      auc: '0.93',
+      'tar_at_far_0.01': '0.6',
+      'tar_at_far_0.001': '',
+      ten_fold_std: '0.02',
     });
     expect(head.indexOf('tar_at_far_0.01')).toBeLessThan(head.indexOf('tar_at_far_0.001'));
     expect(second[head.indexOf('auc')]).toBe(''); // no evaluation yet
@@ -255,12 +321,30 @@ describe('run exports', () => {
     const csv = Object.fromEntries(head.map((name, i) => [name, row[i]]));
     const config = run.config;
     expect(csv).toMatchObject({
-      seconds: '89.4', number: '7', name: 'first try', preset_id: 'margin-30',
-      backbone: 'resnet50', pretrained: 'imagenet', input_size: String(config.model.inputSize), embedding_dim: String(config.model.embeddingDim),
-      embedding_norm: config.model.embeddingNorm ?? 'none', l2: String(config.model.l2),
-      loss: 'arcface', scale: '64', margin_deg: '30', fallback: String(config.loss.fallback ?? ''), margin_warmup_steps: String(config.marginWarmupSteps),
-      optimizer: config.optimizer.kind, lr: '0.01', momentum: String(config.optimizer.momentum), weight_decay: String(config.optimizer.weightDecay),
-      batch_size: '32', steps: '3000', flip_augment: String(config.flipAugment), eval_pairs: String(config.evalPairs), seed: String(config.seed),
+      seconds: '89.4',
+      number: '7',
+      name: 'first try',
+      preset_id: 'margin-30',
+      backbone: 'resnet50',
+      pretrained: 'imagenet',
+      input_size: String(config.model.inputSize),
+      embedding_dim: String(config.model.embeddingDim),
+      embedding_norm: config.model.embeddingNorm ?? 'none',
+      l2: String(config.model.l2),
+      loss: 'arcface',
+      scale: '64',
+      margin_deg: '30',
+      fallback: String(config.loss.fallback ?? ''),
+      margin_warmup_steps: String(config.marginWarmupSteps),
+      optimizer: config.optimizer.kind,
+      lr: '0.01',
+      momentum: String(config.optimizer.momentum),
+      weight_decay: String(config.optimizer.weightDecay),
+      batch_size: '32',
+      steps: '3000',
+      flip_augment: String(config.flipAugment),
+      eval_pairs: String(config.evalPairs),
+      seed: String(config.seed),
     });
     expect(parseCsv(runsToCsv([RUNS[0]]))[1][head.indexOf('preset_id')]).toBe(''); // a custom run has none
     const [entry] = (JSON.parse(runsToJson([run])) as { runs: Record<string, unknown>[] }).runs;

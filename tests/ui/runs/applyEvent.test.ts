@@ -25,12 +25,27 @@ describe('applyTrainEvent', () => {
   });
 
   it('keeps every evaluation and the latest in full', () => {
-    const metrics = { pairs: 4, positives: 2, negatives: 2, auc: 0.75, eer: 0.5, eerThreshold: 0.3, tarAtFar: {}, bestAccuracy: 0.75, bestThreshold: 0.3, tenFoldMean: 0.7, tenFoldStd: 0.1 };
+    const metrics = {
+      pairs: 4,
+      positives: 2,
+      negatives: 2,
+      auc: 0.75,
+      eer: 0.5,
+      eerThreshold: 0.3,
+      tarAtFar: {},
+      bestAccuracy: 0.75,
+      bestThreshold: 0.3,
+      tenFoldMean: 0.7,
+      tenFoldStd: 0.1,
+    };
     const roc = { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) };
     const angles = { binDeg: 90, positives: new Float32Array([2, 0]), negatives: new Float32Array([0, 2]) };
     let run = applyTrainEvent(start(), { type: 'eval', runId: 'r1', step: 10, metrics, roc, angles, flipEval: false, seconds: 1 });
     run = applyTrainEvent(run, { type: 'eval', runId: 'r1', step: 20, metrics: { ...metrics, auc: 0.9 }, roc, angles, flipEval: false, seconds: 1 });
-    expect(run.evals.map((e) => [e.step, e.metrics.auc])).toEqual([[10, 0.75], [20, 0.9]]);
+    expect(run.evals.map((e) => [e.step, e.metrics.auc])).toEqual([
+      [10, 0.75],
+      [20, 0.9],
+    ]);
     expect(run.lastEval?.step).toBe(20);
     expect(run.lastEval?.metrics.auc).toBe(0.9);
   });
@@ -39,7 +54,10 @@ describe('applyTrainEvent', () => {
     const warned = applyTrainEvent(start(), { type: 'warning', runId: 'r1', step: 300, code: 'collapse', message: 'accuracy near chance' });
     expect(warned.warnings).toEqual([{ step: 300, code: 'collapse', message: 'accuracy near chance' }]);
     expect(applyTrainEvent(warned, { type: 'done', runId: 'r1', reason: 'stopped', step: 310, seconds: 12 })).toMatchObject({ status: 'stopped', step: 310, seconds: 12 });
-    expect(applyTrainEvent(start(), { type: 'diverged', runId: 'r1', step: 7, lastGoodStep: 7, loss: NaN, message: 'NaN loss' })).toMatchObject({ status: 'diverged', message: 'NaN loss' });
+    expect(applyTrainEvent(start(), { type: 'diverged', runId: 'r1', step: 7, lastGoodStep: 7, loss: NaN, message: 'NaN loss' })).toMatchObject({
+      status: 'diverged',
+      message: 'NaN loss',
+    });
     expect(applyTrainEvent(start(), { type: 'error', runId: 'r1', message: 'no kernel' })).toMatchObject({ status: 'error', message: 'no kernel' });
   });
 
@@ -48,8 +66,21 @@ describe('applyTrainEvent', () => {
     const resumed = { ...start(), seconds: 30 };
     const checkpointed = applyTrainEvent(resumed, { type: 'checkpoint', runId: 'r1', step: 15, bytes: 1, elapsed: 4 }, 30);
     expect(checkpointed.seconds).toBe(34);
-    const evaluated = applyTrainEvent(checkpointed, { type: 'eval', runId: 'r1', step: 20, metrics: {} as never, flipEval: false, seconds: 1, elapsed: 6,
-      roc: { fpr: new Float32Array(0), tpr: new Float32Array(0), thresholds: new Float32Array(0) }, angles: { binDeg: 1, positives: new Float32Array(0), negatives: new Float32Array(0) } }, 30);
+    const evaluated = applyTrainEvent(
+      checkpointed,
+      {
+        type: 'eval',
+        runId: 'r1',
+        step: 20,
+        metrics: {} as never,
+        flipEval: false,
+        seconds: 1,
+        elapsed: 6,
+        roc: { fpr: new Float32Array(0), tpr: new Float32Array(0), thresholds: new Float32Array(0) },
+        angles: { binDeg: 1, positives: new Float32Array(0), negatives: new Float32Array(0) },
+      },
+      30,
+    );
     expect(evaluated.seconds).toBe(36);
     // The end counts from the resume too, not from the last checkpoint's figure.
     expect(applyTrainEvent(evaluated, { type: 'done', runId: 'r1', reason: 'completed', step: 40, seconds: 9 }, 30).seconds).toBe(39);

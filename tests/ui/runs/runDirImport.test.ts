@@ -23,31 +23,66 @@ function stepLine(steps: number[]): string {
 
 function evalLine(step: number, auc: number): string {
   return JSON.stringify({
-    type: 'eval', runId: RUN, step,
-    metrics: { pairs: 4, positives: 2, negatives: 2, auc, eer: 0.25, eerThreshold: 0.3, tarAtFar: { '0.1': 0.5, '0.001': 0 }, bestAccuracy: 0.75, bestThreshold: 0.2, tenFoldMean: 0.7, tenFoldStd: 0.1 },
+    type: 'eval',
+    runId: RUN,
+    step,
+    metrics: {
+      pairs: 4,
+      positives: 2,
+      negatives: 2,
+      auc,
+      eer: 0.25,
+      eerThreshold: 0.3,
+      tarAtFar: { '0.1': 0.5, '0.001': 0 },
+      bestAccuracy: 0.75,
+      bestThreshold: 0.2,
+      tenFoldMean: 0.7,
+      tenFoldStd: 0.1,
+    },
     // thresholds[0] is +Infinity: null in JSON (engine.py _plain).
     roc: { fpr: [0, 0.5, 1], tpr: [0, 1, 1], thresholds: [null, 0.4, -1] },
-    angles: { binDeg: 60, positives: [1, 1, 0], negatives: [0, 1, 1] }, flipEval: true, seconds: 0.1, elapsed: step * 2,
+    angles: { binDeg: 60, positives: [1, 1, 0], negatives: [0, 1, 1] },
+    flipEval: true,
+    seconds: 0.1,
+    elapsed: step * 2,
     somethingForeign: { huge: 'ignored' },
   });
 }
 
 /** A log stopped at step 4 (--max-steps), then resumed to 6: the shape tests/unit/cli/torchExport.test.ts checks. */
 const LOG = [
-  stepLine([0, 1, 2]), evalLine(3, 0.6), stepLine([3]),
-  JSON.stringify({ type: 'eval', ...JSON.parse(evalLine(4, 0.7)) }), JSON.stringify({ type: 'checkpoint', runId: RUN, step: 4, bytes: 100, elapsed: 8 }),
+  stepLine([0, 1, 2]),
+  evalLine(3, 0.6),
+  stepLine([3]),
+  JSON.stringify({ type: 'eval', ...JSON.parse(evalLine(4, 0.7)) }),
+  JSON.stringify({ type: 'checkpoint', runId: RUN, step: 4, bytes: 100, elapsed: 8 }),
   JSON.stringify({ type: 'done', runId: RUN, reason: 'stopped', step: 4, seconds: 8 }),
-  stepLine([4, 5]), evalLine(6, 0.8), JSON.stringify({ type: 'checkpoint', runId: RUN, step: 6, bytes: 100, elapsed: 3 }),
-  JSON.stringify({ type: 'done', runId: RUN, reason: 'completed', step: 6, seconds: 3 }), '',
+  stepLine([4, 5]),
+  evalLine(6, 0.8),
+  JSON.stringify({ type: 'checkpoint', runId: RUN, step: 6, bytes: 100, elapsed: 3 }),
+  JSON.stringify({ type: 'done', runId: RUN, reason: 'completed', step: 6, seconds: 3 }),
+  '',
 ].join('\n');
 
-const weights = () => encodeSafetensors(new Map([['head', { shape: [3, 4], data: new Float32Array(12) }]]), { format: 'margin-lab-torch', config: JSON.stringify(CONFIG), numIdentities: '3', step: '6' });
+const weights = () =>
+  encodeSafetensors(new Map([['head', { shape: [3, 4], data: new Float32Array(12) }]]), {
+    format: 'margin-lab-torch',
+    config: JSON.stringify(CONFIG),
+    numIdentities: '3',
+    step: '6',
+  });
 
 function runZip(files: Record<string, string | Uint8Array>): Uint8Array {
   return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v])));
 }
 
-const FULL = { 'run/log.jsonl': LOG, 'run/config.json': JSON.stringify(CONFIG), 'run/identities.json': '["a","b","c"]', 'run/model.safetensors': weights(), 'run/checkpoints/step-00000006.pt': 'pickle' };
+const FULL = {
+  'run/log.jsonl': LOG,
+  'run/config.json': JSON.stringify(CONFIG),
+  'run/identities.json': '["a","b","c"]',
+  'run/model.safetensors': weights(),
+  'run/checkpoints/step-00000006.pt': 'pickle',
+};
 
 describe('RUN_DIR import', () => {
   it('parses the log: typed columns, +Infinity for the null ROC threshold, foreign fields dropped', () => {
@@ -76,7 +111,11 @@ describe('RUN_DIR import', () => {
     expect(run).toMatchObject({ id: RUN, status: 'completed', step: 6, classes: 3, seconds: 11, config: CONFIG, label: 'PyTorch run · tiny · Softmax' });
     expect(Array.from(run.history.step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Array.from(run.history.loss)).toEqual([10, 9, 8, 7, 6, 5]);
-    expect(run.evals.map((e) => [e.step, e.metrics.auc])).toEqual([[3, 0.6], [4, 0.7], [6, 0.8]]);
+    expect(run.evals.map((e) => [e.step, e.metrics.auc])).toEqual([
+      [3, 0.6],
+      [4, 0.7],
+      [6, 0.8],
+    ]);
     expect(run.lastEval?.roc.thresholds[0]).toBe(Number.POSITIVE_INFINITY);
     expect(request).toMatchObject({ runId: RUN, step: 6, classes: 3, config: CONFIG, evaluation: { step: 6 } });
     expect(request.weights).toEqual(weights());

@@ -22,14 +22,23 @@ function evaluatedRun(id: string, negatives: number): RunRecord {
   const run = makeRun(id, { auc: 0.8, label: `Run ${id}` });
   const last = run.lastEval!;
   return applyTrainEvent(run, {
-    ...last, type: 'eval', runId: id, step: 4, flipEval: false, seconds: 1, angleStats: STATS,
+    ...last,
+    type: 'eval',
+    runId: id,
+    step: 4,
+    flipEval: false,
+    seconds: 1,
+    angleStats: STATS,
     metrics: { ...last.metrics, negatives, tarAtFar: { '0.1': 0.9, '0.001': 0.5 } },
   });
 }
 
 /** Rows of a CSV without quoted line breaks, as objects by header. */
 function csvRows(csv: string): Record<string, string>[] {
-  const [head, ...rows] = csv.trimEnd().split('\r\n').map((line) => line.split(','));
+  const [head, ...rows] = csv
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
   return rows.map((row) => Object.fromEntries(head.map((name, i) => [name, row[i]])));
 }
 
@@ -52,7 +61,8 @@ describe('metrics CSV', () => {
 describe('metrics JSON', () => {
   it('writes null for an unresolvable TAR, in the final metrics and every evaluation, and says why', () => {
     const data = JSON.parse(runsToJson([evaluatedRun('a', 20)])) as {
-      notes: Record<string, string>; runs: { final: { metrics: { tarAtFar: Record<string, number | null> } }; evals: { metrics: { tarAtFar: Record<string, number | null> } }[] }[];
+      notes: Record<string, string>;
+      runs: { final: { metrics: { tarAtFar: Record<string, number | null> } }; evals: { metrics: { tarAtFar: Record<string, number | null> } }[] }[];
     };
     const [run] = data.runs;
     expect(run.final.metrics.tarAtFar).toEqual({ '0.1': 0.9, '0.001': null });

@@ -50,13 +50,19 @@ describe('plotRuns', () => {
     const stored = { ...done, name: 'baseline' };
     const latest = { ...done, step: 99 }; // the training's newer record, which has no name
     const { shownRuns } = plotRuns({ runs: [other, stored], selected: new Set(['done', 'other']), live: latest, training: false });
-    expect(shownRuns.map((r) => [r.id, r.step, r.label])).toEqual([['done', 99, 'baseline'], ['other', 4, '#2 tiny · Softmax']]);
+    expect(shownRuns.map((r) => [r.id, r.step, r.label])).toEqual([
+      ['done', 99, 'baseline'],
+      ['other', 4, '#2 tiny · Softmax'],
+    ]);
   });
 
   it('lets a run in training lead the loss curve before it is stored or ticked, but not the ROC curve', () => {
     const live = micro('live', undefined);
     const { shownRuns, leadRuns } = plotRuns({ runs: [other], selected: new Set(['other']), live, training: true });
     expect(shownRuns.map((r) => r.id)).toEqual(['other']);
-    expect(leadRuns.map((r) => [r.id, r.label])).toEqual([['live', '#3 tiny · Softmax'], ['other', '#2 tiny · Softmax']]);
+    expect(leadRuns.map((r) => [r.id, r.label])).toEqual([
+      ['live', '#3 tiny · Softmax'],
+      ['other', '#2 tiny · Softmax'],
+    ]);
   });
 });

@@ -2,13 +2,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  ENGINE_CHECKPOINT_DB_NAME,
-  RUNS_DB_NAME,
-  RunsStoreError,
-  openRunsStore,
-  type RunsStore,
-} from '../../../src/ui/runs/runsStore.ts';
+import { ENGINE_CHECKPOINT_DB_NAME, RUNS_DB_NAME, RunsStoreError, openRunsStore, type RunsStore } from '../../../src/ui/runs/runsStore.ts';
 import type { RunRecord } from '../../../src/ui/runs/runRecord.ts';
 import type { StepPoints } from '../../../src/protocol/events.ts';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
@@ -24,14 +18,33 @@ function history(n: number): StepPoints {
 
 function makeRun(id: string, startedAt: string, step = 10): RunRecord {
   const metrics = {
-    pairs: 100, positives: 50, negatives: 50, auc: 0.9123, eer: 0.15, eerThreshold: 0.3,
-    tarAtFar: { '0.001': 0.4 }, bestAccuracy: 0.86, bestThreshold: 0.31, tenFoldMean: 0.85, tenFoldStd: 0.02,
+    pairs: 100,
+    positives: 50,
+    negatives: 50,
+    auc: 0.9123,
+    eer: 0.15,
+    eerThreshold: 0.3,
+    tarAtFar: { '0.001': 0.4 },
+    bestAccuracy: 0.86,
+    bestThreshold: 0.31,
+    tenFoldMean: 0.85,
+    tenFoldStd: 0.02,
   };
   return {
-    id, label: `run ${id}`, config: parseTrainConfig({}), dataLabel: 'built-in synthetic faces', backend: 'webgpu', startedAt,
-    seconds: 12.5, status: 'completed', step, history: history(step), evals: [{ step, metrics }],
+    id,
+    label: `run ${id}`,
+    config: parseTrainConfig({}),
+    dataLabel: 'built-in synthetic faces',
+    backend: 'webgpu',
+    startedAt,
+    seconds: 12.5,
+    status: 'completed',
+    step,
+    history: history(step),
+    evals: [{ step, metrics }],
     lastEval: {
-      step, metrics,
+      step,
+      metrics,
       roc: { fpr: new Float32Array([0, 0.5, 1]), tpr: new Float32Array([0, 0.9, 1]), thresholds: new Float32Array([Infinity, 0.3, -1]) },
       angles: { binDeg: 90, positives: new Float32Array([40, 10]), negatives: new Float32Array([5, 45]) },
     },
@@ -164,7 +177,11 @@ describe('when IndexedDB is unavailable', () => {
   });
 
   it('maps a refused open (SecurityError, as in private modes) to unavailable', async () => {
-    vi.stubGlobal('indexedDB', { open: () => { throw new DOMException('denied', 'SecurityError'); } });
+    vi.stubGlobal('indexedDB', {
+      open: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
     await expect(openRunsStore({ name: freshName() })).rejects.toMatchObject({ name: 'RunsStoreError', code: 'unavailable' });
   });
 

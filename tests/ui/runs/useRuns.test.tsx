@@ -35,11 +35,14 @@ async function renderRuns() {
 const stored = async (id: string) => (await store.list()).find((r) => r.id === id);
 
 describe('useRuns', () => {
-  it('numbers runs as they are first stored, and stores a rename that the live run\'s later saves keep', async () => {
+  it("numbers runs as they are first stored, and stores a rename that the live run's later saves keep", async () => {
     const { result } = await renderRuns();
     act(() => result.current.saveRun(makeRun('a', { auc: 0.8 })));
     act(() => result.current.saveRun(makeRun('b', { auc: 0.8 })));
-    expect(result.current.runs.map((r) => [r.id, r.number])).toEqual([['b', 2], ['a', 1]]);
+    expect(result.current.runs.map((r) => [r.id, r.number])).toEqual([
+      ['b', 2],
+      ['a', 1],
+    ]);
 
     act(() => result.current.renameRun('a', '  baseline  '));
     expect(result.current.runs.find((r) => r.id === 'a')?.name).toBe('baseline');
@@ -76,7 +79,12 @@ describe('useRuns', () => {
     const { result } = await renderRuns();
     await vi.waitFor(() => expect(result.current.runs).toHaveLength(4));
     expect([...result.current.selected].sort()).toEqual(['good-new', 'good-old']);
-    expect(result.current.runs.map((r) => [r.id, r.number])).toEqual([['good-new', 4], ['failed', 3], ['no-eval', 2], ['good-old', 1]]);
+    expect(result.current.runs.map((r) => [r.id, r.number])).toEqual([
+      ['good-new', 4],
+      ['failed', 3],
+      ['no-eval', 2],
+      ['good-old', 1],
+    ]);
     await vi.waitFor(async () => expect((await store.list()).map((r) => r.number)).toEqual([4, 3, 2, 1]));
   });
 
@@ -89,9 +97,15 @@ describe('useRuns', () => {
   });
 
   it('gives the newer of two runs that share a number (trained in two tabs) the next free one', () => {
-    const runs = [{ ...makeRun('tab-b'), number: 1 }, { ...makeRun('tab-a'), number: 1 }].map((r, i) => ({ ...r, startedAt: `2026-11-2${9 - i}T00:00:00.000Z` }));
+    const runs = [
+      { ...makeRun('tab-b'), number: 1 },
+      { ...makeRun('tab-a'), number: 1 },
+    ].map((r, i) => ({ ...r, startedAt: `2026-11-2${9 - i}T00:00:00.000Z` }));
     const { runs: numbered, numbered: changed, last } = numberLoadedRuns(runs, 0);
-    expect(numbered.map((r) => [r.id, r.number])).toEqual([['tab-b', 2], ['tab-a', 1]]);
+    expect(numbered.map((r) => [r.id, r.number])).toEqual([
+      ['tab-b', 2],
+      ['tab-a', 1],
+    ]);
     expect(changed.map((r) => r.id)).toEqual(['tab-b']);
     expect(last).toBe(2);
   });

@@ -10,7 +10,14 @@ import { torchExportName, torchExportZip } from '../../../src/ui/scale/scaleZip.
 import { TORCH_SOURCES } from '../../../src/ui/scale/torchSources.ts';
 
 // tests/ui is type-checked as browser code without Node's types; the runner is Node (as tests/ui/css.ts does).
-const fs = (await import(/* @vite-ignore */ 'node:fs' as string)) as { readFileSync(path: string): Uint8Array; readdirSync(path: string, o: { recursive: true }): string[]; mkdtempSync(prefix: string): string; writeFileSync(p: string, t: string): void; rmSync(p: string, o: object): void; statSync(p: string): { isFile(): boolean } };
+const fs = (await import(/* @vite-ignore */ 'node:fs' as string)) as {
+  readFileSync(path: string): Uint8Array;
+  readdirSync(path: string, o: { recursive: true }): string[];
+  mkdtempSync(prefix: string): string;
+  writeFileSync(p: string, t: string): void;
+  rmSync(p: string, o: object): void;
+  statSync(p: string): { isFile(): boolean };
+};
 const cp = (await import(/* @vite-ignore */ 'node:child_process' as string)) as { execFileSync(file: string, args: string[], o: object): string };
 const os = (await import(/* @vite-ignore */ 'node:os' as string)) as { tmpdir(): string };
 
@@ -20,8 +27,13 @@ describe('Train at scale… zip', () => {
     const dir = fs.mkdtempSync(`${os.tmpdir()}/lab-scale-`);
     try {
       fs.writeFileSync(`${dir}/cfg.json`, JSON.stringify(cfg));
-      const out = JSON.parse(cp.execFileSync('node_modules/.bin/tsx', ['src/cli/lab.ts', 'export-torch', '--config', `${dir}/cfg.json`, '--out', `${dir}/exp`], { encoding: 'utf8', timeout: 110_000 })) as { files: string[] };
-      const onDisk = fs.readdirSync(`${dir}/exp`, { recursive: true }).filter((p) => fs.statSync(`${dir}/exp/${p}`).isFile()).sort();
+      const out = JSON.parse(
+        cp.execFileSync('node_modules/.bin/tsx', ['src/cli/lab.ts', 'export-torch', '--config', `${dir}/cfg.json`, '--out', `${dir}/exp`], { encoding: 'utf8', timeout: 110_000 }),
+      ) as { files: string[] };
+      const onDisk = fs
+        .readdirSync(`${dir}/exp`, { recursive: true })
+        .filter((p) => fs.statSync(`${dir}/exp/${p}`).isFile())
+        .sort();
       expect(out.files.slice().sort()).toEqual(onDisk);
       const config = parseTrainConfig(cfg);
       const zip = unzipSync(torchExportZip(config, fs.readFileSync(`${dir}/exp/init.safetensors`)));

@@ -47,7 +47,9 @@ describe('Target logit', () => {
 });
 
 const geometry2d: EvalGeometry = {
-  space: 'embedding', dim: 2, embeddingDim: 2,
+  space: 'embedding',
+  dim: 2,
+  embeddingDim: 2,
   points: new Float32Array([1, 0, 0.8, 0.6, 0, 1, -0.6, 0.8, -1, 0]),
   identities: new Int32Array([0, 0, 1, 1, 2]),
   centres: new Float32Array([1, 0, 0, 1, -1, 0]),
@@ -59,7 +61,11 @@ describe('Hypersphere', () => {
   it('2-D: the unit circle, a ray and a ±m wedge per centre, one point trace per identity', () => {
     const { data, layout } = hypersphereFigure(geometry2d, 30);
     const points = data.filter((t) => String(t.name).startsWith('identity '));
-    expect(points.map((t) => [t.name, (t.x as number[]).length])).toEqual([['identity 0', 2], ['identity 1', 2], ['identity 2', 1]]);
+    expect(points.map((t) => [t.name, (t.x as number[]).length])).toEqual([
+      ['identity 0', 2],
+      ['identity 1', 2],
+      ['identity 2', 1],
+    ]);
     const ray = data.find((t) => t.name === 'centre of identity 1')!;
     expect(ray.x).toEqual([0, 0]);
     expect(ray.y).toEqual([0, 1]);
@@ -75,9 +81,13 @@ describe('Hypersphere', () => {
 
   it('3-D: two equal-area discs, points placed by hemisphere, cap outlines for the margin', () => {
     const g: EvalGeometry = {
-      ...geometry2d, dim: 3, embeddingDim: 3,
-      points: new Float32Array([0, 0, 1, 0, 0, -1]), identities: new Int32Array([0, 1]),
-      centres: new Float32Array([0, 0, 1, 1, 0, 0]), centreIds: new Int32Array([0, 1]),
+      ...geometry2d,
+      dim: 3,
+      embeddingDim: 3,
+      points: new Float32Array([0, 0, 1, 0, 0, -1]),
+      identities: new Int32Array([0, 1]),
+      centres: new Float32Array([0, 0, 1, 1, 0, 0]),
+      centreIds: new Int32Array([0, 1]),
     };
     const { data, layout } = hypersphereFigure(g, 20);
     expect(data.find((t) => t.name === 'identity 0')).toMatchObject({ x: [-1.15], y: [0] });
@@ -100,10 +110,19 @@ describe('run records with angle statistics and live changes', () => {
   it('store statistics per evaluation and the changes, flag the run, and mark the loss curve', () => {
     let run = makeRun('r', { auc: 0.9, config: { loss: { kind: 'arcface', marginDeg: 30 } } });
     expect(latestAngleStats(run)).toBeUndefined();
-    run = applyTrainEvent(run, { ...(run.lastEval as NonNullable<RunRecord['lastEval']>), type: 'eval', runId: 'r', step: 8, flipEval: false, seconds: 1, angleStats: STATS, geometry: geometry2d });
+    run = applyTrainEvent(run, {
+      ...(run.lastEval as NonNullable<RunRecord['lastEval']>),
+      type: 'eval',
+      runId: 'r',
+      step: 8,
+      flipEval: false,
+      seconds: 1,
+      angleStats: STATS,
+      geometry: geometry2d,
+    });
     expect(latestAngleStats(run)).toEqual(STATS);
     expect(run.lastEval?.geometry).toBe(geometry2d);
-    expect((angleStatsFigure(run).data[0].y as number[])).toEqual([20]);
+    expect(angleStatsFigure(run).data[0].y as number[]).toEqual([20]);
     expect(run.changedMidRun).toBeUndefined();
     const loss = { kind: 'arcface' as const, scale: 64, marginDeg: 60 };
     run = applyTrainEvent(run, { type: 'live', runId: 'r', step: 3, params: { marginDeg: 60 }, loss, lr: 0.1 });

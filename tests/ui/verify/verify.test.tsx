@@ -18,10 +18,34 @@ const sin = (deg: number) => Math.sin((deg * Math.PI) / 180);
 
 function info(label = 'run one'): ModelRunInfo {
   return {
-    format: 'margin-lab-model', version: 1, runId: 'r1', label, savedAt: '2026-01-01T00:00:00.000Z', step: 10, config: DEFAULT_TRAIN_CONFIG,
+    format: 'margin-lab-model',
+    version: 1,
+    runId: 'r1',
+    label,
+    savedAt: '2026-01-01T00:00:00.000Z',
+    step: 10,
+    config: DEFAULT_TRAIN_CONFIG,
     preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: 4, centreCrop: true, background: 'black', aligned: false, flipEval: true },
-    identities: 3, dataLabel: 'built-in',
-    evaluation: { step: 10, metrics: { pairs: 4, positives: 2, negatives: 2, auc: 0.9, eer: 0.1, eerThreshold: cos(50), tarAtFar: {}, bestAccuracy: 0.9, bestThreshold: cos(40), tenFoldMean: 0.9, tenFoldStd: 0 }, angles: { binDeg: 90, positives: [2, 0], negatives: [0, 2] }, flipEval: true },
+    identities: 3,
+    dataLabel: 'built-in',
+    evaluation: {
+      step: 10,
+      metrics: {
+        pairs: 4,
+        positives: 2,
+        negatives: 2,
+        auc: 0.9,
+        eer: 0.1,
+        eerThreshold: cos(50),
+        tarAtFar: {},
+        bestAccuracy: 0.9,
+        bestThreshold: cos(40),
+        tenFoldMean: 0.9,
+        tenFoldStd: 0,
+      },
+      angles: { binDeg: 90, positives: [2, 0], negatives: [0, 2] },
+      flipEval: true,
+    },
     thresholds: { eer: cos(50), bestAccuracy: cos(40), tarAtFar: cos(20), far: 1e-3 },
   };
 }
@@ -35,17 +59,37 @@ function fakeApi(models: SavedModelSummary[] = []) {
   });
   const api: ModelsApi = {
     describeModel: vi.fn(async () => info()),
-    saveModel: vi.fn(async (label?: string) => ({ id: 'm1', label: label ?? 'x', source: 'run' as const, savedAt: '2026-01-02T00:00:00.000Z', runId: 'r1', backbone: 'tiny' as const, inputSize: 32, auc: 0.9, step: 10, bytes: 100 })),
+    saveModel: vi.fn(async (label?: string) => ({
+      id: 'm1',
+      label: label ?? 'x',
+      source: 'run' as const,
+      savedAt: '2026-01-02T00:00:00.000Z',
+      runId: 'r1',
+      backbone: 'tiny' as const,
+      inputSize: 32,
+      auc: 0.9,
+      step: 10,
+      bytes: 100,
+    })),
     listModels: vi.fn(async () => models),
     deleteModel: vi.fn(async () => undefined),
     exportModel: vi.fn(async () => new Uint8Array([1, 2, 3])),
-    importModel: vi.fn(async () => { throw new Error('not a Margin Lab model: the zip has no run.json'); }),
-    importTorchRun: vi.fn(async () => { throw new Error('not used here'); }),
+    importModel: vi.fn(async () => {
+      throw new Error('not a Margin Lab model: the zip has no run.json');
+    }),
+    importTorchRun: vi.fn(async () => {
+      throw new Error('not used here');
+    }),
     initialWeights: vi.fn(async () => new Uint8Array(0)),
     verifyImage,
     nearestIdentities: vi.fn(async (choice: ModelChoice, image: Blob) => ({
-      image: await verifyImage(choice, image), identities: 3, testSet: 'built-in synthetic test faces',
-      matches: [{ name: 'synth-test-1', cosine: cos(10), angleDeg: 10, images: 10 }, { name: 'synth-test-2', cosine: cos(70), angleDeg: 70, images: 10 }],
+      image: await verifyImage(choice, image),
+      identities: 3,
+      testSet: 'built-in synthetic test faces',
+      matches: [
+        { name: 'synth-test-1', cosine: cos(10), angleDeg: 10, images: 10 },
+        { name: 'synth-test-2', cosine: cos(70), angleDeg: 70, images: 10 },
+      ],
     })),
   };
   return api;
@@ -116,7 +160,9 @@ describe('VerifyPanel', () => {
     render(<VerifyPanel api={fakeApi()} />);
     await settle();
     await drop(screen.getByRole('region', { name: 'Face to search' }), '5');
-    const items = within(screen.getByRole('list', { name: 'Nearest identities' })).getAllByRole('listitem').map((li) => li.textContent);
+    const items = within(screen.getByRole('list', { name: 'Nearest identities' }))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(items[0]).toMatch(/^synth-test-1: 10\.0°/);
     expect(items[1]).toMatch(/^synth-test-2: 70\.0°/);
   });
@@ -151,7 +197,9 @@ describe('VerifyPanel', () => {
 
   it('says there is no model yet instead of verifying', async () => {
     const api = fakeApi();
-    api.describeModel = vi.fn(async () => { throw new Error('no model yet: train a run, or choose a saved or imported model'); });
+    api.describeModel = vi.fn(async () => {
+      throw new Error('no model yet: train a run, or choose a saved or imported model');
+    });
     render(<VerifyPanel api={api} />);
     await settle();
     expect(screen.getAllByRole('alert')[0].textContent).toMatch(/no model yet/);
@@ -159,7 +207,18 @@ describe('VerifyPanel', () => {
 });
 
 describe('SavedModels', () => {
-  const saved: SavedModelSummary = { id: 'm1', label: 'arcface run', source: 'run', savedAt: '2026-01-02T10:00:00.000Z', runId: 'r1', backbone: 'tiny', inputSize: 32, auc: 0.91234, step: 300, bytes: 1000 };
+  const saved: SavedModelSummary = {
+    id: 'm1',
+    label: 'arcface run',
+    source: 'run',
+    savedAt: '2026-01-02T10:00:00.000Z',
+    runId: 'r1',
+    backbone: 'tiny',
+    inputSize: 32,
+    auc: 0.91234,
+    step: 300,
+    bytes: 1000,
+  };
 
   it('lists models with AUC, saves the current one, deletes, and shows why an import was refused', async () => {
     const api = fakeApi([saved]);

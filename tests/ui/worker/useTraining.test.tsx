@@ -60,7 +60,11 @@ describe('useTraining', () => {
     });
     const pause = vi.fn(() => new Promise<void>((resolve) => (parked = resolve)));
     const stop = vi.fn(async () => undefined);
-    const handle = { api: { loadData: async () => SUMMARY, train, pause, stop }, failed: new Promise<never>(() => undefined), terminate: () => undefined } as unknown as LabWorkerHandle;
+    const handle = {
+      api: { loadData: async () => SUMMARY, train, pause, stop },
+      failed: new Promise<never>(() => undefined),
+      terminate: () => undefined,
+    } as unknown as LabWorkerHandle;
     const { result } = renderHook(() => useTraining(handle, 'cpu', () => undefined));
     let running: Promise<unknown> = Promise.resolve();
     await act(async () => {
@@ -94,7 +98,10 @@ describe('useTraining', () => {
     await act(async () => {
       await result.current.start({ config: DEFAULT_TRAIN_CONFIG, label: 'r', data: { kind: 'builtin' }, dataLabel: 'built-in' });
     });
-    expect(saved).toEqual([{ step: 5, seconds: 7.5, status: 'running' }, { step: 5, seconds: 8, status: 'completed' }]);
+    expect(saved).toEqual([
+      { step: 5, seconds: 7.5, status: 'running' },
+      { step: 5, seconds: 8, status: 'completed' },
+    ]);
   });
 });
 

@@ -81,7 +81,9 @@ describe('a worker that dies mid-run', () => {
     // Steps 4 and 5 were trained twice (after the checkpoint, then again on the new worker); each shows once.
     expect(Array.from(run.history.step)).toEqual(range(0, STEPS));
     expect(workers.resumed).toEqual(['r1 on worker 2']);
-    expect(result.current.recovery).toBe(`the training worker stopped: it was terminated at step ${DIES_AT}; a new worker resumed the run from its checkpoint at step ${CHECKPOINT_AT}.`);
+    expect(result.current.recovery).toBe(
+      `the training worker stopped: it was terminated at step ${DIES_AT}; a new worker resumed the run from its checkpoint at step ${CHECKPOINT_AT}.`,
+    );
     expect(saved.at(-1)).toBe(`completed@${STEPS}`);
   });
 

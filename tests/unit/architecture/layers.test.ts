@@ -33,13 +33,19 @@ const cases: Array<{ file: string; code: string; banned: RegExp }> = [
 describe('layer rules in eslint.config.js', () => {
   it.each(cases)('$file rejects: $banned', async ({ file, code, banned }) => {
     const messages = await ruleIds(file, code);
-    expect(messages.some((m) => banned.test(m)), messages.join('\n')).toBe(true);
+    expect(
+      messages.some((m) => banned.test(m)),
+      messages.join('\n'),
+    ).toBe(true);
   });
 
   it('fails on an import cycle through real files, and lets a type-only import back through', async () => {
     // src/ml/data/dataStore.ts imports FolderBatchSource from folderSource.ts, so folderSource importing it back closes a cycle.
     const cycle = await ruleIds('src/ml/data/folderSource.ts', "import { DataStore } from './dataStore.ts';\nexport const a = DataStore;\n");
-    expect(cycle.some((m) => m.startsWith('import-x/no-cycle')), cycle.join('\n')).toBe(true);
+    expect(
+      cycle.some((m) => m.startsWith('import-x/no-cycle')),
+      cycle.join('\n'),
+    ).toBe(true);
     expect(await ruleIds('src/ml/data/folderSource.ts', "import type { DataStore } from './dataStore.ts';\nexport type A = DataStore;\n")).toEqual([]);
   });
 

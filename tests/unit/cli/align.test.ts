@@ -25,8 +25,12 @@ const DEMO = join(dirname(new URL(import.meta.resolve('@vladmandic/face-api/pack
  * the photos hold 22 faces: the tiny detector misses two small ones, see the report).
  */
 const TINY_FACES: Record<string, number> = {
-  'groupA/sample1.jpg': 3, 'groupA/sample2.jpg': 1, 'groupA/sample3.jpg': 3,
-  'groupB/sample4.jpg': 3, 'groupB/sample5.jpg': 5, 'groupB/sample6.jpg': 5,
+  'groupA/sample1.jpg': 3,
+  'groupA/sample2.jpg': 1,
+  'groupA/sample3.jpg': 3,
+  'groupB/sample4.jpg': 3,
+  'groupB/sample5.jpg': 5,
+  'groupB/sample6.jpg': 5,
 };
 
 let root: string;
@@ -109,7 +113,11 @@ describe('the tfjs warp', () => {
     const out = warpAffine(image, forward, 20);
     const data = await out.data();
     const sourceOf = (u: number, v: number) => applyAffine([0, 1, 0, -1, 0, 19], { x: u, y: v });
-    for (const [u, v] of [[0, 0], [5, 12], [19, 19]]) {
+    for (const [u, v] of [
+      [0, 0],
+      [5, 12],
+      [19, 19],
+    ]) {
       const s = sourceOf(u, v);
       expect(applyAffine(forward, s).x).toBeCloseTo(u, 9);
       expect([data[(v * 20 + u) * 3], data[(v * 20 + u) * 3 + 1]].map((n) => Math.round(n))).toEqual([10 * s.x, 10 * s.y]);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { soakSummary } from '../../../src/cli/benchSoak.ts';
 
-const line = (minute: number, tensors: number, heap: number) => ({ minute, step: minute * 100, stepMs: 500 + (minute % 2), numTensors: tensors, numBytes: tensors * 1000, jsHeapBytes: heap });
+const line = (minute: number, tensors: number, heap: number) => ({
+  minute,
+  step: minute * 100,
+  stepMs: 500 + (minute % 2),
+  numTensors: tensors,
+  numBytes: tensors * 1000,
+  jsHeapBytes: heap,
+});
 
 describe('soak summary', () => {
   it('fits each series from the second sample on and calls flat memory flat and a leak a leak', () => {

@@ -21,8 +21,13 @@ const RUN = 'torch-3-abc';
 const line = (event: object) => JSON.stringify({ runId: RUN, ...event });
 const steps = (s: number[]) => line({ type: 'step', points: { step: s, loss: s.map(() => 1) } });
 /** Stopped at 4 (--max-steps), resumed from the checkpoint at 4 to 6: the log ends at step 6. */
-const LOG = [steps([0, 1, 2, 3]), line({ type: 'done', reason: 'stopped', step: 4, seconds: 1 }), steps([4, 5]),
-  line({ type: 'done', reason: 'completed', step: 6, seconds: 1 }), ''].join('\n');
+const LOG = [
+  steps([0, 1, 2, 3]),
+  line({ type: 'done', reason: 'stopped', step: 4, seconds: 1 }),
+  steps([4, 5]),
+  line({ type: 'done', reason: 'completed', step: 6, seconds: 1 }),
+  '',
+].join('\n');
 
 let root: string;
 beforeAll(async () => {
@@ -82,8 +87,13 @@ describe('lab evaluate --model RUN_DIR: the page import checks', () => {
   it('refuses weights of another step, config or identity count with the page import sentence', async () => {
     const cases: [string, Uint8Array, Parameters<typeof runDir>[2], Parameters<typeof modelFromRunWeights>[1], RegExp][] = [
       ['step', await weightsFile({ step: 4 }), {}, { config: CONFIG, step: 6, classes: 3 }, /step 4, but log.jsonl ends at step 6/],
-      ['log', await weightsFile(), { log: [steps([0, 1, 2, 3]), line({ type: 'done', reason: 'stopped', step: 4, seconds: 1 })].join('\n') },
-        { config: CONFIG, step: 4, classes: 3 }, /step 6, but log.jsonl ends at step 4/],
+      [
+        'log',
+        await weightsFile(),
+        { log: [steps([0, 1, 2, 3]), line({ type: 'done', reason: 'stopped', step: 4, seconds: 1 })].join('\n') },
+        { config: CONFIG, step: 4, classes: 3 },
+        /step 6, but log.jsonl ends at step 4/,
+      ],
       ['identities', await weightsFile(), { identities: '["a","b"]' }, { config: CONFIG, step: 6, classes: 2 }, /3 identities, identities.json lists 2/],
       ['config', await weightsFile(), { config: JSON.stringify({ ...CONFIG, seed: 4 }) }, { config: { ...CONFIG, seed: 4 }, step: 6, classes: 3 }, /another config/],
     ];

@@ -70,7 +70,11 @@ describe('lab pairs', () => {
   it('numbers only usable images: all 20 same pairs use exactly the expected index pairs', async () => {
     const same = parsePairsTxt(await pairsFile('--count', '40', '--seed', '9')).filter((p) => p.same);
     expect(same).toHaveLength(20);
-    const of = (name: string) => same.filter((p) => p.a.identity === name).map((p) => `${p.a.index}-${p.b.index}`).sort();
+    const of = (name: string) =>
+      same
+        .filter((p) => p.a.identity === name)
+        .map((p) => `${p.a.index}-${p.b.index}`)
+        .sort();
     expect(of('id2')).toEqual(['1-2', '1-3', '2-3']); // aaa.jpg is skipped, so id2 has images 1..3
     expect(of('id3')).toEqual([]); // a singleton gives no same pair
     expect(of('id4')).toEqual(['1-2']);
@@ -110,8 +114,10 @@ describe('lab pairs', () => {
   });
 
   it('exits 2 with one line on stderr when run as a process', async () => {
-    const failed = await exec('node_modules/.bin/tsx', ['src/cli/lab.ts', 'pairs', '--data', root, '--count', '1000', '--seed', '1'])
-      .then(() => undefined, (err: { code: number; stdout: string; stderr: string }) => err);
+    const failed = await exec('node_modules/.bin/tsx', ['src/cli/lab.ts', 'pairs', '--data', root, '--count', '1000', '--seed', '1']).then(
+      () => undefined,
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stdout).toBe('');
     expect(failed?.stderr).toMatch(/^lab pairs: cannot sample 1000 balanced pairs[^\n]*\n$/);

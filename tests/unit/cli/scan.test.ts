@@ -97,7 +97,10 @@ describe('lab scan', () => {
   it('runs as a process: JSON on stdout, and exit 2 with one stderr line on error', async () => {
     const ok = await lab('scan', corpus.root);
     expect(JSON.parse(ok.stdout)).toMatchObject({ identities: 3, images: corpus.valid.length });
-    const failed = await lab('scan', `${corpus.root}/nope`).then(() => undefined, (err: { code: number; stderr: string }) => err);
+    const failed = await lab('scan', `${corpus.root}/nope`).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(failed?.stderr).toMatch(/^lab scan: cannot scan '.*nope': ENOENT/);

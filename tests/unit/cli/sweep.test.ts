@@ -52,7 +52,10 @@ describe('lab sweep --scale micro', () => {
   }, 180_000);
 
   it('--set domain trains the two domain presets and checks finding 5; another seed gives other numbers', async () => {
-    const [a, b] = await Promise.all([lab(['--scale', 'micro', '--set', 'domain', '--seed', '1', '--jobs', '1']), lab(['--scale', 'micro', '--set', 'domain', '--seed', '2', '--jobs', '1'])]);
+    const [a, b] = await Promise.all([
+      lab(['--scale', 'micro', '--set', 'domain', '--seed', '1', '--jobs', '1']),
+      lab(['--scale', 'micro', '--set', 'domain', '--seed', '2', '--jobs', '1']),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     const outA = JSON.parse(a.stdout) as SweepOutput;
     const outB = JSON.parse(b.stdout) as SweepOutput;
@@ -62,7 +65,12 @@ describe('lab sweep --scale micro', () => {
   }, 180_000);
 
   it('refuses bad options with exit code 2 and one line on stderr', async () => {
-    for (const args of [['--set', 'nope'], ['--scale', 'huge'], ['--jobs', '0'], ['--seed', 'x']]) {
+    for (const args of [
+      ['--set', 'nope'],
+      ['--scale', 'huge'],
+      ['--jobs', '0'],
+      ['--seed', 'x'],
+    ]) {
       const { code, stdout, stderr } = await lab(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stdout).toBe('');

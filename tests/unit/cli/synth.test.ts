@@ -41,7 +41,9 @@ describe('lab synth', () => {
     expect(readdirSync(out).sort()).toEqual(['synth-0001', 'synth-0002', 'synth-0003']);
     expect(readdirSync(join(out, 'synth-0002')).sort()).toEqual(['synth-0002_0001.png', 'synth-0002_0002.png']);
 
-    const decoded = await sharp(join(out, 'synth-0002', 'synth-0002_0002.png')).raw().toBuffer({ resolveWithObject: true });
+    const decoded = await sharp(join(out, 'synth-0002', 'synth-0002_0002.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(decoded.info).toMatchObject({ width: 48, height: 48, channels: 3 });
     const expected = createSynthDataset({ seed: 7, identities: 3, imagesPerIdentity: 2, size: 48 }).render(3);
     expect(new Uint8Array(decoded.data)).toEqual(expected);
@@ -58,7 +60,9 @@ describe('lab synth', () => {
   });
 
   it('exits 2 with one line on stderr through `lab`', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'synth', '--out', tempDir(), '--seed', '1', '--identities', '0', '--images', '1'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'synth', '--out', tempDir(), '--seed', '1', '--identities', '0', '--images', '1'], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe("lab synth: --identities must be an integer in [1, 100000], got '0'\n");

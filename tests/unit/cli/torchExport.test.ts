@@ -58,8 +58,10 @@ async function perturbWeights(model: tf.LayersModel, seed: number): Promise<void
       const short = w.originalName.slice(w.originalName.lastIndexOf('/') + 1);
       const size = w.shape.reduce((a, b) => a! * b!, 1)!;
       const draw: (() => number) | null =
-        short.startsWith('gamma') || short.startsWith('moving_variance') ? () => 0.7 + 0.6 * rng.next()
-          : short.startsWith('beta') || short.startsWith('moving_mean') || short.startsWith('bias') ? () => 0.1 * rng.normal()
+        short.startsWith('gamma') || short.startsWith('moving_variance')
+          ? () => 0.7 + 0.6 * rng.next()
+          : short.startsWith('beta') || short.startsWith('moving_mean') || short.startsWith('bias')
+            ? () => 0.1 * rng.normal()
             : null;
       if (draw) {
         tf.tidy(() => {
@@ -73,7 +75,10 @@ async function perturbWeights(model: tf.LayersModel, seed: number): Promise<void
 describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
   it('the PyTorch losses match the shared fixture (values and gradients)', async () => {
     const { stdout } = await exec(PYTHON, ['tests/unit/cli/torch/check_loss_fixture.py'], { env: PY_ENV });
-    const cases = stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; loss: { kind: string } });
+    const cases = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ok: boolean; loss: { kind: string } });
     expect(cases.length).toBe(7);
     expect(cases.filter((c) => !c.ok)).toEqual([]);
   });
@@ -108,8 +113,13 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
       const key = i % 7 === 0 ? `nested/p${i}` : i % 5 === 0 ? `Zoë-${i}` : `person_${(i * 37) % 101}`;
       return { key, name: key.split('/').at(-1)!, files: Array.from({ length: 1 + rng.int(4) }, (_, j) => `${key}/${j}.jpg`) };
     });
-    const cases = [[7, 1], [12, 99], [29, 4_000_000_000]] as const;
-    const script = 'import json, sys; sys.path.insert(0, "src/cli/torch"); from labtorch.data import sample_identities as s; ' +
+    const cases = [
+      [7, 1],
+      [12, 99],
+      [29, 4_000_000_000],
+    ] as const;
+    const script =
+      'import json, sys; sys.path.insert(0, "src/cli/torch"); from labtorch.data import sample_identities as s; ' +
       'ids, cases = json.load(open(sys.argv[1])); print(json.dumps([[i["key"] for i in s(ids, k, seed)] for k, seed in cases]))';
     const file = join(root, 'identity-cases.json');
     await writeFile(file, JSON.stringify([identities, cases]));
@@ -127,7 +137,11 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
     expect(exported.stderr).toMatch(/warning: --no-init .*'imagenet' config from scratch/);
     // train.py says so too, before it reads any data (an empty folder then stops it).
     await mkdir(join(root, 'empty'), { recursive: true });
-    const ran = spawnSync(PYTHON, [join(out, 'train.py'), '--data', join(root, 'empty'), '--out', join(root, 'run-no-init'), '--device', 'cpu'], { env: PY_ENV, encoding: 'utf8', timeout: 120_000 });
+    const ran = spawnSync(PYTHON, [join(out, 'train.py'), '--data', join(root, 'empty'), '--out', join(root, 'run-no-init'), '--device', 'cpu'], {
+      env: PY_ENV,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(ran.status).not.toBe(0);
     expect(ran.stderr).toMatch(/warning: no .*init\.safetensors: model\.pretrained is 'imagenet' but this run trains from scratch/);
   }, 180_000);
@@ -191,7 +205,11 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
       model: { backbone: 'tiny', inputSize: 32, embeddingDim: 16, width: 4, embeddingNorm: 'batchnorm' },
       loss: { kind: 'arcface', scale: 16, marginDeg: 30 },
       optimizer: { lr: 0.05 },
-      batchSize: 8, steps: 6, evalEvery: 3, evalPairs: 40, checkpointEvery: 2,
+      batchSize: 8,
+      steps: 6,
+      evalEvery: 3,
+      evalPairs: 40,
+      checkpointEvery: 2,
     };
     await writeFile(join(root, 'cfg.json'), JSON.stringify(cfg));
     const exported = JSON.parse(await lab('export-torch', '--config', join(root, 'cfg.json'), '--out', join(root, 'exp'))) as { files: string[] };
@@ -199,18 +217,45 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
     expect(JSON.parse(await readFile(join(root, 'exp', 'config.json'), 'utf8'))).toEqual(parseTrainConfig(cfg));
 
     // Debian's torchrun 1.13 on Python 3.11 crashes in Std.from_str unless given non-zero single-flag stream options.
-    const torchrun = (...extra: string[]) => exec(PYTHON, ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '1', '--nproc_per_node=2',
-      join(root, 'exp', 'train.py'), '--data', join(root, 'train'), '--test', join(root, 'test'), '--out', join(root, 'run'), '--workers', '0', ...extra],
-    { env: PY_ENV, timeout: 240_000 });
+    const torchrun = (...extra: string[]) =>
+      exec(
+        PYTHON,
+        [
+          '-m',
+          'torch.distributed.run',
+          '--redirects',
+          '2',
+          '--tee',
+          '1',
+          '--nproc_per_node=2',
+          join(root, 'exp', 'train.py'),
+          '--data',
+          join(root, 'train'),
+          '--test',
+          join(root, 'test'),
+          '--out',
+          join(root, 'run'),
+          '--workers',
+          '0',
+          ...extra,
+        ],
+        { env: PY_ENV, timeout: 240_000 },
+      );
     await torchrun('--max-steps', '4');
     expect(await readdir(join(root, 'run', 'checkpoints'))).toContain('step-00000004.pt');
     await torchrun();
-    const events = (await readFile(join(root, 'run', 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = (await readFile(join(root, 'run', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const steps = events.filter((e) => e.type === 'step').flatMap((e) => (e.points as { step: number[] }).step);
     expect(steps).toEqual([0, 1, 2, 3, 4, 5]);
-    const stepKeys = Object.keys((events.find((e) => e.type === 'step')!.points as object)).sort();
+    const stepKeys = Object.keys(events.find((e) => e.type === 'step')!.points as object).sort();
     expect(stepKeys).toEqual([...STEP_COLUMNS].sort());
-    expect(events.filter((e) => e.type === 'done').map((e) => [e.reason, e.step])).toEqual([['stopped', 4], ['completed', 6]]);
+    expect(events.filter((e) => e.type === 'done').map((e) => [e.reason, e.step])).toEqual([
+      ['stopped', 4],
+      ['completed', 6],
+    ]);
     const evals = events.filter((e) => e.type === 'eval') as { step: number; metrics: { auc: number; pairs: number } }[];
     expect(evals.map((e) => e.step)).toEqual([3, 4, 6]);
     expect(new Set(events.map((e) => e.runId)).size).toBe(1);

@@ -17,10 +17,17 @@ const roots: string[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'margin-lab-train-'));
   config = join(work, 'micro.json');
-  await writeFile(config, JSON.stringify({
-    model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 8 },
-    batchSize: 8, steps: 2, evalEvery: 0, evalPairs: 600, checkpointEvery: 0,
-  }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      model: { backbone: 'tiny', inputSize: 32, width: 4, embeddingDim: 8 },
+      batchSize: 8,
+      steps: 2,
+      evalEvery: 0,
+      evalPairs: 600,
+      checkpointEvery: 0,
+    }),
+  );
 });
 afterAll(async () => {
   for (const dir of [work, ...roots]) await rm(dir, { recursive: true, force: true });
@@ -40,7 +47,15 @@ async function train(args: string[]): Promise<{ code: number; events: { type: st
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   try {
     const code = await run(args);
-    return { code, events: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)), stderr };
+    return {
+      code,
+      events: stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+      stderr,
+    };
   } finally {
     out.mockRestore();
     err.mockRestore();

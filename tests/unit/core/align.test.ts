@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyAffine, composeAffine, IDENTITY_AFFINE, invertAffine, samplingTransform, toCanvasConvention, type Affine, type Point,
-} from '../../../src/core/align/affine.ts';
+import { applyAffine, composeAffine, IDENTITY_AFFINE, invertAffine, samplingTransform, toCanvasConvention, type Affine, type Point } from '../../../src/core/align/affine.ts';
 import { fitSimilarity, similarityAffine } from '../../../src/core/align/similarity.ts';
-import {
-  alignmentFit, ARCFACE_TEMPLATE_112, eyeErrors, fivePointsFrom68, largestFaceIndex, templateForSize,
-} from '../../../src/core/align/template.ts';
+import { alignmentFit, ARCFACE_TEMPLATE_112, eyeErrors, fivePointsFrom68, largestFaceIndex, templateForSize } from '../../../src/core/align/template.ts';
 import { checkAlignOptions, DEFAULT_ALIGN_OPTIONS } from '../../../src/core/align/options.ts';
 import { createRng } from '../../../src/core/prng.ts';
 
@@ -71,7 +67,10 @@ describe('fitSimilarity', () => {
     it(`recovers a ${c.name} exactly`, () => {
       const truth = similarityAffine(c.scale, c.rotation, c.tx, c.ty);
       const source = scatter(7, 11);
-      const fit = fitSimilarity(source, source.map((p) => applyAffine(truth, p)));
+      const fit = fitSimilarity(
+        source,
+        source.map((p) => applyAffine(truth, p)),
+      );
       closeAffine(fit.transform, truth, 9);
       expect(fit.scale).toBeCloseTo(c.scale, 12);
       expect(fit.rotation).toBeCloseTo(c.rotation, 12);
@@ -83,8 +82,18 @@ describe('fitSimilarity', () => {
 
   it('recovers a transform from two points (the minimum)', () => {
     const truth = similarityAffine(0.6, 1.1, 5, 6);
-    const source = [{ x: 0, y: 0 }, { x: 10, y: 3 }];
-    closeAffine(fitSimilarity(source, source.map((p) => applyAffine(truth, p))).transform, truth, 12);
+    const source = [
+      { x: 0, y: 0 },
+      { x: 10, y: 3 },
+    ];
+    closeAffine(
+      fitSimilarity(
+        source,
+        source.map((p) => applyAffine(truth, p)),
+      ).transform,
+      truth,
+      12,
+    );
   });
 
   it('is the least-squares fit on noisy points: no small change of its 4 parameters lowers the error', () => {
@@ -101,7 +110,12 @@ describe('fitSimilarity', () => {
     expect(fit.rmsError).toBeCloseTo(Math.sqrt(best / source.length), 12);
     expect(fit.rmsError).toBeGreaterThan(0.5);
     const [p, , tx, q, , ty] = fit.transform;
-    for (const [dp, dq, dx, dy] of [[1e-4, 0, 0, 0], [0, 1e-4, 0, 0], [0, 0, 1e-2, 0], [0, 0, 0, 1e-2]]) {
+    for (const [dp, dq, dx, dy] of [
+      [1e-4, 0, 0, 0],
+      [0, 1e-4, 0, 0],
+      [0, 0, 1e-2, 0],
+      [0, 0, 0, 1e-2],
+    ]) {
       for (const sign of [1, -1]) {
         const moved: Affine = [p + sign * dp, -(q + sign * dq), tx + sign * dx, q + sign * dq, p + sign * dp, ty + sign * dy];
         expect(sumSquared(moved, source, target)).toBeGreaterThan(best);
@@ -111,7 +125,10 @@ describe('fitSimilarity', () => {
 
   it('never reflects: a mirrored target gives a rotation, not a flip', () => {
     const source = scatter(6, 8);
-    const fit = fitSimilarity(source, source.map((p) => ({ x: -p.x, y: p.y })));
+    const fit = fitSimilarity(
+      source,
+      source.map((p) => ({ x: -p.x, y: p.y })),
+    );
     const [a, b, , d, e] = fit.transform;
     expect(a * e - b * d).toBeGreaterThanOrEqual(0);
     expect(fit.rmsError).toBeGreaterThan(1);
@@ -119,7 +136,18 @@ describe('fitSimilarity', () => {
 
   it('rejects unusable inputs', () => {
     expect(() => fitSimilarity([{ x: 1, y: 1 }], [{ x: 1, y: 1 }])).toThrow(/at least 2/);
-    expect(() => fitSimilarity([{ x: 1, y: 1 }, { x: 1, y: 1 }], [{ x: 0, y: 0 }, { x: 5, y: 5 }])).toThrow(/coincide/);
+    expect(() =>
+      fitSimilarity(
+        [
+          { x: 1, y: 1 },
+          { x: 1, y: 1 },
+        ],
+        [
+          { x: 0, y: 0 },
+          { x: 5, y: 5 },
+        ],
+      ),
+    ).toThrow(/coincide/);
     expect(() => fitSimilarity(scatter(3, 1), scatter(4, 1))).toThrow(/differ in size/);
   });
 });
@@ -129,7 +157,14 @@ describe('ArcFace 5-point alignment', () => {
   function landmarksAround(five: readonly Point[]): Point[] {
     const points: Point[] = Array.from({ length: 68 }, (_, i) => ({ x: 1000 + i, y: -1000 }));
     // Eye outlines: six points symmetric about the centre, so their mean is the centre.
-    const ring = [[-6, 0], [-3, -2], [3, -2], [6, 0], [3, 2], [-3, 2]];
+    const ring = [
+      [-6, 0],
+      [-3, -2],
+      [3, -2],
+      [6, 0],
+      [3, 2],
+      [-3, 2],
+    ];
     ring.forEach(([dx, dy], k) => {
       points[36 + k] = { x: five[0].x + dx, y: five[0].y + dy };
       points[42 + k] = { x: five[1].x + dx, y: five[1].y + dy };
@@ -141,7 +176,13 @@ describe('ArcFace 5-point alignment', () => {
   }
 
   it('takes eye centres from 36–41 and 42–47, the nose tip from 30, mouth corners from 48 and 54', () => {
-    const five = [{ x: 100, y: 120 }, { x: 160, y: 118 }, { x: 131, y: 150 }, { x: 108, y: 185 }, { x: 152, y: 183 }];
+    const five = [
+      { x: 100, y: 120 },
+      { x: 160, y: 118 },
+      { x: 131, y: 150 },
+      { x: 108, y: 185 },
+      { x: 152, y: 183 },
+    ];
     const got = fivePointsFrom68(landmarksAround(five));
     got.forEach((p, i) => {
       expect(p.x).toBeCloseTo(five[i].x, 12);
@@ -170,7 +211,13 @@ describe('ArcFace 5-point alignment', () => {
 
   it('picks the largest face', () => {
     expect(largestFaceIndex([])).toBe(-1);
-    expect(largestFaceIndex([{ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 5, width: 30, height: 5 }, { x: 0, y: 0, width: 11, height: 11 }])).toBe(1);
+    expect(
+      largestFaceIndex([
+        { x: 0, y: 0, width: 10, height: 10 },
+        { x: 5, y: 5, width: 30, height: 5 },
+        { x: 0, y: 0, width: 11, height: 11 },
+      ]),
+    ).toBe(1);
   });
 
   it('checks alignment options', () => {

@@ -180,7 +180,7 @@ describe('URL hash', () => {
     ]);
   });
 
-  it('refuses link values outside the ranges the form allows, in the form\'s words (n=1e99 once started a run)', () => {
+  it("refuses link values outside the ranges the form allows, in the form's words (n=1e99 once started a run)", () => {
     const huge = decodeConfigHash('#v=1&n=1e99&lr=0.01');
     expect(huge.config.steps).toBe(DEFAULT_TRAIN_CONFIG.steps);
     expect(huge.config.optimizer.lr).toBe(0.01);

@@ -13,7 +13,11 @@ describe('URL hash limits', () => {
     const { config, errors } = decodeConfigHash('#v=1&n=300&px=NaN&lr=Infinity&bs=0x10&dim=99999&loss=cosface&bb=vgg&x=1&__proto__=1');
     expect(config.steps).toBe(300);
     expect(config.loss.kind).toBe('cosface');
-    expect(config.model).toMatchObject({ inputSize: DEFAULT_TRAIN_CONFIG.model.inputSize, embeddingDim: DEFAULT_TRAIN_CONFIG.model.embeddingDim, backbone: DEFAULT_TRAIN_CONFIG.model.backbone });
+    expect(config.model).toMatchObject({
+      inputSize: DEFAULT_TRAIN_CONFIG.model.inputSize,
+      embeddingDim: DEFAULT_TRAIN_CONFIG.model.embeddingDim,
+      backbone: DEFAULT_TRAIN_CONFIG.model.backbone,
+    });
     expect(config.optimizer.lr).toBe(parseTrainConfig({ loss: { kind: 'cosface' } }).optimizer.lr);
     expect(errors).toEqual([
       'px=NaN: Input size (px) must be a number',
@@ -39,7 +43,9 @@ describe('URL hash limits', () => {
       expect(performance.now() - started).toBeLessThan(100);
       expect(decoded.config).toStrictEqual(parseTrainConfig({}));
       expect(decoded.extras).toEqual({});
-      expect(decoded.errors).toEqual([`the link's settings are ${hash.length} characters long, more than the ${MAX_CONFIG_HASH_LENGTH} a Margin Lab link may have: they were all ignored`]);
+      expect(decoded.errors).toEqual([
+        `the link's settings are ${hash.length} characters long, more than the ${MAX_CONFIG_HASH_LENGTH} a Margin Lab link may have: they were all ignored`,
+      ]);
     }
   });
 

@@ -4,19 +4,44 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  buildInventory, checkBmpStructure, classifyPath, compareCodePoints, flattenImages, pickedRootOf, sampleDataset, sniffFormat,
-  type Identity, type ScannedFile,
+  buildInventory,
+  checkBmpStructure,
+  classifyPath,
+  compareCodePoints,
+  flattenImages,
+  pickedRootOf,
+  sampleDataset,
+  sniffFormat,
+  type Identity,
+  type ScannedFile,
 } from '../../../src/core/dataset/index.ts';
 
-const bytes = (...values: (number | string)[]): Uint8Array =>
-  Uint8Array.from(values.flatMap((v) => (typeof v === 'string' ? [...v].map((c) => c.charCodeAt(0)) : [v])));
+const bytes = (...values: (number | string)[]): Uint8Array => Uint8Array.from(values.flatMap((v) => (typeof v === 'string' ? [...v].map((c) => c.charCodeAt(0)) : [v])));
 const u32le = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255];
 const u16le = (n: number) => [n & 255, (n >>> 8) & 255];
 
 /** A BMP file header + BITMAPINFOHEADER for a width×height 24-bit image (no pixels). */
 function bmpHeader(width: number, height: number, fileSize: number): Uint8Array {
-  return bytes('BM', ...u32le(fileSize), 0, 0, 0, 0, ...u32le(54), ...u32le(40), ...u32le(width), ...u32le(height), ...u16le(1),
-    ...u16le(24), ...u32le(0), ...u32le(0), ...u32le(2835), ...u32le(2835), ...u32le(0), ...u32le(0));
+  return bytes(
+    'BM',
+    ...u32le(fileSize),
+    0,
+    0,
+    0,
+    0,
+    ...u32le(54),
+    ...u32le(40),
+    ...u32le(width),
+    ...u32le(height),
+    ...u16le(1),
+    ...u16le(24),
+    ...u32le(0),
+    ...u32le(0),
+    ...u32le(2835),
+    ...u32le(2835),
+    ...u32le(0),
+    ...u32le(0),
+  );
 }
 
 describe('classifyPath', () => {
@@ -50,8 +75,19 @@ describe('classifyPath', () => {
   });
 
   it('marks hidden and system files and anything in a dot-folder as hidden', () => {
-    for (const p of ['a/.DS_Store', 'a/Thumbs.db', 'a/THUMBS.DB', 'a/desktop.ini', 'a/._1.jpg', 'a/.secret.jpg', '.git/x/1.jpg',
-      'a/.thumbs/1.jpg', '__MACOSX/a/1.jpg', '.DS_Store', 'a/Icon\r']) {
+    for (const p of [
+      'a/.DS_Store',
+      'a/Thumbs.db',
+      'a/THUMBS.DB',
+      'a/desktop.ini',
+      'a/._1.jpg',
+      'a/.secret.jpg',
+      '.git/x/1.jpg',
+      'a/.thumbs/1.jpg',
+      '__MACOSX/a/1.jpg',
+      '.DS_Store',
+      'a/Icon\r',
+    ]) {
       expect(classifyPath(p), p).toEqual({ kind: 'hidden' });
     }
     expect(classifyPath('.picked/a/1.jpg', { root: '.picked' })).toMatchObject({ kind: 'identity' });
@@ -119,16 +155,23 @@ const image = (path: string, size = 100): ScannedFile => ({ path, size, sniff: {
 
 describe('buildInventory', () => {
   it('counts images per identity, sorts files by code point and lists every skipped file with its reason', () => {
-    const inventory = buildInventory([
-      image('root/b/2.jpg'), image('root/b/10.jpg'), image('root/b/😀.jpg'), image('root/b/\uFF21.jpg'),
-      image('root/a/1.jpg'),
-      { path: 'root/a/x.jpg', size: 10, sniff: { kind: 'supported', format: 'jpeg' }, decode: { ok: false, error: 'premature end' } },
-      { path: 'root/c/1.tif', size: 10, sniff: { kind: 'unsupported', format: 'tiff' } },
-      { path: 'root/c/2.jpg', size: 0 },
-      { path: 'root/d/x.jpg', size: 5, sniff: { kind: 'not-image' } },
-      { path: 'root/e/x.jpg', size: 5, readError: 'EACCES' },
-      image('root/.DS_Store'), image('root/loose.jpg'),
-    ], { root: 'root' });
+    const inventory = buildInventory(
+      [
+        image('root/b/2.jpg'),
+        image('root/b/10.jpg'),
+        image('root/b/😀.jpg'),
+        image('root/b/\uFF21.jpg'),
+        image('root/a/1.jpg'),
+        { path: 'root/a/x.jpg', size: 10, sniff: { kind: 'supported', format: 'jpeg' }, decode: { ok: false, error: 'premature end' } },
+        { path: 'root/c/1.tif', size: 10, sniff: { kind: 'unsupported', format: 'tiff' } },
+        { path: 'root/c/2.jpg', size: 0 },
+        { path: 'root/d/x.jpg', size: 5, sniff: { kind: 'not-image' } },
+        { path: 'root/e/x.jpg', size: 5, readError: 'EACCES' },
+        image('root/.DS_Store'),
+        image('root/loose.jpg'),
+      ],
+      { root: 'root' },
+    );
     expect(inventory.identities).toEqual([
       { key: 'a', name: 'a', files: ['root/a/1.jpg'] },
       { key: 'b', name: 'b', files: ['root/b/10.jpg', 'root/b/2.jpg', 'root/b/\uFF21.jpg', 'root/b/😀.jpg'] },
@@ -137,8 +180,13 @@ describe('buildInventory', () => {
     expect(inventory.singletons).toEqual(['a']);
     expect(inventory.unusableFolders).toEqual(['c', 'd', 'e']);
     expect(inventory.skipped.map((s) => [s.path, s.reason.code])).toEqual([
-      ['root/.DS_Store', 'hidden'], ['root/a/x.jpg', 'corrupt'], ['root/c/1.tif', 'unsupported-format'], ['root/c/2.jpg', 'zero-bytes'],
-      ['root/d/x.jpg', 'not-image'], ['root/e/x.jpg', 'unreadable'], ['root/loose.jpg', 'outside-identity'],
+      ['root/.DS_Store', 'hidden'],
+      ['root/a/x.jpg', 'corrupt'],
+      ['root/c/1.tif', 'unsupported-format'],
+      ['root/c/2.jpg', 'zero-bytes'],
+      ['root/d/x.jpg', 'not-image'],
+      ['root/e/x.jpg', 'unreadable'],
+      ['root/loose.jpg', 'outside-identity'],
     ]);
     expect(inventory.skipped[2].reason.message).toBe('unsupported format: TIFF');
     expect(inventory.skipped[3].reason).toEqual({ code: 'zero-bytes', message: 'empty file (0 bytes)' });
@@ -147,11 +195,18 @@ describe('buildInventory', () => {
 
   it('merges NFD and NFC spellings of a folder and numbers images in identity then file order', () => {
     const inventory = buildInventory([image('Jose\u0301/b.jpg'), image('Jos\u00e9/a.jpg'), image('Ann/z.jpg')]);
-    expect(inventory.identities.map((id) => [id.key, id.files.length])).toEqual([['Ann', 1], ['Jos\u00e9', 2]]);
+    expect(inventory.identities.map((id) => [id.key, id.files.length])).toEqual([
+      ['Ann', 1],
+      ['Jos\u00e9', 2],
+    ]);
     expect(inventory.identities[1].files).toEqual(['Jos\u00e9/a.jpg', 'Jose\u0301/b.jpg']); // verbatim paths, sorted by NFC name
     expect(flattenImages(inventory.identities)).toEqual({
       identityPerItem: [0, 1, 1],
-      items: [{ identity: 0, index: 1 }, { identity: 1, index: 1 }, { identity: 1, index: 2 }],
+      items: [
+        { identity: 0, index: 1 },
+        { identity: 1, index: 1 },
+        { identity: 1, index: 2 },
+      ],
     });
   });
 });
@@ -196,7 +251,7 @@ describe('sampleDataset', () => {
     expect(capChoices.size).toBeGreaterThan(1);
   });
 
-  it('holds out round(fraction × images) for validation and never an identity\'s last image', () => {
+  it("holds out round(fraction × images) for validation and never an identity's last image", () => {
     const sample = sampleDataset(pool, { seed: 5, validationFraction: 0.3 });
     const total = pool.reduce((n, id) => n + id.files.length, 0); // 75
     const held = sample.validation.reduce((n, id) => n + id.files.length, 0);

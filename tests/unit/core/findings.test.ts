@@ -1,6 +1,15 @@
 /** The report's findings as checks on runs: each finding true and false on constructed runs, and the run summary. */
 import { describe, expect, it } from 'vitest';
-import { evaluateFindings, failAccuracyFor, FINDING_DEFINITIONS, FINDING_THRESHOLDS, summarizeRun, SWEEP_PRESET_IDS, type FindingId, type SweepRunSummary } from '../../../src/core/findings.ts';
+import {
+  evaluateFindings,
+  failAccuracyFor,
+  FINDING_DEFINITIONS,
+  FINDING_THRESHOLDS,
+  summarizeRun,
+  SWEEP_PRESET_IDS,
+  type FindingId,
+  type SweepRunSummary,
+} from '../../../src/core/findings.ts';
 import { findPreset } from '../../../src/core/presets.ts';
 
 /** A run that fits and verifies well; fields overridden per case. */
@@ -55,7 +64,9 @@ describe('evaluateFindings', () => {
   });
 
   it('marks gaps smaller than pair sampling could produce', () => {
-    const details = evaluateFindings(edit(reportSweep(), 'quick-softmax-intra', { auc: 0.9401 })).map((f) => f.detail).join('\n');
+    const details = evaluateFindings(edit(reportSweep(), 'quick-softmax-intra', { auc: 0.9401 }))
+      .map((f) => f.detail)
+      .join('\n');
     expect(details).toMatch(/intra − softmax \+0\.000, within pair-sampling noise/);
     expect(evaluateFindings(reportSweep())[0].detail).not.toMatch(/noise/);
   });
@@ -108,6 +119,8 @@ describe('summarizeRun', () => {
   it('uses every step of a run shorter than the window, and refuses a run without steps', () => {
     const s = summarizeRun({ preset: 'p', loss: 'softmax', batchSize: 8, losses: [3, 1], accuracy: [0, 1], auc: 0.5, eer: 0.5, collapsed: false, seconds: 1 });
     expect([s.firstLoss, s.lastLoss, s.trainAccuracy]).toEqual([3, 2, 0.5]);
-    expect(() => summarizeRun({ preset: 'p', loss: 'softmax', batchSize: 8, losses: [], accuracy: [], auc: 0.5, eer: 0.5, collapsed: false, seconds: 1 })).toThrow(/no training steps/);
+    expect(() => summarizeRun({ preset: 'p', loss: 'softmax', batchSize: 8, losses: [], accuracy: [], auc: 0.5, eer: 0.5, collapsed: false, seconds: 1 })).toThrow(
+      /no training steps/,
+    );
   });
 });

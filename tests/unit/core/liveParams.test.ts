@@ -15,7 +15,11 @@ describe('live values', () => {
 
   it('fold the changes made up to a step, in order', () => {
     const cos = { kind: 'cosface', scale: 30, cosineMargin: 0.2 } as const;
-    const changes = [{ step: 10, params: { cosineMargin: 0.3 } }, { step: 20, params: { lr: 0.5 } }, { step: 30, params: { cosineMargin: 0.4 } }];
+    const changes = [
+      { step: 10, params: { cosineMargin: 0.3 } },
+      { step: 20, params: { lr: 0.5 } },
+      { step: 30, params: { cosineMargin: 0.4 } },
+    ];
     expect(liveValuesAt(cos, 1, changes, 9)).toEqual({ loss: cos, lr: 1 });
     expect(liveValuesAt(cos, 1, changes, 20)).toEqual({ loss: { ...cos, cosineMargin: 0.3 }, lr: 0.5 });
     expect(liveValuesAt(cos, 1, changes, Infinity)).toEqual({ loss: { ...cos, cosineMargin: 0.4 }, lr: 0.5 });

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bestAccuracy,
-  equalErrorRate,
-  evaluateVerification,
-  foldAccuracy,
-  rocAuc,
-  rocCurve,
-  tarAtFar,
-} from '../../../src/core/metrics.ts';
+import { bestAccuracy, equalErrorRate, evaluateVerification, foldAccuracy, rocAuc, rocCurve, tarAtFar } from '../../../src/core/metrics.ts';
 import { createRng } from '../../../src/core/prng.ts';
 
 /** Mann–Whitney U / (P·N) with ties = ½: the value scikit-learn's roc_auc_score returns. O(n²). */
@@ -31,7 +23,7 @@ function bruteForceAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
 /** Accuracy of threshold t on items idx (accept = score >= t). */
 function accuracyAt(labels: number[], scores: number[], idx: number[], t: number): number {
   let correct = 0;
-  for (const i of idx) if ((scores[i] >= t) === (labels[i] === 1)) correct++;
+  for (const i of idx) if (scores[i] >= t === (labels[i] === 1)) correct++;
   return correct / idx.length;
 }
 
@@ -183,7 +175,11 @@ describe('best accuracy', () => {
 
 describe('10-fold accuracy', () => {
   it('matches a brute-force LFW protocol on random data', () => {
-    for (const [n, seed, levels] of [[200, 11, 10], [237, 12, 1000], [20, 13, 4]]) {
+    for (const [n, seed, levels] of [
+      [200, 11, 10],
+      [237, 12, 1000],
+      [20, 13, 4],
+    ]) {
       const { labels, scores } = randomPairs(n, seed, levels);
       const fast = foldAccuracy(labels, scores);
       const slow = bruteForceTenFold(labels, scores);

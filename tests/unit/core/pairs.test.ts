@@ -60,7 +60,10 @@ describe('sampleBalancedPairs', () => {
     expect(capacity).toEqual({ positives: 4, negatives: 17 }); // C(3,2)+C(2,2); C(7,2) − 4
     const pairs = sampleBalancedPairs(ids, 8, 6);
     expect(checkInvariants(pairs, ids)).toBe(4);
-    const allPositives = pairs.filter((p) => p.same).map((p) => `${p.a},${p.b}`).sort();
+    const allPositives = pairs
+      .filter((p) => p.same)
+      .map((p) => `${p.a},${p.b}`)
+      .sort();
     expect(allPositives).toEqual(['0,1', '0,2', '1,2', '3,4']);
   });
 

@@ -1,15 +1,6 @@
 /** Experiment presets: the report's names and settings, validity under the engine's parser, frozen data. */
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_SWEEP,
-  PRESETS,
-  QUICK_DEMO_PRESET,
-  QUICK_DEMO_SWEEP,
-  QUICK_DEMO_TRAINING,
-  REPORT_PRESETS,
-  findPreset,
-  presetConfig,
-} from '../../../src/core/presets.ts';
+import { DEMO_SWEEP, PRESETS, QUICK_DEMO_PRESET, QUICK_DEMO_SWEEP, QUICK_DEMO_TRAINING, REPORT_PRESETS, findPreset, presetConfig } from '../../../src/core/presets.ts';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
 
 const ALL = [...PRESETS, ...DEMO_SWEEP];
@@ -20,7 +11,7 @@ describe('report presets', () => {
     expect(PRESETS.map((p) => p.name)).toEqual([...REPORT_PRESETS.map((p) => p.name), 'Quick demo', 'Same domain', 'Other domain']);
   });
 
-  it("train ResNet50 from ImageNet weights at 112 px, 512-d, s = 64, with each report loss", () => {
+  it('train ResNet50 from ImageNet weights at 112 px, 512-d, s = 64, with each report loss', () => {
     const losses = REPORT_PRESETS.map((p) => presetConfig(p.id).loss);
     expect(losses).toEqual([
       { kind: 'softmax', scale: 64 },

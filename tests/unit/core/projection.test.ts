@@ -8,7 +8,13 @@ describe('PCA', () => {
     const v = [0, 0, 1, -1].map((x) => x / Math.SQRT2);
     const offset = [5, -2, 1, 0];
     const rows: number[] = [];
-    for (const [s, t] of [[3, 0], [-3, 0], [0, 1], [0, -1]]) rows.push(...offset.map((o, k) => o + s * u[k] + t * v[k]));
+    for (const [s, t] of [
+      [3, 0],
+      [-3, 0],
+      [0, 1],
+      [0, -1],
+    ])
+      rows.push(...offset.map((o, k) => o + s * u[k] + t * v[k]));
     const basis = pcaBasis(rows, 4, 2);
     expect(Array.from(basis.mean)).toEqual(offset.map((o) => expect.closeTo(o, 12)));
     expect(basis.variances[0]).toBeCloseTo(18 / 4, 9);
@@ -59,7 +65,7 @@ describe('Lambert equal-area hemispheres', () => {
     for (const p of outline) {
       expect(Math.hypot(...p)).toBeCloseTo(1, 12);
       const cos = (p[0] * 1 + p[1] * 2 + p[2] * 2) / 3;
-      expect(Math.acos(cos) * 180 / Math.PI).toBeCloseTo(30, 9);
+      expect((Math.acos(cos) * 180) / Math.PI).toBeCloseTo(30, 9);
     }
   });
 });

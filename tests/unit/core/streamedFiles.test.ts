@@ -13,7 +13,7 @@ import { createRng } from '../../../src/core/prng.ts';
 /** `text` cut into chunks of random lengths 1–max (seeded). */
 function* chunked(text: string, seed: string, max = 7): Generator<string> {
   const rng = createRng(seed);
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const n = 1 + rng.int(max);
     yield text.slice(i, i + n);
     i += n;
@@ -51,7 +51,9 @@ describe('streamed pairs.txt', () => {
     }
     // A single count N allows N or 2N pair lines (both readings of LFW-style headers): line 8 is the 7th pair.
     await expect(readPairsTxt(endless())).rejects.toThrow(/^pairs\.txt line 8: more pair lines than the 3 or 6 the header on line 1 announces$/);
-    await expect(readPairsTxt(['10\t', '100000000\n', 'a\t1\t2\n'])).rejects.toThrow(`pairs.txt line 1: header announces 2000000000 pairs, more than the ${MAX_PAIRS} this lab reads`);
+    await expect(readPairsTxt(['10\t', '100000000\n', 'a\t1\t2\n'])).rejects.toThrow(
+      `pairs.txt line 1: header announces 2000000000 pairs, more than the ${MAX_PAIRS} this lab reads`,
+    );
   });
 
   it('refuses a line longer than the limit as soon as it is seen, even an endless one', async () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DATA, BUILTIN_DOMAINS, createBuiltinSets, createSynthDataset, pinBuiltinChoice, pixelChecksum, resolveSynthSpec, SYNTH_DOMAINS, type SynthDataset } from '../../../src/core/synth/index.ts';
+import {
+  BUILTIN_DATA,
+  BUILTIN_DOMAINS,
+  createBuiltinSets,
+  createSynthDataset,
+  pinBuiltinChoice,
+  pixelChecksum,
+  resolveSynthSpec,
+  SYNTH_DOMAINS,
+  type SynthDataset,
+} from '../../../src/core/synth/index.ts';
 import { createCanvas, ellipse, fill, polygon } from '../../../src/core/synth/raster.ts';
 
 /** Mean absolute difference per byte. */
@@ -61,7 +71,16 @@ describe('rasteriser', () => {
 
   it('fills a pixel-aligned square exactly and half-covers pixels cut by its edge', () => {
     const canvas = createCanvas(16, 16);
-    fill(canvas, polygon([[4, 4], [10, 4], [10, 10.5], [4, 10.5]]), { r: 200, g: 100, b: 50, alpha: 0.5 });
+    fill(
+      canvas,
+      polygon([
+        [4, 4],
+        [10, 4],
+        [10, 10.5],
+        [4, 10.5],
+      ]),
+      { r: 200, g: 100, b: 50, alpha: 0.5 },
+    );
     const at = (x: number, y: number, c = 0): number => canvas.data[(y * 16 + x) * 3 + c];
     expect(at(4, 4)).toBe(100);
     expect(at(9, 9, 1)).toBe(50);
@@ -103,7 +122,8 @@ describe('createSynthDataset', () => {
       const image = ds.render(3);
       expect(image).toBeInstanceOf(Uint8Array);
       expect(image.length).toBe(size * size * 3);
-      let min = 255, max = 0;
+      let min = 255,
+        max = 0;
       for (const v of image) {
         min = Math.min(min, v);
         max = Math.max(max, v);
@@ -180,8 +200,19 @@ describe('BUILTIN_DATA', () => {
 describe('pinBuiltinChoice', () => {
   it('writes out every field that decides the faces, keeping what the choice names', () => {
     const pinned = pinBuiltinChoice({ train: { identities: 8, domain: 'a' }, test: { difficulty: 0.9 } });
-    expect(pinned.train).toEqual({ identities: 8, domain: 'a', imagesPerIdentity: BUILTIN_DATA.train.imagesPerIdentity, familySize: BUILTIN_DATA.train.familySize, difficulty: BUILTIN_DATA.train.difficulty });
-    expect(pinned.test).toEqual({ identities: BUILTIN_DATA.test.identities, imagesPerIdentity: BUILTIN_DATA.test.imagesPerIdentity, familySize: BUILTIN_DATA.test.familySize, difficulty: 0.9 });
+    expect(pinned.train).toEqual({
+      identities: 8,
+      domain: 'a',
+      imagesPerIdentity: BUILTIN_DATA.train.imagesPerIdentity,
+      familySize: BUILTIN_DATA.train.familySize,
+      difficulty: BUILTIN_DATA.train.difficulty,
+    });
+    expect(pinned.test).toEqual({
+      identities: BUILTIN_DATA.test.identities,
+      imagesPerIdentity: BUILTIN_DATA.test.imagesPerIdentity,
+      familySize: BUILTIN_DATA.test.familySize,
+      difficulty: 0.9,
+    });
     // The same sets either way: pinning changes what is recorded, not what is rendered.
     const choice = { train: { identities: 8, imagesPerIdentity: 2 } };
     expect(createBuiltinSets(pinBuiltinChoice(choice), 16).train.identity(5)).toEqual(createBuiltinSets(choice, 16).train.identity(5));
@@ -191,7 +222,14 @@ describe('pinBuiltinChoice', () => {
 describe('two domains (the "Same domain" / "Other domain" data)', () => {
   // One identity per family: 30 independent draws show a domain's appearance statistics (look-alike families of
   // six would share hair and skin, leaving five draws).
-  const spec = (split: 'train' | 'test', domain: 'a' | 'b') => ({ ...BUILTIN_DATA[split], ...BUILTIN_DOMAINS[domain][split], identities: 30, imagesPerIdentity: 2, size: 48, familySize: 1 });
+  const spec = (split: 'train' | 'test', domain: 'a' | 'b') => ({
+    ...BUILTIN_DATA[split],
+    ...BUILTIN_DOMAINS[domain][split],
+    identities: 30,
+    imagesPerIdentity: 2,
+    size: 48,
+    familySize: 1,
+  });
   const sets = (domain: 'a' | 'b') => ({ train: createSynthDataset(spec('train', domain)), test: createSynthDataset(spec('test', domain)) });
   /** Mean over identities of a number drawn from each identity's parameters. */
   const mean = (ds: SynthDataset, f: (i: number) => number) => ds.identityNames.reduce((sum, _, i) => sum + f(i), 0) / ds.identityNames.length;
@@ -207,7 +245,11 @@ describe('two domains (the "Same domain" / "Other domain" data)', () => {
     const all = [sets('a').train, sets('a').test, sets('b').train, sets('b').test];
     const faces = all.map((ds) => new Set(ds.identityNames.map((_, i) => JSON.stringify(ds.identity(i)))));
     for (let x = 0; x < faces.length; x++) {
-      for (let y = x + 1; y < faces.length; y++) expect([...faces[x]].filter((f) => faces[y].has(f)), `${x} vs ${y}`).toEqual([]);
+      for (let y = x + 1; y < faces.length; y++)
+        expect(
+          [...faces[x]].filter((f) => faces[y].has(f)),
+          `${x} vs ${y}`,
+        ).toEqual([]);
     }
   });
 

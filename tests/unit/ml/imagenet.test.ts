@@ -22,7 +22,12 @@ const PILL_BOTTLE = 720;
 /** Top-k class indices of each row of a probability matrix. */
 async function topK(probabilities: tf.Tensor, k: number): Promise<{ index: number; p: number }[][]> {
   const rows = (await probabilities.array()) as number[][];
-  return rows.map((row) => row.map((p, index) => ({ index, p })).sort((a, b) => b.p - a.p).slice(0, k));
+  return rows.map((row) =>
+    row
+      .map((p, index) => ({ index, p }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, k),
+  );
 }
 
 /** Index of the first element where two arrays differ, -1 when equal (a loop: deep equality of millions of floats is slow). */
@@ -96,15 +101,20 @@ describe('loadImageNetWeights', () => {
     x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
     const fake = tf.model({ inputs: input, outputs: tf.layers.dense({ name: 'fc1000', units: 10 }).apply(x) as tf.SymbolicTensor });
     let saved: tf.io.ModelArtifacts | undefined;
-    await fake.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await fake.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     fake.dispose();
 
     const model = createEmbeddingModel({ backbone: 'resnet50', inputSize: 32, embeddingDim: 16, l2: 0, seed: 4 });
     const conv1Before = await model.getLayer('conv1').getWeights()[0].data();
-    const error = await loadImageNetWeights(model, tf.io.fromMemory(saved!)).then(() => null, (e: Error) => e);
+    const error = await loadImageNetWeights(model, tf.io.fromMemory(saved!)).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(error!.message).toMatch(/conv1\/kernel: shape \[7, 7, 3, 32\] in the file, \[7, 7, 3, 64\] in the model/);
     expect(error!.message).toMatch(/left over in the file[^\n]*res6a_branch2a/);
@@ -116,7 +126,10 @@ describe('loadImageNetWeights', () => {
 
   it('refuses the ImageNet file for a ResNet18 (bias count, shapes and names listed)', async () => {
     const model = createEmbeddingModel({ backbone: 'resnet18', inputSize: 32, embeddingDim: 16, l2: 0, width: 8 });
-    const error = await loadImageNetWeights(model, nodeFileHandler(MODEL_JSON)).then(() => null, (e: Error) => e);
+    const error = await loadImageNetWeights(model, nodeFileHandler(MODEL_JSON)).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error?.message).toMatch(/conv1: the file has 2 weights \(kernel, bias\), the model 1 \(kernel\)/);
     expect(error?.message).toMatch(/left over in the file[^\n]*res2a_branch2c/);
     expect(error?.message).toMatch(/bn_conv1\/gamma: shape \[64\] in the file, \[8\] in the model/);
@@ -140,7 +153,10 @@ describe('ImageNet weights at 224×224 (three ResNet50 forward passes on the CPU
     pixels.dispose();
     const poolAndTop = tf.model({ inputs: keras.inputs, outputs: [keras.getLayer(POOL_LAYER).output, keras.getLayer('fc1000').output] as tf.SymbolicTensor[] });
     [kerasPool, kerasProbabilities] = poolAndTop.predict(input) as tf.Tensor[];
-    fc1000 = keras.getLayer('fc1000').getWeights().map((w) => w.clone());
+    fc1000 = keras
+      .getLayer('fc1000')
+      .getWeights()
+      .map((w) => w.clone());
   }, 600_000);
 
   afterAll(() => {

@@ -48,7 +48,10 @@ describe('faceLossParts against the shared loss fixture', () => {
     }
     expect(maxDiff(parts.cosTarget.arraySync(), e.cosTarget, relative(e.cosTarget))).toBeLessThan(1e-4);
     expect(maxDiff(parts.targetLogits.arraySync(), e.targetLogits, () => c.loss.scale)).toBeLessThan(1e-3);
-    for (const [key, grad] of [['gradFeatures', grads[f.name]], ['gradWeights', grads[w.name]]] as const) {
+    for (const [key, grad] of [
+      ['gradFeatures', grads[f.name]],
+      ['gradWeights', grads[w.name]],
+    ] as const) {
       const want = e[key].flat();
       const largest = Math.max(...want.map(Math.abs));
       expect(maxDiff((grad.arraySync() as number[][]).flat(), want, () => largest)).toBeLessThan(1e-3);

@@ -117,7 +117,7 @@ describe('faceLoss values', () => {
   const c20 = Math.cos(20 * RAD);
   const byHand: Array<[LossConfig, number]> = [
     [{ kind: 'softmax', scale: s }, (handCe(c40, [c50, c140]) + handCe(c70, [c160, c20])) / 2],
-    [{ kind: 'intra', scale: s, alpha: 0.5 }, (handCe(c40, [c50, c140]) + handCe(c70, [c160, c20])) / 2 + (0.5 / Math.PI) * ((40 + 70) * RAD) / 2],
+    [{ kind: 'intra', scale: s, alpha: 0.5 }, (handCe(c40, [c50, c140]) + handCe(c70, [c160, c20])) / 2 + ((0.5 / Math.PI) * ((40 + 70) * RAD)) / 2],
     [{ kind: 'arcface', scale: s, marginDeg: 20 }, (handCe(Math.cos(60 * RAD), [c50, c140]) + handCe(Math.cos(90 * RAD), [c160, c20])) / 2],
     [{ kind: 'cosface', scale: s, cosineMargin: 0.3 }, (handCe(c40 - 0.3, [c50, c140]) + handCe(c70 - 0.3, [c160, c20])) / 2],
     [
@@ -190,11 +190,22 @@ describe('faceLoss gradients', () => {
 
 describe('numerical safety', () => {
   // Class rows: class 0 along (3, 4) with norm 5, class 1 orthogonal to it; the last case adds a zero row.
-  const rows = [[3, 4], [-4, 3]];
+  const rows = [
+    [3, 4],
+    [-4, 3],
+  ];
   const at150 = 150 * RAD + Math.atan2(4, 3);
   const cases: Array<[string, number[][], number[][], number[]]> = [
     ['cos = +1 (parallel, float32 rounding)', [[0.6, 0.8]], rows, [0]],
-    ['cos = +1 (axis-aligned, exact)', [[0, 2]], [[1, 0], [0, 1]], [1]],
+    [
+      'cos = +1 (axis-aligned, exact)',
+      [[0, 2]],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [1],
+    ],
     ['cos = −1 (antiparallel)', [[-3, -4]], rows, [0]],
     ['θ_y = 150° (past π − m for arcface 60°)', [[Math.cos(at150), Math.sin(at150)]], rows, [0]],
     ['zero feature vector', [[0, 0]], rows, [0]],
@@ -281,7 +292,15 @@ describe('faceLossParts', () => {
   for (const c of kindCases(64)) {
     it(`${caseName(c)}: its target logit equals targetLogit(θ) from src/core over 0°–180°`, async () => {
       const grid = Array.from({ length: 73 }, (_, i) => i * 2.5);
-      const parts = faceLossParts(tf.tensor2d(grid.map(unit)), tf.tensor2d([unit(0), unit(90)]), tf.tensor1d(grid.map(() => 0), 'int32'), c.config);
+      const parts = faceLossParts(
+        tf.tensor2d(grid.map(unit)),
+        tf.tensor2d([unit(0), unit(90)]),
+        tf.tensor1d(
+          grid.map(() => 0),
+          'int32',
+        ),
+        c.config,
+      );
       const got = Array.from(await parts.targetLogits.data());
       grid.forEach((deg, i) => {
         expect(got[i]).toBeCloseTo(targetLogit(deg, c.config), 2);
@@ -296,7 +315,15 @@ describe("the report's plain formula (fallback: false)", () => {
   it('gives s·cos(θ + m) past θ*, where the fallback gives a lower, falling logit', async () => {
     const grid = [100, 130, 150, 170];
     const run = async (fallback: boolean) => {
-      const parts = faceLossParts(tf.tensor2d(grid.map(unit)), tf.tensor2d([unit(0), unit(90)]), tf.tensor1d(grid.map(() => 0), 'int32'), { kind: 'arcface', scale: 64, marginDeg: 60, fallback });
+      const parts = faceLossParts(
+        tf.tensor2d(grid.map(unit)),
+        tf.tensor2d([unit(0), unit(90)]),
+        tf.tensor1d(
+          grid.map(() => 0),
+          'int32',
+        ),
+        { kind: 'arcface', scale: 64, marginDeg: 60, fallback },
+      );
       const logits = Array.from(await parts.targetLogits.data());
       tf.dispose(parts);
       return logits;

@@ -56,7 +56,10 @@ describe('model export and import (zip of a TF.js layers model + run.json)', () 
     for (const [name, bytes] of Object.entries(unzipSync(zip))) await writeFile(join(dir, name), bytes);
     const loaded = await tf.loadLayersModel(nodeFileHandler(join(dir, 'model.json')));
     try {
-      const x = tf.tensor4d(Float32Array.from(pixels(2), (v) => v / 127.5 - 1), [2, 32, 32, 3]);
+      const x = tf.tensor4d(
+        Float32Array.from(pixels(2), (v) => v / 127.5 - 1),
+        [2, 32, 32, 3],
+      );
       const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
       expect(await b.data()).toEqual(await a.data());
       tf.dispose([x, a, b]);

@@ -87,19 +87,49 @@ describe('hostile and broken model zips', () => {
   });
 
   it('refuses absurd tensor shapes and dtypes from model.json alone', async () => {
-    await refused(withModelJson((j) => (firstWeight(j).shape = [1e9, 1e9])), /shape \[1000000000, 1000000000\]: more than the 512 MiB/);
-    await refused(withModelJson((j) => (firstWeight(j).shape = [-4, -27])), /not a list of at most 6 non-negative integers/);
-    await refused(withModelJson((j) => (firstWeight(j).shape = [1.5, 72])), /not a list of at most 6/);
-    await refused(withModelJson((j) => (firstWeight(j).shape = [1, 1, 1, 1, 1, 1, 108])), /not a list of at most 6/);
-    await refused(withModelJson((j) => (firstWeight(j).dtype = 'float64')), /dtype "float64", which this lab does not read/);
-    await refused(withModelJson((j) => (firstWeight(j).dtype = 'string')), /dtype "string"/);
-    await refused(withModelJson((j) => j.weightsManifest.push(...j.weightsManifest)), /names a weight file twice/);
+    await refused(
+      withModelJson((j) => (firstWeight(j).shape = [1e9, 1e9])),
+      /shape \[1000000000, 1000000000\]: more than the 512 MiB/,
+    );
+    await refused(
+      withModelJson((j) => (firstWeight(j).shape = [-4, -27])),
+      /not a list of at most 6 non-negative integers/,
+    );
+    await refused(
+      withModelJson((j) => (firstWeight(j).shape = [1.5, 72])),
+      /not a list of at most 6/,
+    );
+    await refused(
+      withModelJson((j) => (firstWeight(j).shape = [1, 1, 1, 1, 1, 1, 108])),
+      /not a list of at most 6/,
+    );
+    await refused(
+      withModelJson((j) => (firstWeight(j).dtype = 'float64')),
+      /dtype "float64", which this lab does not read/,
+    );
+    await refused(
+      withModelJson((j) => (firstWeight(j).dtype = 'string')),
+      /dtype "string"/,
+    );
+    await refused(
+      withModelJson((j) => j.weightsManifest.push(...j.weightsManifest)),
+      /names a weight file twice/,
+    );
   });
 
   it('refuses a model.json that is not a layers model', async () => {
-    await refused(withModelJson((j) => (j.format = 'graph-model')), /model\.json is a "graph-model", not a TF\.js layers model/);
-    await refused(withModelJson((j) => (j.modelTopology.class_name = 'GraphDef')), /topology is "GraphDef", not a TF\.js layers model/);
-    await refused(withModelJson((j) => ((j as { weightsManifest: unknown }).weightsManifest = 'group1')), /not a TF\.js layers model/);
+    await refused(
+      withModelJson((j) => (j.format = 'graph-model')),
+      /model\.json is a "graph-model", not a TF\.js layers model/,
+    );
+    await refused(
+      withModelJson((j) => (j.modelTopology.class_name = 'GraphDef')),
+      /topology is "GraphDef", not a TF\.js layers model/,
+    );
+    await refused(
+      withModelJson((j) => ((j as { weightsManifest: unknown }).weightsManifest = 'group1')),
+      /not a TF\.js layers model/,
+    );
   });
 
   it('refuses weights that do not match the model run.json describes, without building what model.json declares', async () => {
@@ -109,7 +139,9 @@ describe('hostile and broken model zips', () => {
       w.shape = [w.shape.reduce((n, d) => n * d, 1)];
     });
     expect(() => unpackModelZip(reshaped)).not.toThrow();
-    await expect(loadModelZip(reshaped)).rejects.toThrow(/^not a Margin Lab model: the weights do not match the tiny_embedding model run\.json describes: .* is float32 \[\d+\], where the model has float32 \[3, 3, 3, 4\]/);
+    await expect(loadModelZip(reshaped)).rejects.toThrow(
+      /^not a Margin Lab model: the weights do not match the tiny_embedding model run\.json describes: .* is float32 \[\d+\], where the model has float32 \[3, 3, 3, 4\]/,
+    );
     // A topology that declares a huge layer is never built: the architecture comes from run.json.
     const huge = withModelJson((j) => {
       const text = JSON.stringify(j.modelTopology).replace(/"units":8/g, '"units":1000000000');

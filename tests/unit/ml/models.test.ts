@@ -65,7 +65,12 @@ describe('ResNet50 backbone', () => {
   });
 
   it('has the weight-bearing layers and weight shapes of Keras ResNet50 (model.json minus fc1000)', () => {
-    const kerasShapes = new Map(keras.weightsManifest.flatMap((g) => g.weights).filter((w) => !w.name.startsWith('fc1000/')).map((w) => [w.name, w.shape]));
+    const kerasShapes = new Map(
+      keras.weightsManifest
+        .flatMap((g) => g.weights)
+        .filter((w) => !w.name.startsWith('fc1000/'))
+        .map((w) => [w.name, w.shape]),
+    );
     const ours = weightShapes(model);
     expect(ours.size).toBe(318);
     expect([...ours.keys()].sort()).toEqual([...kerasShapes.keys()].sort());
@@ -79,14 +84,26 @@ describe('ResNet50 backbone', () => {
       const ours = model.getLayer(k.name).getConfig();
       if (k.class_name === 'Conv2D') {
         const picked = { kernelSize: ours.kernelSize, strides: ours.strides, padding: ours.padding, useBias: ours.useBias, filters: ours.filters };
-        expect(picked, k.name).toEqual({ kernelSize: k.config.kernel_size, strides: k.config.strides, padding: k.config.padding, useBias: k.config.use_bias, filters: k.config.filters });
+        expect(picked, k.name).toEqual({
+          kernelSize: k.config.kernel_size,
+          strides: k.config.strides,
+          padding: k.config.padding,
+          useBias: k.config.use_bias,
+          filters: k.config.filters,
+        });
       } else {
         expect([ours.epsilon, ours.momentum], k.name).toEqual([k.config.epsilon, k.config.momentum]);
       }
     }
     // The two zero-padding layers of the stem, as in the Keras graph.
-    expect(model.getLayer('conv1_pad').getConfig().padding).toEqual([[3, 3], [3, 3]]);
-    expect(model.getLayer('pool1_pad').getConfig().padding).toEqual([[1, 1], [1, 1]]);
+    expect(model.getLayer('conv1_pad').getConfig().padding).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
+    expect(model.getLayer('pool1_pad').getConfig().padding).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it('has 23,587,712 backbone parameters and a 2048 → 512 embedding layer', () => {
@@ -103,7 +120,10 @@ describe('ResNet50 backbone', () => {
   });
 
   it('takes the input size as a parameter (7×7 final map at 224, 4×4 at 112)', () => {
-    for (const [size, side] of [[224, 7], [112, 4]]) {
+    for (const [size, side] of [
+      [224, 7],
+      [112, 4],
+    ]) {
       const m = createEmbeddingModel(spec({ backbone: 'resnet50', inputSize: size }));
       expect((m.getLayer('avg_pool').input as tf.SymbolicTensor).shape).toEqual([null, side, side, 2048]);
       expect(backboneParams(m)).toBe(RESNET50_PARAMS);
@@ -117,10 +137,7 @@ describe('ResNet50 backbone', () => {
     const conv1Before = model.getLayer('conv1').getWeights()[0].clone();
     const denseBefore = model.getLayer(EMBEDDING_LAYER).getWeights()[0].clone();
     const optimizer = tf.train.sgd(1e-3);
-    const loss = optimizer.minimize(
-      () => tf.losses.meanSquaredError(target, model.apply(x, { training: true }) as tf.Tensor).add(regularizationLoss(model)) as tf.Scalar,
-      true,
-    )!;
+    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(target, model.apply(x, { training: true }) as tf.Tensor).add(regularizationLoss(model)) as tf.Scalar, true)!;
     const lossValue = (await loss.data())[0];
     expect(Number.isFinite(lossValue)).toBe(true);
     expect(lossValue).toBeGreaterThan(0);
@@ -224,12 +241,22 @@ describe('embedding batch norm (model.embeddingNorm)', () => {
     normed.dispose();
   });
 
-  it('modelSpecOf carries a config\'s model section, embeddingNorm included, with the run seed', () => {
+  it("modelSpecOf carries a config's model section, embeddingNorm included, with the run seed", () => {
     expect(modelSpecOf({ backbone: 'tiny', pretrained: 'none', inputSize: 32, embeddingDim: 512, l2: 5e-4, embeddingNorm: 'batchnorm' }, 9)).toEqual({
-      backbone: 'tiny', inputSize: 32, embeddingDim: 512, l2: 5e-4, seed: 9, embeddingNorm: 'batchnorm',
+      backbone: 'tiny',
+      inputSize: 32,
+      embeddingDim: 512,
+      l2: 5e-4,
+      seed: 9,
+      embeddingNorm: 'batchnorm',
     });
     expect(modelSpecOf({ backbone: 'resnet18', pretrained: 'none', inputSize: 64, embeddingDim: 16, l2: 0, width: 4 }, 1)).toEqual({
-      backbone: 'resnet18', inputSize: 64, embeddingDim: 16, l2: 0, seed: 1, width: 4,
+      backbone: 'resnet18',
+      inputSize: 64,
+      embeddingDim: 16,
+      l2: 0,
+      seed: 1,
+      width: 4,
     });
   });
 });

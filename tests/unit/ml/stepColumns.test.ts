@@ -34,7 +34,12 @@ describe('step columns in the engine', () => {
     expect(Object.keys(packed)).toEqual(STEP_COLUMNS);
     for (const name of STEP_COLUMNS) expect(Array.from(packed[name]), name).toEqual(points.map((p) => Math.fround(p[name])));
     const events: StepEvent[] = [];
-    const buffer = new StepEventBuffer('r', (e) => events.push(e), 1000, () => 0);
+    const buffer = new StepEventBuffer(
+      'r',
+      (e) => events.push(e),
+      1000,
+      () => 0,
+    );
     points.forEach((p) => buffer.add(p));
     buffer.flush();
     expect(events.map((e) => e.points.step.length)).toEqual([1, 2]);

@@ -24,10 +24,14 @@ describe('checkpoints', () => {
       const first = await TrainingSession.create(config, 8, { runId: 'resumable' });
       const control = new TrainControl();
       const saved: TrainCheckpoint[] = [];
-      const result = await first.run(observedSource(microSource(), (s) => s === 2 && control.stop()), () => {}, {
-        control,
-        saveCheckpoint: async (c) => void saved.push(structuredClone(c)),
-      });
+      const result = await first.run(
+        observedSource(microSource(), (s) => s === 2 && control.stop()),
+        () => {},
+        {
+          control,
+          saveCheckpoint: async (c) => void saved.push(structuredClone(c)),
+        },
+      );
       expect(result).toMatchObject({ reason: 'stopped', step: 3 });
       expect(saved).toHaveLength(1);
       const checkpoint = saved[0];

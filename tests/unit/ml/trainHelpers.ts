@@ -42,9 +42,10 @@ export function observedSource(source: BatchSource, onBatch: (step: number) => v
 export function stepLosses(events: TrainEvent[]): { steps: number[]; losses: number[] } {
   const steps: number[] = [];
   const losses: number[] = [];
-  for (const e of events) if (e.type === 'step') {
-    steps.push(...e.points.step);
-    losses.push(...e.points.loss);
-  }
+  for (const e of events)
+    if (e.type === 'step') {
+      steps.push(...e.points.step);
+      losses.push(...e.points.loss);
+    }
   return { steps, losses };
 }

@@ -92,11 +92,15 @@ describe('training loop on the tfjs CPU backend', () => {
     const session = await TrainingSession.create(microConfig({ steps: 200, batchSize: 4, model: { width: 2 } }), 8);
     const control = new TrainControl();
     let stepAtStop = -1;
-    const result = await session.run(noiseBatchSource(8, 32), (e) => {
-      if (e.type !== 'step' || stepAtStop >= 0) return;
-      stepAtStop = e.points.step[e.points.step.length - 1] + 1;
-      setTimeout(() => control.stop(), 0);
-    }, { control, stepEventIntervalMs: 0 });
+    const result = await session.run(
+      noiseBatchSource(8, 32),
+      (e) => {
+        if (e.type !== 'step' || stepAtStop >= 0) return;
+        stepAtStop = e.points.step[e.points.step.length - 1] + 1;
+        setTimeout(() => control.stop(), 0);
+      },
+      { control, stepEventIntervalMs: 0 },
+    );
     session.dispose();
     expect(result.reason).toBe('stopped');
     expect(result.step - stepAtStop).toBeLessThanOrEqual(1);

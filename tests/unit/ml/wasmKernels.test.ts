@@ -25,7 +25,18 @@ const FILTER_CASES: FilterCase[] = [
   { name: "3×3 stride 1 'same'", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'same' },
   { name: "3×3 stride 2 'same' on an odd size (tiny CNN block)", x: [2, 9, 9, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
   { name: "2×2 stride 2 'valid' leaving a row and column unread", x: [1, 13, 13, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
-  { name: 'explicit asymmetric padding, 3×2 kernel', x: [1, 10, 11, 4], filter: [3, 2, 4, 3], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    name: 'explicit asymmetric padding, 3×2 kernel',
+    x: [1, 10, 11, 4],
+    filter: [3, 2, 4, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { name: 'numeric padding 1, stride 3', x: [1, 10, 11, 4], filter: [3, 3, 4, 3], strides: 3, pad: 1 },
   { name: "stride [2, 1] 'same'", x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [2, 1], pad: 'same' },
 ];
@@ -49,9 +60,21 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, c: FilterCase, extra: R
 /** The filter gradient of case `c` on `backend`, from the same x and dy values on every backend. */
 async function filterGradientOn(backend: 'cpu' | 'wasm', c: FilterCase): Promise<{ values: Float32Array; shape: number[] }> {
   await tf.setBackend(backend);
-  const x = tf.tensor4d(values(c.x.reduce((a, b) => a * b), 1), c.x);
+  const x = tf.tensor4d(
+    values(
+      c.x.reduce((a, b) => a * b),
+      1,
+    ),
+    c.x,
+  );
   const outShape = tf.conv2d(x, tf.zeros(c.filter), c.strides, c.pad).shape;
-  const dy = tf.tensor4d(values(outShape.reduce((a, b) => a * b), 2), outShape);
+  const dy = tf.tensor4d(
+    values(
+      outShape.reduce((a, b) => a * b),
+      2,
+    ),
+    outShape,
+  );
   const dw = filterGradient(x, dy, c);
   const result = { values: (await dw.data()) as Float32Array, shape: dw.shape };
   tf.dispose([x, dy, dw]);
@@ -105,7 +128,13 @@ describe('Conv2DBackpropFilter on wasm', () => {
   it('frees every intermediate buffer', async () => {
     await tf.setBackend('wasm');
     const c = FILTER_CASES[0];
-    const x = tf.tensor4d(values(c.x.reduce((a, b) => a * b), 3), c.x);
+    const x = tf.tensor4d(
+      values(
+        c.x.reduce((a, b) => a * b),
+        3,
+      ),
+      c.x,
+    );
     const dy = tf.ones([2, 16, 16, 8]) as tf.Tensor4D;
     const buffersBefore = tf.backend().numDataIds();
     const dw = filterGradient(x, dy, c);
@@ -131,8 +160,14 @@ describe('Tile on wasm', () => {
   it('broadcasts a one-element tensor (tf.where with a scalar condition) to the same values', async () => {
     await tf.setBackend('wasm');
     expect(Array.from(await tf.tile(tf.tensor2d([[2.5]]), [2, 3]).data())).toEqual([2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
-    const next = tf.tensor2d([[1, 2], [3, 4]]);
-    const current = tf.tensor2d([[5, 6], [7, 8]]);
+    const next = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const current = tf.tensor2d([
+      [5, 6],
+      [7, 8],
+    ]);
     expect(Array.from(await tf.where(tf.scalar(true, 'bool'), next, current).data())).toEqual([1, 2, 3, 4]);
     expect(Array.from(await tf.where(tf.scalar(false, 'bool'), next, current).data())).toEqual([5, 6, 7, 8]);
     expect(tf.tile(tf.tensor1d([3], 'int32'), [4]).dtype).toBe('int32');

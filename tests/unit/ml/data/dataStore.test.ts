@@ -22,7 +22,8 @@ const decode: DecodePixels = async (file, options) => {
 /** A test folder: identity name → image values (file k of an identity is image number k + 1). */
 function folder(identities: Record<string, number[]>, pairsTxt?: string): PickedFile[] {
   const files = Object.entries(identities).flatMap(([name, values]) =>
-    values.map((value, k) => ({ file: image(value), relativePath: `test/${name}/${String(k + 1).padStart(4, '0')}.png` })));
+    values.map((value, k) => ({ file: image(value), relativePath: `test/${name}/${String(k + 1).padStart(4, '0')}.png` })),
+  );
   return pairsTxt === undefined ? files : [...files, { file: new File([pairsTxt], 'pairs.txt'), relativePath: 'test/pairs.txt' }];
 }
 
@@ -41,7 +42,11 @@ describe('data store: test folder pairs', () => {
     const values = await Promise.all(Array.from({ length: images.count }, async (_, i) => (await images.render(i))[0]));
     expect(values).toEqual([10, 12, 20, 21, 30]);
     expect(Array.from({ length: images.count }, (_, i) => images.itemIdentity(i))).toEqual([0, 0, 1, 1, 2]);
-    expect(pairs).toEqual([{ a: 0, b: 1, same: true }, { a: 2, b: 3, same: true }, { a: 1, b: 4, same: false }]);
+    expect(pairs).toEqual([
+      { a: 0, b: 1, same: true },
+      { a: 2, b: 3, same: true },
+      { a: 1, b: 4, same: false },
+    ]);
     expect(store.exportPairsTxt().trim().split('\n').slice(1)).toEqual(['Ana\t1\t3', 'Ben\t1\t2', 'Ana\t3\tChloé\t1']);
   });
 

@@ -63,7 +63,11 @@ describe('progress throttling', () => {
   it('reports at most once per interval, always the last, with an ETA from the mean rate', () => {
     let now = 0;
     const sent: [number, number, number | undefined][] = [];
-    const report = throttledProgress((d, t, eta) => sent.push([d, t, eta]), () => now, 100);
+    const report = throttledProgress(
+      (d, t, eta) => sent.push([d, t, eta]),
+      () => now,
+      100,
+    );
     for (let done = 1; done <= 10; done++) {
       now = done * 30; // 30 ms per file
       report(done, 10);
@@ -82,4 +86,3 @@ describe('sniffing', () => {
     await expect(sniffBlob(new Blob(['not a jpeg']))).resolves.toEqual({ kind: 'not-image' });
   });
 });
-

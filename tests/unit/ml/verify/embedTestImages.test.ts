@@ -13,7 +13,12 @@ describe('embedTestImages', () => {
     const { embeddings, dim } = await embedTestImages(SET, 1, embed, { chunk: 2, onProgress: (p) => void seen.push(p) });
     expect(dim).toBe(2);
     expect(Array.from(embeddings)).toEqual([0, 1, 1, 1, 2, 1, 3, 1, 4, 1]);
-    expect(seen).toEqual([{ done: 0, total: 5 }, { done: 2, total: 5 }, { done: 4, total: 5 }, { done: 5, total: 5 }]);
+    expect(seen).toEqual([
+      { done: 0, total: 5 },
+      { done: 2, total: 5 },
+      { done: 4, total: 5 },
+      { done: 5, total: 5 },
+    ]);
   });
 
   it('stops before the next batch when the callback answers false (also through a promise, as over comlink)', async () => {

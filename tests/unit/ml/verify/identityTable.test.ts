@@ -7,7 +7,13 @@ const SIZE = 1;
 
 /** Four one-pixel images of two people; the fake model embeds an image as the unit vector at angle = its pixel (degrees). */
 function testSet(key: string, count = 4): TestIdentities {
-  return { names: ['Ana', 'Ben'], identityOf: Int32Array.from({ length: count }, (_, i) => (i < 2 ? 0 : 1)), render: async (i) => new Uint8Array(3).fill(i < 2 ? 0 : 90), label: 'test set', key };
+  return {
+    names: ['Ana', 'Ben'],
+    identityOf: Int32Array.from({ length: count }, (_, i) => (i < 2 ? 0 : 1)),
+    render: async (i) => new Uint8Array(3).fill(i < 2 ? 0 : 90),
+    label: 'test set',
+    key,
+  };
 }
 
 function embedder(key: string): TableEmbedder & { embed: ReturnType<typeof vi.fn> } {
@@ -19,7 +25,11 @@ function embedder(key: string): TableEmbedder & { embed: ReturnType<typeof vi.fn
     }
     return out;
   });
-  return { key, run: { preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: SIZE, centreCrop: true, background: 'black', aligned: false, flipEval: false } }, embed };
+  return {
+    key,
+    run: { preprocessing: { backbone: 'tiny', normalization: 'symmetric', inputSize: SIZE, centreCrop: true, background: 'black', aligned: false, flipEval: false } },
+    embed,
+  };
 }
 
 describe('identity tables', () => {
