@@ -2,7 +2,7 @@
  * Two tabs of the lab open at once, in one browser profile: each trains a run; after a reload both runs are
  * listed in both tabs, each whole (completed, its own steps), under its own id and its own number, and the checkpoint
  * store holds each run's own checkpoint. Both tabs are opened before either trains, so neither page's start-up
- * listing already holds the other's run.
+ * listing already holds the other's run. And a run training in one tab is not offered for resuming in another.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,32 @@ describe('two tabs of the lab at once, in headless Chromium', () => {
         [idB, steps],
       ].sort(),
     );
+    await tabB.close();
+  }, 600_000);
+
+  it('does not offer to resume in one tab a run another tab is training (its Web Lock), and offers it once that tab stops', async () => {
+    const { page: tabA, context } = browser;
+    const url = labUrl(microConfig({ steps: 400, checkpointEvery: 2 }));
+    await tabA.goto('about:blank');
+    await tabA.goto(url);
+    await tabA.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    await tabA.getByRole('button', { name: 'Train', exact: true }).click();
+    const shownStep = async () => Number(/^Step (\d+) \//.exec((await tabA.locator('.progress p').first().textContent()) ?? '')?.[1]);
+    // A checkpoint is stored (every 2 steps) and the run record with it.
+    await expect.poll(shownStep, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+
+    // A second tab opens meanwhile: it lists the run as unfinished, and says where it trains instead of offering it.
+    const tabB = await context.newPage();
+    await tabB.goto(url);
+    await tabB.locator('[role=status][data-backend="webgpu"]').waitFor({ timeout: 120_000 });
+    await tabB.getByText(/is training in another tab of the lab/).waitFor({ timeout: 30_000 });
+    await expect(tabB.getByRole('button', { name: /^Resume from step \d+$/ }).count()).resolves.toBe(0);
+
+    // Stopped in the first tab, the run's lock is released: the second tab offers it (it looks again every 3 s).
+    await tabA.getByRole('button', { name: 'Stop', exact: true }).click();
+    await tabA.getByRole('status', { name: 'Last run' }).filter({ hasText: 'stopped' }).waitFor({ timeout: 60_000 });
+    await tabB.getByRole('button', { name: /^Resume from step \d+$/ }).waitFor({ timeout: 30_000 });
+    await expect(tabB.getByText(/is training in another tab of the lab/).count()).resolves.toBe(0);
     await tabB.close();
   }, 600_000);
 });

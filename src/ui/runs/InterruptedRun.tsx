@@ -65,14 +65,24 @@ export function InterruptedRun({ api, runs, disabled, onResume }: InterruptedRun
     };
   }, [api, disabled, runs.length]);
   const offer = resumableRun(runs, checkpoints, trainingNow);
-  if (!offer) return null;
-  const { run, checkpoint } = offer;
+  // Listed as cut off (this page found it unfinished), yet another tab trains it now.
+  const elsewhere = disabled ? undefined : runs.find((r) => r.status === 'stopped' && trainingNow.has(r.id));
+  if (!offer && !elsewhere) return null;
   return (
-    <p className="notice">
-      {run.label} stopped at step {run.step} of {run.config.steps}; a checkpoint from step {checkpoint.step} is stored.{' '}
-      <button type="button" disabled={disabled} onClick={() => onResume(run, checkpoint)}>
-        Resume from step {checkpoint.step}
-      </button>
-    </p>
+    <>
+      {elsewhere && (
+        <p className="notice" role="status">
+          {elsewhere.label} is training in another tab of the lab: it can be resumed here once that tab stops it or closes.
+        </p>
+      )}
+      {offer && (
+        <p className="notice">
+          {offer.run.label} stopped at step {offer.run.step} of {offer.run.config.steps}; a checkpoint from step {offer.checkpoint.step} is stored.{' '}
+          <button type="button" disabled={disabled} onClick={() => onResume(offer.run, offer.checkpoint)}>
+            Resume from step {offer.checkpoint.step}
+          </button>
+        </p>
+      )}
+    </>
   );
 }
