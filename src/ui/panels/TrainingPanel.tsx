@@ -1,5 +1,6 @@
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { Training } from '../worker/useTraining.ts';
+import { RunControlButtons } from './RunControlButtons.tsx';
 
 /** Seconds as "1 min 05 s" / "42 s". */
 export function formatDuration(seconds: number): string {
@@ -46,15 +47,7 @@ export function TrainingPanel({ training, canStart, onTrain, trainImages }: Trai
         <button type="button" onClick={onTrain} disabled={!canStart || running}>
           Train
         </button>
-        <button type="button" onClick={training.pause} disabled={phase !== 'training'}>
-          Pause
-        </button>
-        <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>
-          Resume
-        </button>
-        <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>
-          Stop
-        </button>
+        <RunControlButtons training={training} />
       </div>
       {starting && (
         <div className="progress">

@@ -13,6 +13,7 @@ import { ViewVisibleContext } from '../plot/figureContext.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import { arrowKeysBelongTo, hasModifier } from '../keys.ts';
 import { updateHashState, useHashState } from '../useHashState.ts';
+import { RunControlButtons } from '../panels/RunControlButtons.tsx';
 import type { Training } from '../worker/useTraining.ts';
 import { currentLoss } from './hypersphereTraces.ts';
 import { LessonFigures, lookAtFigure } from './LessonFigures.tsx';
@@ -206,15 +207,7 @@ function LessonTrainingControls({ training }: { training: LessonTraining }) {
       : `${run.label}: step ${run.step} / ${run.config.steps}${phase === 'paused' ? ' · paused' : phase === 'stopping' ? ' · stopping…' : ''}`;
   return (
     <div className="buttons lesson-training" role="group" aria-label="Training">
-      <button type="button" onClick={training.pause} disabled={phase !== 'training'}>
-        Pause
-      </button>
-      <button type="button" onClick={training.resume} disabled={phase !== 'paused'}>
-        Resume
-      </button>
-      <button type="button" onClick={training.stop} disabled={phase !== 'training' && phase !== 'pausing' && phase !== 'paused'}>
-        Stop
-      </button>
+      <RunControlButtons training={training} />
       {progress && <span className="lesson-training-progress">{progress}</span>}
     </div>
   );
