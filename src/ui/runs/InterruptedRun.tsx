@@ -51,22 +51,33 @@ export function InterruptedRun({ api, runs, disabled, onResume }: InterruptedRun
       (list) => live && setCheckpoints(list),
       () => undefined,
     );
-    const check = () =>
-      runsTrainingNow().then(
-        (ids) => live && setTrainingNow(ids),
-        () => undefined,
-      );
-    void check();
-    // A run training in another tab becomes resumable here when that tab stops or closes: no event says so.
-    const timer = setInterval(check, TRAINING_ELSEWHERE_POLL_MS);
+    runsTrainingNow().then(
+      (ids) => live && setTrainingNow(ids),
+      () => undefined,
+    );
     return () => {
       live = false;
-      clearInterval(timer);
     };
   }, [api, disabled, runs.length]);
   const offer = resumableRun(runs, checkpoints, trainingNow);
   // Listed as cut off (this page found it unfinished), yet another tab trains it now.
   const elsewhere = disabled ? undefined : runs.find((r) => r.status === 'stopped' && trainingNow.has(r.id));
+  // It becomes resumable here when that tab stops or closes, and no event says so: look again, while there is one.
+  const elsewhereId = elsewhere?.id;
+  useEffect(() => {
+    if (!elsewhereId) return;
+    let live = true;
+    const timer = setInterval(() => {
+      runsTrainingNow().then(
+        (ids) => live && setTrainingNow(ids),
+        () => undefined,
+      );
+    }, TRAINING_ELSEWHERE_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [elsewhereId]);
   if (!offer && !elsewhere) return null;
   return (
     <>
