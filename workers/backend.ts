@@ -5,11 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'; // importing it registers the wasm backend
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { registerWasmTrainingKernels } from '../src/ml/wasmKernels.ts';
+import { prepareWasmBackend } from './wasmSetup.ts';
 import type { AdapterInfo, BackendAttempt, BackendName, BackendReport, InitOptions } from '../src/protocol/api.ts';
 
 export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
@@ -33,16 +29,7 @@ async function probeWebGpu(): Promise<{ adapter: AdapterInfo } | { reason: strin
 }
 
 async function trySetBackend(name: BackendName): Promise<string | undefined> {
-  if (name === 'wasm') {
-    // Threaded wasm hangs in a minified build (its thread workers throw "e is not defined") and gave no speed-up on 2 cores.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    setWasmPaths({
-      'tfjs-backend-wasm.wasm': wasmPlainUrl,
-      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-    });
-    registerWasmTrainingKernels(); // wasm 4.22 lacks Conv2DBackpropFilter (src/ml/wasmKernels.ts)
-  }
+  if (name === 'wasm') prepareWasmBackend();
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
