@@ -26,12 +26,19 @@ export interface BackendReport {
   /** Every backend tried, in order; the last ok one is in use. */
   attempts: BackendAttempt[];
   tfjsVersion: string;
+  /** Threads the wasm backend computes on (1 unless the page is cross-origin isolated); present when backend is 'wasm'. */
+  wasmThreads?: number;
 }
 
 /** Options for init. */
 export interface InitOptions {
   /** Backends to try, in order; defaults to webgpu → webgl → wasm → cpu. */
   preferred?: readonly BackendName[];
+  /**
+   * Threads the wasm backend may use when the page is cross-origin isolated (a sweep worker gets its share of the
+   * cores); defaults to navigator.hardwareConcurrency.
+   */
+  wasmThreads?: number;
 }
 
 /**
