@@ -28,8 +28,8 @@ async function probeWebGpu(): Promise<{ adapter: AdapterInfo } | { reason: strin
   };
 }
 
-async function trySetBackend(name: BackendName): Promise<string | undefined> {
-  if (name === 'wasm') prepareWasmBackend();
+async function trySetBackend(name: BackendName, options: InitOptions): Promise<string | undefined> {
+  if (name === 'wasm') prepareWasmBackend({ threads: options.wasmThreads });
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
@@ -53,7 +53,7 @@ export async function selectBackend(options: InitOptions = {}): Promise<BackendR
       }
       adapter = probe.adapter;
     }
-    const reason = await trySetBackend(backend);
+    const reason = await trySetBackend(backend, options);
     attempts.push(reason ? { backend, ok: false, reason } : { backend, ok: true });
     if (!reason) return { backend, adapter: backend === 'webgpu' ? adapter : undefined, attempts, tfjsVersion: tf.version.tfjs };
   }

@@ -9,8 +9,14 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmTrainingKernels } from '../src/ml/wasmKernels.ts';
 
+/** Options of prepareWasmBackend. */
+export interface WasmSetupOptions {
+  /** Threads the threaded build may use (InitOptions.wasmThreads); ignored while threads are off. */
+  threads?: number;
+}
+
 /** Prepares the wasm backend; call before tf.setBackend('wasm'). */
-export function prepareWasmBackend(): void {
+export function prepareWasmBackend(_options: WasmSetupOptions = {}): void {
   // Threaded wasm hangs in a minified build (its thread workers throw "e is not defined") and gave no speed-up on 2 cores.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths({
