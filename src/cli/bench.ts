@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: benchmark entry. With `--soak MINUTES` it runs the memory soak (./benchSoak.ts), with
- * `--backend …` the training benchmark (./benchTrain.ts),
+ * `npm run bench`: benchmark entry. With `--soak MINUTES` it runs the memory soak (./benchSoak.ts), with `--torch`
+ * the lab's training speed next to PyTorch's (./benchTorch.ts), with `--backend …` the training benchmark (./benchTrain.ts),
  * with `--decode` the browser decode benchmark (./benchDecode.ts); otherwise the pure core suite
  * (./benchMetrics.ts). Output: one JSON line per figure on stdout.
  */
@@ -10,6 +10,7 @@ import { run as runMetricsBench } from './benchMetrics.ts';
 async function main(argv: string[]): Promise<number> {
   // Loaded only when asked for: tfjs, Vite and Chromium cost nothing to the core suite.
   if (argv.includes('--soak')) return (await import('./benchSoak.ts')).run(argv);
+  if (argv.includes('--torch')) return (await import('./benchTorch.ts')).run(argv);
   if (argv.includes('--backend')) return (await import('./benchTrain.ts')).run(argv);
   if (argv.includes('--decode')) return (await import('./benchDecode.ts')).run(argv);
   return runMetricsBench(argv);

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench -- --torch --model resnet18|resnet50|tiny --size PX --batch B --steps N [--backend wasm|cpu]
+ * [--arch torchvision|lab] [--threads T] [--json]`: the lab's training speed next to PyTorch's on the same cores,
+ * measured one after the other in one run. The lab trains on wasm (or cpu) in Node, with the benchmark's config
+ * (src/ml/train/benchConfig.ts); PyTorch (Debian's python3-torch for /usr/bin/python3) trains the same input size,
+ * batch, embedding layer, head and loss with src/cli/torch/bench.py. Prints ONE JSON object (field names are a
+ * contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps, lab: {backend, threads,
+ * imgPerSec, stepMs}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio} where ratio = lab / PyTorch img/s.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { BenchOptions } from '../protocol/api.ts';
+import { intOption, parseOptions, UsageError } from './args.ts';
+
+/** Debian's Python, where python3-torch installs (the `python3` on PATH may be another one without torch). */
+export const TORCH_PYTHON = process.env.MARGIN_LAB_TORCH_PYTHON ?? '/usr/bin/python3';
+const BENCH_PY = fileURLToPath(new URL('./torch/bench.py', import.meta.url));
+const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
+
+/** What `--torch` measures. */
+export interface TorchBenchOptions extends BenchOptions {
+  backend: 'wasm' | 'cpu';
+  arch: 'torchvision' | 'lab';
+  /** PyTorch's threads (default: every core). */
+  threads: number;
+}
+
+/** Parses the `--torch` command line. */
+export function torchBenchOptions(argv: string[]): TorchBenchOptions {
+  const { values } = parseOptions(argv, {
+    torch: { type: 'boolean' },
+    backend: { type: 'string', default: 'wasm' },
+    model: { type: 'string', default: 'resnet18' },
+    steps: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '16' },
+    size: { type: 'string', default: '64' },
+    arch: { type: 'string' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    json: { type: 'boolean', default: false },
+  });
+  const backend = values.backend;
+  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--torch measures the lab in Node: --backend must be wasm or cpu, got '${backend}'`);
+  const model = values.model as (typeof MODELS)[number];
+  if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
+  // torchvision has no 'tiny': the lab's own network in PyTorch is the only like-for-like there.
+  const arch = values.arch ?? (model === 'tiny' ? 'lab' : 'torchvision');
+  if (arch !== 'torchvision' && arch !== 'lab') throw new UsageError(`--arch must be torchvision or lab, got '${arch}'`);
+  if (arch === 'torchvision' && model === 'tiny') throw new UsageError('torchvision has no tiny model: use --arch lab');
+  return {
+    backend,
+    arch,
+    backbone: model,
+    steps: intOption(values.steps, 'steps', 1, 100_000),
+    batchSize: intOption(values.batch, 'batch', 2, 4096),
+    inputSize: intOption(values.size, 'size', 32, 1024),
+    threads: intOption(values.threads, 'threads', 1, 1024),
+  };
+}
+
+/** PyTorch's figure: runs bench.py with the benchmark's config. */
+async function torchFigure(options: TorchBenchOptions, config: unknown, classes: number): Promise<Record<string, unknown>> {
+  const dir = await mkdtemp(join(tmpdir(), 'margin-lab-torch-bench-'));
+  try {
+    const configPath = join(dir, 'config.json');
+    await writeFile(configPath, JSON.stringify(config));
+    const args = [BENCH_PY, '--config', configPath, '--classes', String(classes), '--steps', String(options.steps), '--arch', options.arch, '--threads', String(options.threads)];
+    const { stdout } = await promisify(execFile)(TORCH_PYTHON, args, { maxBuffer: 1 << 20 }).catch((err: Error & { stderr?: string }) => {
+      const why = err.stderr?.trim().split('\n').at(-1) ?? err.message;
+      throw new Error(`PyTorch (${TORCH_PYTHON}) could not run the benchmark: ${why} (Debian: apt-get install python3-torch python3-torchvision)`);
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Entry called by src/cli/bench.ts. */
+export async function run(argv: string[]): Promise<number> {
+  const options = torchBenchOptions(argv);
+  const { benchTrainConfig } = await import('../ml/train/benchConfig.ts');
+  const { BENCH_DEFAULT_IDENTITIES, benchTrainSteps } = await import('../ml/train/bench.ts');
+  const { startBackend } = await import('./commands/train.ts');
+  const base = { model: options.backbone, size: options.inputSize, batch: options.batchSize, steps: options.steps };
+  try {
+    const torch = await torchFigure(options, benchTrainConfig(options), BENCH_DEFAULT_IDENTITIES);
+    await startBackend(options.backend);
+    const lab = await benchTrainSteps(options);
+    // Node runs wasm single-threaded (src/cli/commands/train.ts): the browser's threaded build is measured with --browser.
+    const labFigure = { backend: options.backend, threads: 1, imgPerSec: lab.imgPerSec, stepMs: lab.stepMs };
+    const ratio = Math.round((lab.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4;
+    process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, lab: labFigure, torch, ratio })}\n`);
+    return 0;
+  } catch (err) {
+    process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);
+    return 1;
+  }
+}
