@@ -77,6 +77,13 @@ export interface LoadProgress {
   readonly etaSeconds?: number;
 }
 
+/**
+ * Hears a folder load's progress (at most every 100 ms and at the end); returning (or resolving to) `false` cancels
+ * the load. Across the worker boundary it must be a comlink proxy (src/ui/worker/remoteCallback.ts); the worker does
+ * not wait for it, so a slow page never slows the load.
+ */
+export type LoadProgressCallback = (progress: LoadProgress) => boolean | void | Promise<boolean | void>;
+
 /** How much decoded pixel data the worker holds, so the user can see what the budget buys. */
 export interface CacheReport {
   readonly bytesUsed: number;
@@ -193,8 +200,10 @@ export interface DataApi {
    * Read a picked folder: apply the ingestion rules (src/core/dataset), decode every supported
    * image once (a failure skips it as corrupt), sample (training) or take pairs (test), and keep
    * decoded pixels within the memory budget. Replaces any folder loaded before in that role.
+   * `onProgress` returning (or resolving to) `false` cancels the load between two files: it rejects ("loading
+   * cancelled after n of N files") and no folder is loaded in that role (the other role's folder is untouched).
    */
-  loadFolder(files: readonly PickedFile[], options: FolderOptions, onProgress: (progress: LoadProgress) => void): Promise<FolderReport>;
+  loadFolder(files: readonly PickedFile[], options: FolderOptions, onProgress: LoadProgressCallback): Promise<FolderReport>;
   /** A page of the loaded folder's identities (training: the sampled ones) with thumbnails. */
   thumbnails(role: FolderRole, page: number, identitiesPerPage?: number, thumbnailsPerIdentity?: number): Promise<GalleryPage>;
   /** The test pairs in use as LFW pairs.txt text (names are identity keys). */

@@ -12,7 +12,7 @@ import { sampleDataset } from '../../core/dataset/sampling.ts';
 import { sampleAvailablePairs, type Pair } from '../../core/pairs.ts';
 import { formatPairsTxt, readPairsTxt, type PairRef } from '../../core/pairsTxt.ts';
 import { bytesPerImage } from '../../core/pixels.ts';
-import type { CacheReport, DecodeOptions, FolderOptions, FolderReport, FolderRole, LoadProgress, PairsReport, PickedFile } from '../../protocol/data.ts';
+import type { CacheReport, DecodeOptions, FolderOptions, FolderReport, FolderRole, LoadProgressCallback, PairsReport, PickedFile } from '../../protocol/data.ts';
 import type { ImageSet, TestSet } from '../train/data.ts';
 import { FolderBatchSource, folderImageSet } from './folderSource.ts';
 import type { DecodePixels } from './images.ts';
@@ -162,7 +162,7 @@ export class DataStore {
   }
 
   /** Read a picked folder for `role` (see DataApi.loadFolder). */
-  async load(files: readonly PickedFile[], options: FolderOptions, onProgress: (p: LoadProgress) => void): Promise<FolderReport> {
+  async load(files: readonly PickedFile[], options: FolderOptions, onProgress: LoadProgressCallback): Promise<FolderReport> {
     const started = performance.now();
     const { role } = options;
     this.folders.delete(role);
@@ -178,15 +178,36 @@ export class DataStore {
     const root = pickedRootOf(files.map((f) => f.relativePath));
     const pairsFile = role === 'test' ? files.find((f) => isRootPairsTxt(f.relativePath, root)) : undefined;
     const images = files.filter((f) => f !== pairsFile);
-    const report = throttledProgress((done, total, etaSeconds) => onProgress({ role, done, total, etaSeconds }));
-    report(0, images.length);
-    const scanned = await scanPicked(images, {
-      paths: { root },
-      decode,
-      decodePixels: this.decode,
-      onDecoded: (path, pixels) => this.cache.tryPut(keyOf(role, path), pixels),
-      onFile: report,
+    // The page cancels by answering a progress report with false; the answer is not awaited (a round trip per
+    // report would slow the load), so the scan stops at most one report interval and one file later.
+    const cancel = new AbortController();
+    let looked = 0;
+    const throttled = throttledProgress((done, total, etaSeconds) => {
+      Promise.resolve(onProgress({ role, done, total, etaSeconds })).then(
+        (goOn) => goOn === false && cancel.abort(),
+        () => undefined, // a page that went away cannot cancel: the load finishes for nobody
+      );
     });
+    const report = (done: number, total: number) => {
+      looked = done;
+      throttled(done, total);
+    };
+    report(0, images.length);
+    let scanned;
+    try {
+      scanned = await scanPicked(images, {
+        paths: { root },
+        decode,
+        decodePixels: this.decode,
+        onDecoded: (path, pixels) => this.cache.tryPut(keyOf(role, path), pixels),
+        onFile: report,
+        signal: cancel.signal,
+      });
+    } catch (err) {
+      this.cache.retainOnly(prefixOf(role), new Set());
+      if (!cancel.signal.aborted) throw err;
+      throw new Error(`loading cancelled after ${looked.toLocaleString('en-US')} of ${images.length.toLocaleString('en-US')} files`, { cause: err });
+    }
     const inventory = buildInventory(scanned, { root });
 
     let identities: readonly Identity[] = inventory.identities;

@@ -25,6 +25,8 @@ export interface ScanPickedOptions {
   readonly onDecoded?: (path: string, pixels: Uint8Array) => void;
   /** Called after every file with (done, total). */
   readonly onFile?: (done: number, total: number) => void;
+  /** Stops the scan between files: scanPicked then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 function firstLine(err: unknown): string {
@@ -65,7 +67,7 @@ export async function scanPicked(files: readonly PickedFile[], options: ScanPick
   let next = 0;
   let done = 0;
   const lane = async () => {
-    while (next < files.length) {
+    while (next < files.length && !options.signal?.aborted) {
       const i = next++;
       results[i] = await inspect(files[i], options);
       options.onFile?.(++done, files.length);
@@ -73,6 +75,7 @@ export async function scanPicked(files: readonly PickedFile[], options: ScanPick
   };
   const lanes = Math.max(1, Math.min(options.concurrency ?? 4, files.length));
   await Promise.all(Array.from({ length: lanes }, lane));
+  options.signal?.throwIfAborted();
   return results;
 }
 

@@ -54,7 +54,9 @@ export function DataPanel({
     onTestFolder?.(testReport);
   }, [testReport, onTestFolder]);
 
-  const anyFolder = train.phase !== 'empty' || test.phase !== 'empty';
+  // A cancelled load left nothing to clear.
+  const holdsFolder = (state: FolderLoadState) => state.phase !== 'empty' && state.phase !== 'cancelled';
+  const anyFolder = holdsFolder(train) || holdsFolder(test);
   const useBuiltin = () => {
     setGeneration((g) => g + 1);
     setTrain(EMPTY);

@@ -28,7 +28,7 @@ export function FolderSection({
   settings: DataSettings;
   onStateChange?: (state: FolderLoadState) => void;
 }) {
-  const { state, load } = useFolderLoad(data, role);
+  const { state, load, cancel } = useFolderLoad(data, role);
   useEffect(() => {
     onStateChange?.(state);
   }, [state, onStateChange]);
@@ -72,7 +72,20 @@ export function FolderSection({
           Load again with these settings
         </button>
       )}
-      {state.phase === 'loading' && <LoadProgressBar label={`Reading ${title.toLowerCase()}`} progress={state.progress} />}
+      {state.phase === 'loading' && (
+        <div className="load-row">
+          <LoadProgressBar label={`Reading ${title.toLowerCase()}`} progress={state.progress} />
+          <button type="button" onClick={cancel}>
+            Cancel loading
+          </button>
+        </div>
+      )}
+      {state.phase === 'cancelled' && (
+        <p role="status">
+          Loading cancelled after {state.progress.done.toLocaleString('en-US')} of {state.progress.total.toLocaleString('en-US')} files: no {title.toLowerCase()} is loaded. Pick it
+          again, or load it again with these settings.
+        </p>
+      )}
       {state.phase === 'failed' && (
         <p className="error" role="alert">
           Could not load the folder: {state.error}

@@ -68,3 +68,40 @@ describe('data store: test folder pairs', () => {
     expect(store.testSet().pairs).toHaveLength(4);
   });
 });
+
+describe('data store: cancelling a folder load', () => {
+  /** A decoder that takes `ms` per image, so progress reports (every 100 ms) arrive while files remain. */
+  const slowDecode =
+    (ms: number): DecodePixels =>
+    async (file, options) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return decode(file, options);
+    };
+  const many = (count: number) => folder({ Ana: Array.from({ length: count }, (_, i) => i % 250), Ben: Array.from({ length: count }, (_, i) => i % 250) });
+
+  it('stops between files once a progress report answers false, keeps no pixels of the role, and leaves the other role loaded', async () => {
+    const store = new DataStore(slowDecode(5));
+    await store.load(folder(PEOPLE), LOAD, () => {});
+    const files = many(200).map((f) => ({ ...f, relativePath: f.relativePath.replace(/^test\//, 'train/') }));
+    const seen: number[] = [];
+    const load = store.load(files, { ...LOAD, role: 'train' }, (progress) => {
+      seen.push(progress.done);
+      return progress.done < 20; // cancel at the first report past 20 files
+    });
+    await expect(load).rejects.toThrow(/^loading cancelled after \d+ of 400 files$/);
+    const stoppedAt = Number(/after (\d+)/.exec(((await load.catch((e: Error) => e)) as Error).message)![1]);
+    // Not awaited by the worker: the scan stops within the files in flight (4 lanes) after the answer arrives.
+    expect(stoppedAt).toBeGreaterThanOrEqual(20);
+    expect(stoppedAt).toBeLessThan(400);
+    expect(seen.at(-1)).toBeLessThan(400);
+    expect(store.folder('train')).toBeUndefined();
+    expect(store.cacheReport().bytesUsed).toBe(5 * SIZE * SIZE * 3); // only the test folder's 5 images
+    expect(store.folder('test')?.identities.map((id) => id.name)).toEqual(['Ana', 'Ben', 'Chloé']);
+  });
+
+  it('loads every file when the progress callback never answers false (a page that says nothing)', async () => {
+    const store = new DataStore(slowDecode(1));
+    const report = await store.load(many(60), LOAD, () => undefined);
+    expect(report.images).toBe(120);
+  });
+});
