@@ -1,7 +1,7 @@
 /**
  * The worker dies mid-run, in the real app on WebGPU: a test hook (only on a page opened with
  * `?test-hooks`) terminates the training worker; the page starts a new one, says so, and the run resumes from its
- * last checkpoint and completes, its loss curve without a hole.
+ * last checkpoint and completes, its loss curve without a hole and with the steps trained twice marked.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { encodeConfigHash } from '../../src/core/configCodec.ts';
@@ -42,6 +42,9 @@ describe('a training worker that dies mid-run, in headless Chromium', () => {
     const lastRun = page.getByRole('status', { name: 'Last run' });
     await lastRun.waitFor({ timeout: 180_000 });
     expect(await lastRun.textContent()).toMatch(/completed after 12 steps/);
+    // The loss curve marks where the run went on, and how many steps were lost and trained again.
+    const resumedNote = page.getByRole('figure', { name: 'Loss curve', exact: true }).locator('.annotation-text').filter({ hasText: '↻ resumed from step' });
+    expect(await resumedNote.textContent()).toMatch(/^↻ resumed from step (4|8)( \(\d steps lost, trained again\))?$/);
     // The runs table holds the run completed, and no errors from the page besides the killed worker.
     const row = page.locator('table.runs-table tbody tr.run-row').first();
     expect(await row.getAttribute('class')).toMatch(/run-row-completed/);

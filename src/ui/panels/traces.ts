@@ -80,10 +80,69 @@ export function lossCurveFigure(runs: readonly RunRecord[], smoothing = DEFAULT_
     yaxis3: { title: { text: 'θ_y (°)' }, domain: [0, 0.24] },
     showlegend: true,
     uirevision: 'loss',
-    // Live changes of margin/α/lr of the main run, as vertical lines across the three panels.
-    ...liveChangeMarks(runs[0]),
+    // Live changes of margin/α/lr of the main run, and the steps it trained twice after an interruption.
+    ...mergeMarks(liveChangeMarks(runs[0]), interruptionMarks(runs[0])),
   });
   return { data, layout };
+}
+
+type Marks = Pick<PlotLayout, 'shapes' | 'annotations'>;
+
+const mergeMarks = (...marks: Marks[]): Marks => ({ shapes: marks.flatMap((m) => m.shapes ?? []), annotations: marks.flatMap((m) => m.annotations ?? []) });
+
+/** Grey: an interruption is neither a run's colour nor a live change's orange. */
+const INTERRUPTION_COLOUR = '#7f7f7f';
+
+/**
+ * Where the run was cut off and resumed from a checkpoint: a shaded band over the steps trained twice (the first
+ * time's points were lost with the worker or page) and a line where it went on, across the three panels.
+ */
+export function interruptionMarks(run: RunRecord | undefined): Marks {
+  const interruptions = run?.interruptions ?? [];
+  return {
+    shapes: interruptions.flatMap((c) => [
+      ...(c.atStep > c.resumedFrom
+        ? [
+            {
+              type: 'rect' as const,
+              xref: 'x' as const,
+              yref: 'paper' as const,
+              x0: c.resumedFrom,
+              x1: c.atStep,
+              y0: 0,
+              y1: 1,
+              fillcolor: INTERRUPTION_COLOUR,
+              opacity: 0.15,
+              line: { width: 0 },
+            },
+          ]
+        : []),
+      {
+        type: 'line' as const,
+        xref: 'x' as const,
+        yref: 'paper' as const,
+        x0: c.resumedFrom,
+        x1: c.resumedFrom,
+        y0: 0,
+        y1: 1,
+        line: { color: INTERRUPTION_COLOUR, width: 2, dash: 'dot' as const },
+      },
+    ]),
+    annotations: interruptions.map((c) => {
+      const lost = c.atStep - c.resumedFrom;
+      return {
+        x: c.resumedFrom,
+        xref: 'x',
+        y: 0.52,
+        yref: 'paper',
+        xanchor: 'left',
+        showarrow: false,
+        text: `↻ resumed from step ${c.resumedFrom}${lost > 0 ? ` (${lost} steps lost, trained again)` : ''}`,
+        hovertext: `${c.reason} at step ${c.atStep}`,
+        font: { color: INTERRUPTION_COLOUR },
+      };
+    }),
+  };
 }
 
 /** Angle in degrees of a cosine threshold, the unit the histogram uses. */

@@ -99,3 +99,12 @@ export function truncateRun(run: RunRecord, steps: number, seconds?: number): Ru
   const lastEval = run.lastEval && run.lastEval.step <= steps ? run.lastEval : undefined;
   return { ...run, history, evals, lastEval, step: Math.min(run.step, steps), ...(seconds === undefined ? {} : { seconds }) };
 }
+
+/**
+ * `run` resumed from its checkpoint at step `checkpointStep` after `reason` cut it off: truncated there (the resumed
+ * run sends the later steps again) and the interruption kept, so the loss curve can show the steps trained twice.
+ */
+export function resumeFromCheckpoint(run: RunRecord, checkpointStep: number, reason: string, seconds?: number): RunRecord {
+  const interruption = { atStep: Math.max(run.step, checkpointStep), resumedFrom: checkpointStep, reason };
+  return { ...truncateRun(run, checkpointStep, seconds), interruptions: [...(run.interruptions ?? []), interruption] };
+}

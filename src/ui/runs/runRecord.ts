@@ -18,6 +18,19 @@ export interface RunEval {
 /** A change of margin, α or learning rate made while the run trained (from `step` on). */
 export type RunLiveChange = Pick<LiveChangeEvent, 'step' | 'params' | 'loss' | 'lr'>;
 
+/**
+ * A run cut off and resumed from its last checkpoint (its worker died, the GPU device was lost, the page was
+ * reloaded): the steps from `resumedFrom` to `atStep` were trained twice, and the first time's points are gone.
+ */
+export interface RunInterruption {
+  /** The last step shown before the run was cut off. */
+  atStep: number;
+  /** The checkpoint's step the run went on from. */
+  resumedFrom: number;
+  /** What cut it off, in words. */
+  reason: string;
+}
+
 /** A warning the engine raised (e.g. collapse at a 60° margin), kept with the run. */
 export interface RunWarning {
   step: number;
@@ -68,6 +81,8 @@ export interface RunRecord {
   liveChanges?: RunLiveChange[];
   /** True once a value was changed mid-run: its results are not those of `config` alone. */
   changedMidRun?: boolean;
+  /** Every time the run was cut off and resumed from a checkpoint, in order (the loss curve marks each). */
+  interruptions?: RunInterruption[];
   warnings: RunWarning[];
   /** Set when the run ended with an error or divergence: what happened. */
   message?: string;

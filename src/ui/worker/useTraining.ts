@@ -6,11 +6,14 @@
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackendName, DataSpec, DataSummary, RunResult, TrainConfig, TrainEvent, TrainEventHandler } from '../../protocol/api.ts';
-import { truncateRun } from '../runs/applyEvent.ts';
+import { resumeFromCheckpoint } from '../runs/applyEvent.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { LabWorkerHandle } from './labBridge.ts';
 import type { ReadyWorker } from './useLabWorker.ts';
 import { trackRun, type RunTracker } from './runTracker.ts';
+
+/** Why a run offered as unfinished stopped, as its loss curve says: the page that trained it went away. */
+export const RESUMED_AFTER_RELOAD = 'the page was reloaded or closed';
 
 /**
  * Live updates reach React at most this often. A redraw of the loss curve costs tens of milliseconds on a slow
@@ -188,7 +191,7 @@ export function useTraining(worker: TrainingWorker | undefined, backend: Backend
     }
     setRecovery(`${reason} at step ${lostAt}; a new worker resumed the run from its checkpoint at step ${checkpoint.step}.`);
     // The checkpoint is older than the last points shown: drop those, the resumed run sends them again.
-    const resumedFrom = truncateRun({ ...record, status: 'running', message: undefined }, checkpoint.step, checkpoint.seconds);
+    const resumedFrom = resumeFromCheckpoint({ ...record, status: 'running', message: undefined }, checkpoint.step, reason, checkpoint.seconds);
     return { worker: next.worker, tracker: trackRun(record, next.backend.backend, (r) => onRunChangeRef.current(r), resumedFrom) };
   }
 
@@ -206,7 +209,7 @@ export function useTraining(worker: TrainingWorker | undefined, backend: Backend
   const resumeRun = useCallback(
     (previous: RunRecord, fromStep: number, seconds?: number) =>
       // The checkpoint may be older than the last points shown: drop those, the resumed run sends them again.
-      drive(previous, (w, onEvent) => w.api.resumeRun(previous.id, onEvent), truncateRun(previous, fromStep, seconds)),
+      drive(previous, (w, onEvent) => w.api.resumeRun(previous.id, onEvent), resumeFromCheckpoint(previous, fromStep, RESUMED_AFTER_RELOAD, seconds)),
     [drive],
   );
 

@@ -70,3 +70,26 @@ describe('figure traces', () => {
     expectLegendBelow(lossCurveFigure([makeRun('a')], 0).layout);
   });
 });
+
+describe('loss curve: interruptions', () => {
+  it('shades the steps trained twice and marks where the run went on, with what cut it off', () => {
+    const run = {
+      ...makeRun('a', { steps: 12 }),
+      interruptions: [
+        { atStep: 9, resumedFrom: 5, reason: 'the GPU device was lost' },
+        { atStep: 11, resumedFrom: 11, reason: 'the page was reloaded or closed' },
+      ],
+    };
+    const { layout } = lossCurveFigure([run]);
+    const shapes = layout.shapes ?? [];
+    expect(shapes.filter((s) => s.type === 'rect').map((s) => [s.x0, s.x1])).toEqual([[5, 9]]);
+    expect(shapes.filter((s) => s.type === 'line').map((s) => s.x0)).toEqual([5, 11]);
+    const notes = (layout.annotations ?? []).map((a) => [a.text, a.hovertext]);
+    expect(notes).toEqual([
+      ['↻ resumed from step 5 (4 steps lost, trained again)', 'the GPU device was lost at step 9'],
+      ['↻ resumed from step 11', 'the page was reloaded or closed at step 11'],
+    ]);
+    // Only the main run's: other overlaid runs keep the figure uncluttered.
+    expect(lossCurveFigure([makeRun('b'), run]).layout.shapes ?? []).toEqual([]);
+  });
+});

@@ -104,6 +104,22 @@ describe('resuming an interrupted run', () => {
     expect(truncateRun({ ...run, seconds: 50 }, 4).seconds).toBe(50);
   });
 
+  it('resumeFromCheckpoint truncates at the checkpoint and keeps each interruption for the loss curve', async () => {
+    const { resumeFromCheckpoint } = await import('../../../src/ui/runs/applyEvent.ts');
+    const { makeRun } = await import('../fixtures.ts');
+    const run = makeRun('r', { steps: 6 });
+    const once = resumeFromCheckpoint(run, 4, 'the worker stopped', 31);
+    expect(Array.from(once.history.step)).toEqual([0, 1, 2, 3]);
+    expect(once.seconds).toBe(31);
+    expect(once.interruptions).toEqual([{ atStep: 6, resumedFrom: 4, reason: 'the worker stopped' }]);
+    // A second interruption later in the run is added after the first.
+    const twice = resumeFromCheckpoint({ ...once, step: 9 }, 8, 'the page was reloaded or closed');
+    expect(twice.interruptions?.map((i) => [i.resumedFrom, i.atStep])).toEqual([
+      [4, 6],
+      [8, 9],
+    ]);
+  });
+
   it('offers the newest unfinished run that has a checkpoint', async () => {
     const { resumableRun } = await import('../../../src/ui/runs/InterruptedRun.tsx');
     const { makeRun } = await import('../fixtures.ts');
