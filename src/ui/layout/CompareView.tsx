@@ -16,16 +16,11 @@ const RunsTable = memo(RunsTableView);
 
 /** The Compare view; `active` while it is on screen (only then does the table follow the live run). */
 export function CompareView({ lab, active }: { lab: Lab; active: boolean }) {
-  const { runs, selected, setSelected, renameRun, storageProblem, refusedRuns } = lab.runs;
+  const { runs, selected, setSelected, renameRun, refusedRuns } = lab.runs;
   return (
     <div className="compare-view">
       <section className="panel runs-panel" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
-        {storageProblem && (
-          <p className="warning" role="alert">
-            Runs are not being saved: {storageProblem}
-          </p>
-        )}
         <RefusedRecords api={lab.api} runs={refusedRuns} />
         <RunsTable runs={active ? lab.liveRuns : runs} selected={selected} onSelectedChange={setSelected} onDelete={lab.deleteRunAndCheckpoint} onRename={renameRun} />
         <RunExports runs={runs} />

@@ -11,7 +11,7 @@ import { ViewTabs } from './ViewTabs.tsx';
 
 /** Props of the top bar. */
 export interface TopBarProps {
-  lab: Pick<Lab, 'worker' | 'training' | 'queue' | 'sweep'>;
+  lab: Pick<Lab, 'worker' | 'training' | 'queue' | 'sweep'> & { runs: Pick<Lab['runs'], 'storageProblem'> };
   view: ViewId;
   onView(view: ViewId): void;
   hrefFor(view: ViewId): string;
@@ -51,6 +51,12 @@ export function TopBar({ lab, view, onView, hrefFor, presentation, onPresentatio
       <div className="top-status">
         <RunStatus training={lab.training} queue={lab.queue} sweepRunning={lab.sweep.running} sweepJobs={lab.sweep.jobs} />
         <BackendStatus state={lab.worker} />
+        {/* In the bar, not the Compare view only: a full disk must be in sight of whoever is training. */}
+        {lab.runs.storageProblem && (
+          <p className="warning storage-problem" role="alert">
+            Runs are not being saved: {lab.runs.storageProblem}
+          </p>
+        )}
       </div>
       <button
         type="button"
