@@ -69,7 +69,7 @@ function installWorkerEnv(env: { setEnv(env: object): void; getEnv(): object }):
 
 /** Start the first backend of BACKEND_ORDER that works (tfjs quietly stays elsewhere on failure: checked). */
 async function startBackend(): Promise<string> {
-  // Threaded wasm hung in a minified build, and on 2 cores it gave nothing over one thread (measured).
+  // One thread: the align worker runs beside training, whose wasm threads take the other cores (workers/wasmSetup.ts).
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,

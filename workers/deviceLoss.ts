@@ -55,12 +55,17 @@ export function createDeviceLossWatch(onLost: (reason: string) => void): DeviceL
 
   return {
     watch(report, current = report.backend === 'webgpu' ? (tf.backend() as WebGPUBackend).device : undefined) {
-      if (report.backend !== 'webgpu' || !current) return;
+      if (report.backend !== 'webgpu' || !current) {
+        // Training left WebGPU (auto mode's probe chose a faster backend): a loss of that device no longer ends the
+        // worker, nor holds back its events.
+        device = undefined;
+        return;
+      }
       if (current === device) return;
       device = current;
       lostSignal = current.lost.then((info) => {
         // Only the device tfjs still trains on counts (a backend set up again replaces it).
-        if (device !== current) return;
+        if (device !== current || lost !== undefined) return;
         // Browsers end the message with a full stop; the page's sentences go on after the reason.
         lost = `the GPU device was lost: ${(info.message || info.reason || 'no reason given').replace(/\.$/, '')}`;
         onLost(lost);

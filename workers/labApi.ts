@@ -20,7 +20,8 @@ import type {
 } from '../src/protocol/api.ts';
 import type { LiveParams, TrainEvent, TrainEventHandler } from '../src/protocol/events.ts';
 import { IMAGENET_RESNET50_URL } from '../src/ml/models/imagenet.ts';
-import { benchTrainSteps } from '../src/ml/train/bench.ts';
+import { BENCH_DEFAULT_IDENTITIES, benchTrainSteps } from '../src/ml/train/bench.ts';
+import { benchTrainConfig } from '../src/ml/train/benchConfig.ts';
 import { TrainControl } from '../src/ml/train/control.ts';
 import { itemBatchSource, makeTestSet, type BatchSource, type TestSet } from '../src/ml/train/data.ts';
 import { synthProbe } from '../src/ml/train/geometry.ts';
@@ -179,7 +180,11 @@ export function createLabApi(deps: LabApiDeps) {
   const api = {
     ...models.api,
     ...reference,
-    init: (options?: InitOptions) => deps.selectBackend(options),
+    async init(options?: InitOptions) {
+      // Switching backends under a training run would move its weights mid-step: only a look at the current one.
+      if (control && !options?.current) throw new Error('a run is training: change the backend when it has ended');
+      return deps.selectBackend(options);
+    },
 
     async loadData(spec: DataSpec): Promise<DataSummary> {
       if (spec.kind === 'folder') {
@@ -205,6 +210,8 @@ export function createLabApi(deps: LabApiDeps) {
       if (!data) throw new Error('no data loaded: call loadData first');
       if (control) throw new Error('a run is already training: stop it first');
       const prepared = runDataOf(data, config, dataStore);
+      // In auto mode, the run trains on the backend fastest for its model (measured now, or cached); pinned: as it is.
+      await deps.selectBackend({ probe: { config, numIdentities: prepared.numIdentities } });
       const next = await TrainingSession.create(config, prepared.numIdentities, {
         runId: newRunId(config.seed),
         data,
@@ -261,7 +268,10 @@ export function createLabApi(deps: LabApiDeps) {
     },
 
     async resumeRun(runId: string, onEvent: TrainEventHandler) {
-      const next = await TrainingSession.fromCheckpoint(await loadCheckpoint(runId));
+      if (control) throw new Error('a run is already training: stop it first');
+      const checkpoint = await loadCheckpoint(runId);
+      await deps.selectBackend({ probe: { config: checkpoint.config, numIdentities: checkpoint.numIdentities } });
+      const next = await TrainingSession.fromCheckpoint(checkpoint);
       return runSession(next, onEvent);
     },
 
@@ -277,15 +287,22 @@ export function createLabApi(deps: LabApiDeps) {
       return { numTensors, numBytes };
     },
 
+    /** Without `options.backend` (`npm run bench -- --backend auto`) it probes the bench's model first and adds `probes`. */
     async bench(options): Promise<BenchResult> {
-      const report = await deps.selectBackend(options.backend ? { preferred: [options.backend] } : undefined);
       let source;
       if (options.data === 'builtin') {
         const identities = options.numIdentities ?? 4;
         const set = createSynthDataset({ seed: BUILTIN_DATA.train.seed, identities, imagesPerIdentity: 4, familySize: 1, size: options.inputSize });
         source = itemBatchSource(set, identities);
       }
-      return { backend: report.backend, ...(await benchTrainSteps(options, source)) };
+      const probe = { config: benchTrainConfig(options, source !== undefined), numIdentities: source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES };
+      const report = await deps.selectBackend(options.backend ? { preferred: [options.backend] } : { probe });
+      const result: BenchResult & Pick<BackendReport, 'probes'> = {
+        backend: report.backend,
+        ...(await benchTrainSteps(options, source)),
+        ...(report.probes ? { probes: report.probes } : {}),
+      };
+      return result;
     },
   } satisfies TrainingApi;
 

@@ -1,9 +1,12 @@
 /**
- * `npm run bench -- --backend webgpu|webgl|wasm|cpu --model tiny|resnet18|resnet50 --steps N --batch B
- * [--size PX] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
- * contract: add, never rename). cpu and wasm run here in Node; webgpu and webgl run in headless Chromium:
- * the app is built with Vite, served with preview(), and the bench page (src/ui/bench/bench.html) runs
- * the worker's `bench` method and writes the JSON into <pre id="result">.
+ * `npm run bench -- --backend webgpu|webgl|wasm|cpu|auto --model tiny|resnet18|resnet50 --steps N --batch B
+ * [--size PX] [--browser] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
+ * contract: add, never rename). cpu and wasm run here in Node unless --browser is given; webgpu, webgl, auto and
+ * --browser run in headless Chromium: the app is built with Vite, served with preview(), and the bench page
+ * (src/ui/bench/bench.html) runs the lab worker's `bench` method and writes the JSON into <pre id="result">.
+ * `--backend auto` is what a run in the lab does: the worker times the model on every backend that initialises
+ * (src/core/backendProbe.ts) and trains on the fastest; the JSON adds `probes` (each backend's figures) and `backend`
+ * is the one chosen.
  * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks
  * Conv2DBackpropFilter: startBackend registers it from src/ml/wasmKernels.ts.)
  */
@@ -11,11 +14,11 @@ import type { BackendName, BenchOptions, BenchResult } from '../protocol/api.ts'
 import { intOption, parseOptions, UsageError } from './args.ts';
 import { runBenchPage } from './benchPage.ts';
 
-const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly (BackendName | 'auto')[] = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
 const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
 
 /** Parses the bench command line. */
-export function benchOptions(argv: string[]): BenchOptions & { backend: BackendName } {
+export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { backend: BackendName | 'auto'; browser: boolean } {
   const { values } = parseOptions(argv, {
     backend: { type: 'string' },
     model: { type: 'string', default: 'tiny' },
@@ -23,8 +26,9 @@ export function benchOptions(argv: string[]): BenchOptions & { backend: BackendN
     batch: { type: 'string', default: '16' },
     size: { type: 'string', default: '32' },
     json: { type: 'boolean', default: false },
+    browser: { type: 'boolean', default: false },
   });
-  const backend = values.backend as BackendName;
+  const backend = values.backend as BackendName | 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
   const model = values.model as (typeof MODELS)[number];
   if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
@@ -34,6 +38,7 @@ export function benchOptions(argv: string[]): BenchOptions & { backend: BackendN
     steps: intOption(values.steps, 'steps', 1, 100_000),
     batchSize: intOption(values.batch, 'batch', 2, 4096),
     inputSize: intOption(values.size, 'size', 32, 1024),
+    browser: values.browser === true,
   };
 }
 
@@ -44,8 +49,8 @@ async function benchInNode(options: BenchOptions & { backend: 'cpu' | 'wasm' }):
   return { backend: options.backend, ...(await benchTrainSteps(options)) };
 }
 
-/** The training benchmark on a browser backend (webgpu, webgl), through the bench page. */
-async function benchInBrowser(options: BenchOptions & { backend: BackendName }): Promise<BenchResult> {
+/** The training benchmark in the lab worker in headless Chromium (webgpu, webgl, auto, or any with --browser), through the bench page. */
+async function benchInBrowser(options: Omit<BenchOptions, 'backend'> & { backend: BackendName | 'auto' }): Promise<BenchResult> {
   const query = new URLSearchParams({
     backend: options.backend,
     model: options.backbone,
@@ -61,7 +66,8 @@ export async function run(argv: string[]): Promise<number> {
   const options = benchOptions(argv);
   try {
     const { backend } = options;
-    const result = backend === 'cpu' || backend === 'wasm' ? await benchInNode({ ...options, backend }) : await benchInBrowser(options);
+    const inNode = (backend === 'cpu' || backend === 'wasm') && !options.browser;
+    const result = inNode ? await benchInNode({ ...options, backend }) : await benchInBrowser(options);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (err) {

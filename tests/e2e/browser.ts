@@ -10,10 +10,23 @@ export { launchLabBrowser, CHROMIUM_ARGS, CHROMIUM_PATH, type LabBrowser } from 
  * A fresh browser for the enclosing describe block: launched before its tests, closed after them. The returned
  * handle reads the live browser, so it can be destructured inside tests.
  */
-export function withLabBrowser(): Pick<LabBrowser, 'page' | 'context' | 'consoleLines'> {
+export function withLabBrowser({ backend = 'webgpu' }: { backend?: 'auto' | 'webgpu' } = {}): Pick<LabBrowser, 'page' | 'context' | 'consoleLines'> {
   let launched: LabBrowser | undefined;
   beforeAll(async () => {
     launched = await launchLabBrowser();
+    // Browser tests exercise WebGPU (SwiftShader here), which auto mode would leave for the faster wasm: the lab's
+    // "Train on" choice (localStorage, src/ui/worker/useLabWorker.ts) is forced once per tab, so a choice the page
+    // makes later survives its reloads. about:blank has no storage.
+    if (backend !== 'auto')
+      await launched.context.addInitScript((choice) => {
+        try {
+          if (sessionStorage.getItem('margin-lab-test:backend-set')) return;
+          localStorage.setItem('margin-lab:backend', choice);
+          sessionStorage.setItem('margin-lab-test:backend-set', '1');
+        } catch {
+          // no storage on this page
+        }
+      }, backend);
   });
   afterAll(async () => {
     await launched?.close();

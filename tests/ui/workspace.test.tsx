@@ -3,6 +3,8 @@
  * progress in sight in every view and live in Compare's runs table; Space to pause and resume; the settings in a
  * side panel; presentation mode; and "Train on toy data" from the state the page opens in.
  */
+// The runs are stored as in a browser (IndexedDB): the page says so in its top bar when it cannot store them.
+import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultPageState, encodeHash } from '../../src/core/hashState.ts';

@@ -4,8 +4,8 @@
  * it includes shader compilation on WebGPU/WebGL and the first weight upload.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseTrainConfig } from '../../core/trainConfig.ts';
 import type { BenchOptions, BenchResult } from '../../protocol/api.ts';
+import { benchTrainConfig } from './benchConfig.ts';
 import { noiseBatchSource, type BatchSource } from './data.ts';
 import { TrainingSession } from './session.ts';
 
@@ -15,16 +15,7 @@ export const BENCH_DEFAULT_IDENTITIES = 64;
 /** Runs the benchmark on the current tfjs backend, on noise images unless another `source` is given. */
 export async function benchTrainSteps(options: BenchOptions, source?: BatchSource): Promise<Omit<BenchResult, 'backend'>> {
   const numIdentities = source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES;
-  const config = parseTrainConfig({
-    model: { backbone: options.backbone, pretrained: 'none', inputSize: options.inputSize, embeddingDim: 128, ...(options.width ? { width: options.width } : {}) },
-    loss: source ? { kind: 'softmax', scale: 16 } : { kind: 'arcface', scale: 64 },
-    optimizer: source ? { kind: 'adam', lr: 0.01, schedule: { kind: 'constant' } } : { kind: 'sgd', lr: 0.01, schedule: { kind: 'constant' } },
-    batchSize: options.batchSize,
-    steps: options.steps,
-    evalEvery: 0,
-    checkpointEvery: 0,
-    flipAugment: false,
-  });
+  const config = benchTrainConfig(options, source !== undefined);
   const session = await TrainingSession.create(config, numIdentities, { runId: 'bench' });
   try {
     const stepMs: number[] = [];

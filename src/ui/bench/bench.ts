@@ -1,6 +1,7 @@
 /**
  * The bench page: reads its parameters from the URL (?backend=webgpu&model=tiny&steps=5&batch=16&size=32,
- * optionally &data=builtin&width=4 for a tiny synthetic overfit task), starts the lab worker, runs its
+ * optionally &data=builtin&width=4 for a tiny synthetic overfit task; backend=auto times the model on every backend
+ * first, trains on the fastest and adds `probes` to the JSON), starts the lab worker, runs its
  * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
  * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts); ?mode=synth checksums built-in
  * synthetic faces rendered in the browser (./synthCheck.ts); ?mode=soak trains until `npm run bench -- --soak` stops it (./soakBench.ts).
@@ -26,13 +27,13 @@ function numberParam(name: string, fallback: number): number {
 
 async function main(): Promise<unknown> {
   if (params.get('mode') === 'synth') return synthChecksums(params);
-  const backend = (params.get('backend') ?? 'webgpu') as BackendName;
+  const backend = (params.get('backend') ?? 'webgpu') as BackendName | 'auto';
   const worker = startLabWorker();
   try {
     if (params.get('mode') === 'decode') return await runDecodeBench(worker, params);
     if (params.get('mode') === 'soak') return await runSoak(worker, params);
     const options: BenchOptions = {
-      backend,
+      ...(backend === 'auto' ? {} : { backend }),
       backbone: (params.get('model') ?? 'tiny') as BenchOptions['backbone'],
       steps: numberParam('steps', 5),
       batchSize: numberParam('batch', 16),
@@ -43,7 +44,7 @@ async function main(): Promise<unknown> {
     };
     const result = await worker.api.bench(options);
     // init falls back quietly when a backend is missing: a benchmark on another backend is an error.
-    if (result.backend !== backend) return { backend, error: `the worker ran on ${result.backend}, not ${backend}` };
+    if (backend !== 'auto' && result.backend !== backend) return { backend, error: `the worker ran on ${result.backend}, not ${backend}` };
     return result;
   } finally {
     worker.terminate();

@@ -31,6 +31,8 @@ export interface RunTracker {
   fail(err: unknown): RunRecord;
   /** The data are loaded: K, the identities the run trains on, is kept with its record (the findings read 1/K). */
   noteClasses(classes: number): void;
+  /** The worker chose the backend the run trains on (auto mode measures it when the run starts): the record names it. */
+  noteBackend(backend: BackendName): void;
 }
 
 // Placeholder ids of runs that failed before their first event: unique even when parallel workers fail at once.
@@ -40,8 +42,9 @@ let failures = 0;
  * Track a run of `info` on `backend`; `save` gets the record at the moments worth storing. `initial` is the record
  * a resumed run continues.
  */
-export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRecord) => void, initial?: RunRecord): RunTracker {
+export function trackRun(info: RunInfo, backendAtStart: BackendName, save: (run: RunRecord) => void, initial?: RunRecord): RunTracker {
   let record = initial;
+  let backend = backendAtStart;
   let classes = initial?.classes;
   // The time a resumed run had trained before this call: the events report this call's time.
   const secondsBefore = initial?.seconds ?? 0;
@@ -62,6 +65,10 @@ export function trackRun(info: RunInfo, backend: BackendName, save: (run: RunRec
         save(record);
       }
       return record;
+    },
+    noteBackend(b) {
+      backend = b;
+      if (record) record = { ...record, backend: b };
     },
     noteClasses(k) {
       classes = k;

@@ -1,10 +1,13 @@
 /**
- * Trains a sweep of runs in several lab workers at once: worth it on the wasm backend, where each worker trains on
- * one CPU core (threaded wasm is off, workers/backend.ts), so N workers train about N runs in the time of one. On
- * a GPU backend the runs would only queue for the same GPU, so the lab keeps its one worker and its queue there.
+ * Trains a sweep of runs in several lab workers at once: worth it on the wasm backend, where N workers train about
+ * N runs in the time of one, one core each. In a cross-origin-isolated page each worker's wasm may run threads too:
+ * it gets its share of the cores (sweepThreadShare), so the workers never ask for more threads than there are
+ * cores. Parallel runs come first, threads second: on 2 cores, two tiny-model runs of one thread each trained about
+ * 2× the images per second of one run on two threads (measured 2026-12-01, workers/wasmSetup.ts). On a GPU backend
+ * the runs would only queue for the same GPU, so the lab keeps its one worker and its queue there.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, DataSpec, RunResult, TrainEvent } from '../../protocol/api.ts';
+import type { BackendName, DataSpec, InitOptions, RunResult, TrainEvent } from '../../protocol/api.ts';
 import type { RunRecord, RunStatus } from '../runs/runRecord.ts';
 import { startLabWorker, type LabWorkerHandle } from './labBridge.ts';
 import { trackRun, type RunInfo } from './runTracker.ts';
@@ -38,6 +41,24 @@ export function sweepJobCount({ backend, runs, cores, foldersLoaded }: SweepJobI
   return Math.max(1, Math.min(runs, spare, MAX_SWEEP_JOBS));
 }
 
+/** What decides how many wasm threads each sweep worker gets. */
+export interface SweepThreadInputs {
+  /** navigator.hardwareConcurrency (undefined when the browser does not say). */
+  cores: number | undefined;
+  /** Sweep workers training at once. */
+  jobs: number;
+}
+
+/**
+ * Threads each sweep worker's wasm may use: the cores sweepJobCount leaves to the sweep (all but the page's one)
+ * shared evenly among the workers, at least one each; one thread takes wasm's single-threaded build
+ * (workers/wasmSetup.ts). E.g. 16 cores, 4 workers: 3 threads each; 8 cores, 2 runs left: 3 each.
+ */
+export function sweepThreadShare({ cores, jobs }: SweepThreadInputs): number {
+  const spare = Math.max(1, Math.floor(cores ?? 1) - 1);
+  return Math.max(1, Math.floor(spare / Math.max(1, Math.floor(jobs))));
+}
+
 /** One run of a sweep: what it trains and on which (built-in) data. */
 export interface SweepRequest extends RunInfo {
   data: DataSpec;
@@ -64,6 +85,8 @@ export interface SweepPoolOptions {
   jobs: number;
   /** The backend every worker is initialised on: the main worker's, so runs compare alike. */
   backend: BackendName;
+  /** Wasm threads per worker; default sweepThreadShare of navigator.hardwareConcurrency among the workers at once. */
+  wasmThreads?: number;
   /** A run's record at its evaluations and at its end (useRuns' saveRun). */
   onRunChange(run: RunRecord): void;
   /** The sweep's progress changed; called on every event, so the caller throttles what it shows. */
@@ -79,6 +102,8 @@ export class SweepPool {
   private readonly active = new Set<LabWorkerHandle>();
   /** Workers whose backend is initialised (a replacement worker initialises again). */
   private readonly initialised = new WeakSet<LabWorkerHandle>();
+  /** The init every worker gets (set by run): the pool's backend, and on wasm the worker's share of the threads. */
+  private initOptions: InitOptions = {};
   private abort!: (reason: Error) => void;
   /** Rejects on dispose, ending every wait (a terminated worker never answers nor fails). */
   private readonly aborted = new Promise<never>((_, reject) => (this.abort = reject));
@@ -93,6 +118,9 @@ export class SweepPool {
     this.report();
     const records: (RunRecord | undefined)[] = requests.map(() => undefined);
     let next = 0;
+    const jobs = Math.max(1, Math.min(this.options.jobs, requests.length));
+    const { backend, wasmThreads = sweepThreadShare({ cores: navigator.hardwareConcurrency, jobs }) } = this.options;
+    this.initOptions = backend === 'wasm' ? { preferred: [backend], wasmThreads } : { preferred: [backend] };
     // Each slot trains one run after another in its worker; a worker that failed is replaced for the next run.
     const slot = async () => {
       let worker: LabWorkerHandle | undefined;
@@ -108,7 +136,7 @@ export class SweepPool {
         if (worker) this.finish(worker);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.jobs, requests.length)) }, slot));
+    await Promise.all(Array.from({ length: jobs }, slot));
     this.update(
       this.jobs.map((j, i) => (j.phase === 'waiting' ? i : -1)).filter((i) => i >= 0),
       { phase: 'not started' },
@@ -169,7 +197,7 @@ export class SweepPool {
     this.update([index], { phase: 'starting' });
     try {
       if (!this.initialised.has(worker)) {
-        await this.call(worker, worker.api.init({ preferred: [backend] }));
+        await this.call(worker, worker.api.init(this.initOptions));
         this.initialised.add(worker);
       }
       tracker.noteClasses((await this.call(worker, worker.api.loadData(request.data))).trainIdentities);

@@ -201,6 +201,10 @@ export function useTraining(worker: TrainingWorker | undefined, backend: Backend
         const summary = await w.api.loadData(request.data);
         setData(summary);
         tracker.noteClasses(summary.trainIdentities);
+        // Auto mode: the worker times the backends on this model (or takes the cached probe) and switches to the
+        // fastest before the run; pinned, it answers with its backend. The record names the backend the run trains on.
+        const { backend: trainsOn } = await w.api.init({ probe: { config: request.config, numIdentities: summary.trainIdentities } });
+        tracker.noteBackend(trainsOn);
         return w.api.train(request.config, onEvent);
       }),
     [drive],

@@ -195,7 +195,8 @@ describe('App: the report sweep in parallel workers', () => {
     const runs = await storedRuns(7);
     expect(fake.maxTraining).toBe(3);
     expect(fake.started).toBe(1 + 3); // the main worker and three sweep workers
-    expect(fake.inits.filter((o) => o !== undefined)).toEqual([{ preferred: ['wasm'] }, { preferred: ['wasm'] }, { preferred: ['wasm'] }]);
+    // Three workers on the three cores the page leaves: one wasm thread each (sweepThreadShare).
+    expect(fake.inits.filter((o) => o !== undefined)).toEqual(Array.from({ length: 3 }, () => ({ preferred: ['wasm'], wasmThreads: 1 })));
     expect(runs.map((r) => r.presetId).sort()).toEqual([...ALL_IDS].sort());
     expect(runs.every((r) => r.status === 'completed' && r.step === fake.steps && r.backend === 'wasm' && r.lastEval)).toBe(true);
     expect(runs.find((r) => r.presetId === 'domain-other')?.dataLabel).toMatch(/population B → A/);

@@ -2,7 +2,7 @@
 import { act, cleanup, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG } from '../../../src/core/trainConfig.ts';
-import type { DataSummary, RunResult, StepPoints, TrainEventHandler } from '../../../src/protocol/api.ts';
+import type { BackendReport, DataSummary, InitOptions, RunResult, StepPoints, TrainEventHandler } from '../../../src/protocol/api.ts';
 import { STEP_COLUMN_NAMES } from '../../../src/ui/runs/applyEvent.ts';
 import type { LabWorkerHandle } from '../../../src/ui/worker/labBridge.ts';
 import { useTraining } from '../../../src/ui/worker/useTraining.ts';
@@ -10,6 +10,9 @@ import { useTraining } from '../../../src/ui/worker/useTraining.ts';
 afterEach(cleanup);
 
 const SUMMARY: DataSummary = { kind: 'builtin', trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 };
+
+/** A worker's init as a run's start asks it (InitOptions.probe): pinned on cpu, as these fakes train. */
+const init = async (): Promise<BackendReport> => ({ backend: 'cpu', attempts: [], tfjsVersion: 'test' });
 
 /** A worker whose train() reports one finished run of 3 steps. */
 function fakeWorker() {
@@ -20,7 +23,7 @@ function fakeWorker() {
     onEvent({ type: 'done', runId, reason: 'completed', step: 3, seconds: 1 });
     return { runId, reason: 'completed', step: 3 };
   });
-  const handle = { api: { loadData, train }, failed: new Promise<never>(() => undefined), terminate: () => undefined } as unknown as LabWorkerHandle;
+  const handle = { api: { init, loadData, train }, failed: new Promise<never>(() => undefined), terminate: () => undefined } as unknown as LabWorkerHandle;
   return { handle, loadData };
 }
 
@@ -61,7 +64,7 @@ describe('useTraining', () => {
     const pause = vi.fn(() => new Promise<void>((resolve) => (parked = resolve)));
     const stop = vi.fn(async () => undefined);
     const handle = {
-      api: { loadData: async () => SUMMARY, train, pause, stop },
+      api: { init, loadData: async () => SUMMARY, train, pause, stop },
       failed: new Promise<never>(() => undefined),
       terminate: () => undefined,
     } as unknown as LabWorkerHandle;
@@ -93,7 +96,7 @@ describe('useTraining', () => {
       onEvent({ type: 'done', runId: 'r', reason: 'completed', step: 5, seconds: 8 });
       return { runId: 'r', reason: 'completed', step: 5 };
     });
-    const handle = { api: { loadData: async () => SUMMARY, train }, failed: new Promise<never>(() => undefined), terminate: () => undefined } as unknown as LabWorkerHandle;
+    const handle = { api: { init, loadData: async () => SUMMARY, train }, failed: new Promise<never>(() => undefined), terminate: () => undefined } as unknown as LabWorkerHandle;
     const { result } = renderHook(() => useTraining(handle, 'cpu', (run) => void saved.push({ step: run.step, seconds: run.seconds, status: run.status })));
     await act(async () => {
       await result.current.start({ config: DEFAULT_TRAIN_CONFIG, label: 'r', data: { kind: 'builtin' }, dataLabel: 'built-in' });
@@ -102,6 +105,29 @@ describe('useTraining', () => {
       { step: 5, seconds: 7.5, status: 'running' },
       { step: 5, seconds: 8, status: 'completed' },
     ]);
+  });
+
+  it('records the backend the worker chose for the run when it starts (auto mode measures it then), not the one it had before', async () => {
+    const inits: (InitOptions | undefined)[] = [];
+    const train = async (_config: unknown, onEvent: TrainEventHandler): Promise<RunResult> => {
+      onEvent({ type: 'done', runId: 'r-1', reason: 'completed', step: 3, seconds: 1 });
+      return { runId: 'r-1', reason: 'completed', step: 3 };
+    };
+    const probed = async (options?: InitOptions): Promise<BackendReport> => {
+      inits.push(options);
+      return { backend: 'wasm', attempts: [], tfjsVersion: 'test', choice: 'measured' };
+    };
+    const handle = {
+      api: { init: probed, loadData: async () => SUMMARY, train },
+      failed: new Promise<never>(() => undefined),
+      terminate: () => undefined,
+    } as unknown as LabWorkerHandle;
+    const { result } = renderHook(() => useTraining(handle, 'webgpu', () => undefined));
+    await act(async () => {
+      await result.current.start({ config: DEFAULT_TRAIN_CONFIG, label: 'run', data: { kind: 'builtin' }, dataLabel: 'built-in' });
+    });
+    expect(inits).toEqual([{ probe: { config: DEFAULT_TRAIN_CONFIG, numIdentities: SUMMARY.trainIdentities } }]);
+    expect(result.current.run).toMatchObject({ status: 'completed', backend: 'wasm' });
   });
 });
 

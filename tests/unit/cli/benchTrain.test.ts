@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { benchOptions } from '../../../src/cli/benchTrain.ts';
+
+describe('npm run bench -- --backend …', () => {
+  it('takes auto (probe, then train on the fastest) and --browser (wasm or cpu in the Chromium worker)', () => {
+    expect(benchOptions(['--backend', 'auto', '--model', 'tiny', '--size', '32', '--batch', '16', '--steps', '5', '--json'])).toEqual({
+      backend: 'auto',
+      backbone: 'tiny',
+      steps: 5,
+      batchSize: 16,
+      inputSize: 32,
+      browser: false,
+    });
+    expect(benchOptions(['--backend', 'wasm', '--browser'])).toMatchObject({ backend: 'wasm', browser: true });
+    expect(() => benchOptions(['--backend', 'tpu'])).toThrow(/--backend must be one of webgpu, webgl, wasm, cpu, auto, got 'tpu'/);
+  });
+});
