@@ -1,0 +1,95 @@
+/**
+ * Plumbing shared by the training kernels of src/ml/wasm/: they are built from other kernels registered
+ * for the same backend, called directly through the kernel registry (no wasm internals), and every
+ * intermediate they make is freed before they return.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Runs one registered kernel of the backend being extended. */
+export type KernelRunner = (kernelName: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs?: object) => tf.TensorInfo;
+
+/** Calls registered kernels of `backendName` directly and remembers their outputs for disposal. */
+export class KernelScratch {
+  private readonly outputs: tf.TensorInfo[] = [];
+
+  constructor(
+    private readonly backend: tf.KernelBackend,
+    private readonly backendName: string,
+  ) {}
+
+  /** Runs `kernelName` on this backend; its output is freed by `disposeAllBut` unless kept. */
+  readonly run: KernelRunner = (kernelName, inputs, attrs = {}) => {
+    const config = tf.getKernel(kernelName, this.backendName);
+    if (!config) throw new Error(`kernel '${kernelName}' is not registered for backend '${this.backendName}'`);
+    const output = config.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tf.NamedAttrMap });
+    if (Array.isArray(output)) throw new Error(`kernel '${kernelName}' returned several outputs where one was expected`);
+    this.outputs.push(output);
+    return output;
+  };
+
+  /**
+   * Frees every output except `kept`. Reshape shares its input's data and raises its reference
+   * count, so freeing both the reshaped and the original output is what the backend expects.
+   */
+  disposeAllBut(kept: tf.TensorInfo): void {
+    for (const output of this.outputs) if (output !== kept) this.backend.disposeData(output.dataId);
+    this.outputs.length = 0;
+  }
+
+  /** Frees every output (on error). */
+  disposeAll(): void {
+    for (const output of this.outputs) this.backend.disposeData(output.dataId);
+    this.outputs.length = 0;
+  }
+}
+
+/**
+ * Runs `compute` with a KernelScratch of `backend` and frees every intermediate it made, keeping
+ * only the returned tensor (and everything, should it throw).
+ */
+export function withScratch(backend: tf.KernelBackend, backendName: string, compute: (run: KernelRunner) => tf.TensorInfo): tf.TensorInfo {
+  const scratch = new KernelScratch(backend, backendName);
+  try {
+    const result = compute(scratch.run);
+    scratch.disposeAllBut(result);
+    return result;
+  } catch (err) {
+    scratch.disposeAll();
+    throw err;
+  }
+}
+
+/** Reads a [h, w] pair from a tfjs attribute that may be a single number. */
+export function pair(value: number | [number, number] | undefined, fallback: number): [number, number] {
+  if (value === undefined) return [fallback, fallback];
+  return typeof value === 'number' ? [value, value] : value;
+}
+
+/**
+ * A 4-D window of `x` on its two spatial axes (1 and 2): rows [top, top + height) and columns
+ * [left, left + width), where rows and columns outside x read as zeros. One Slice for the part inside
+ * x and one PadV2 for the rest; a window equal to x returns x itself.
+ */
+export function spatialWindow(x: tf.TensorInfo, top: number, left: number, height: number, width: number, run: KernelRunner): tf.TensorInfo {
+  const [batch, rows, cols, channels] = x.shape;
+  const rowBegin = Math.min(Math.max(top, 0), rows);
+  const rowEnd = Math.max(Math.min(top + height, rows), rowBegin);
+  const colBegin = Math.min(Math.max(left, 0), cols);
+  const colEnd = Math.max(Math.min(left + width, cols), colBegin);
+  let inside = x;
+  if (rowBegin > 0 || colBegin > 0 || rowEnd < rows || colEnd < cols) {
+    inside = run(tf.Slice, { x }, { begin: [0, rowBegin, colBegin, 0], size: [batch, rowEnd - rowBegin, colEnd - colBegin, channels] });
+  }
+  const padTop = rowBegin - top;
+  const padLeft = colBegin - left;
+  const padBottom = height - padTop - (rowEnd - rowBegin);
+  const padRight = width - padLeft - (colEnd - colBegin);
+  if (padTop === 0 && padLeft === 0 && padBottom === 0 && padRight === 0) return inside;
+  const paddings = [
+    [0, 0],
+    [padTop, padBottom],
+    [padLeft, padRight],
+    [0, 0],
+  ];
+  return run(tf.PadV2, { x: inside }, { paddings, constantValue: 0 });
+}
