@@ -296,13 +296,14 @@ export function createLabApi(deps: LabApiDeps) {
         source = itemBatchSource(set, identities);
       }
       const probe = { config: benchTrainConfig(options, source !== undefined), numIdentities: source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES };
-      const report = await deps.selectBackend(options.backend ? { preferred: [options.backend] } : { probe });
-      const result: BenchResult & Pick<BackendReport, 'probes'> = {
+      const threads = options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads };
+      const report = await deps.selectBackend(options.backend ? { preferred: [options.backend], ...threads } : { probe, ...threads });
+      return {
         backend: report.backend,
         ...(await benchTrainSteps(options, source)),
+        ...(report.wasmThreads === undefined ? {} : { wasmThreads: report.wasmThreads }),
         ...(report.probes ? { probes: report.probes } : {}),
       };
-      return result;
     },
   } satisfies TrainingApi;
 

@@ -1,14 +1,15 @@
 /**
  * `npm run bench -- --backend webgpu|webgl|wasm|cpu|auto --model tiny|resnet18|resnet50 --steps N --batch B
- * [--size PX] [--browser] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
+ * [--size PX] [--browser [--threads T]] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
  * contract: add, never rename). cpu and wasm run here in Node unless --browser is given; webgpu, webgl, auto and
  * --browser run in headless Chromium: the app is built with Vite, served with preview(), and the bench page
  * (src/ui/bench/bench.html) runs the lab worker's `bench` method and writes the JSON into <pre id="result">.
  * `--backend auto` is what a run in the lab does: the worker times the model on every backend that initialises
  * (src/core/backendProbe.ts) and trains on the fastest; the JSON adds `probes` (each backend's figures) and `backend`
  * is the one chosen.
- * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks
- * Conv2DBackpropFilter: startBackend registers it from src/ml/wasmKernels.ts.)
+ * `--threads T` sets wasm's threads in the (cross-origin-isolated) bench page; the JSON adds `wasmThreads`.
+ * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks Conv2DBackpropFilter
+ * and trains slowly with its stock Conv2DBackpropInput: startBackend registers the lab's kernels, src/ml/wasmKernels.ts.)
  */
 import type { BackendName, BenchOptions, BenchResult } from '../protocol/api.ts';
 import { intOption, parseOptions, UsageError } from './args.ts';
@@ -27,9 +28,11 @@ export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { 
     size: { type: 'string', default: '32' },
     json: { type: 'boolean', default: false },
     browser: { type: 'boolean', default: false },
+    threads: { type: 'string' },
   });
   const backend = values.backend as BackendName | 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
+  if (values.threads !== undefined && (!values.browser || backend !== 'wasm')) throw new UsageError('--threads is for --backend wasm --browser: wasm in Node runs one thread');
   const model = values.model as (typeof MODELS)[number];
   if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
   return {
@@ -39,6 +42,7 @@ export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { 
     batchSize: intOption(values.batch, 'batch', 2, 4096),
     inputSize: intOption(values.size, 'size', 32, 1024),
     browser: values.browser === true,
+    ...(values.threads === undefined ? {} : { wasmThreads: intOption(values.threads, 'threads', 1, 1024) }),
   };
 }
 
@@ -57,6 +61,7 @@ async function benchInBrowser(options: Omit<BenchOptions, 'backend'> & { backend
     steps: String(options.steps),
     batch: String(options.batchSize),
     size: String(options.inputSize),
+    ...(options.wasmThreads === undefined ? {} : { threads: String(options.wasmThreads) }),
   });
   return (await runBenchPage(query)) as unknown as BenchResult;
 }

@@ -1,4 +1,4 @@
-import type { BackendName, BackendReport, InitOptions } from './backend.ts';
+import type { BackendName, BackendProbe, BackendReport, InitOptions } from './backend.ts';
 import type { TrainConfig, TrainConfigInput } from '../core/trainConfig.ts';
 import type { SynthSplitOverrides } from '../core/synth/dataset.ts';
 import type { DoneReason, EvalEvent, LiveChange, LiveParams, StepPoints, TrainEventHandler } from './events.ts';
@@ -177,6 +177,8 @@ export interface BenchOptions {
   data?: 'noise' | 'builtin';
   /** Base width of tiny/resnet18 (micro models for browser tests). */
   width?: number;
+  /** Threads of the wasm backend in a cross-origin-isolated page (InitOptions.wasmThreads); the worker's default otherwise. */
+  wasmThreads?: number;
 }
 
 /** The benchmark's figures (field names are a CLI contract: add, never rename). */
@@ -202,6 +204,10 @@ export interface BenchResult {
   stepEvents: number;
   /** Global gradient norm of every step, in order. */
   gradNorms: number[];
+  /** Threads the wasm backend computed on (wasm only). */
+  wasmThreads?: number;
+  /** With no backend asked (`--backend auto`): what the probe measured on each backend, the chosen one first. */
+  probes?: BackendProbe[];
 }
 
 /**

@@ -12,6 +12,10 @@ describe('npm run bench -- --backend …', () => {
       browser: false,
     });
     expect(benchOptions(['--backend', 'wasm', '--browser'])).toMatchObject({ backend: 'wasm', browser: true });
+    // Threads exist only for wasm in the (cross-origin-isolated) browser page.
+    expect(benchOptions(['--backend', 'wasm', '--browser', '--threads', '2'])).toMatchObject({ backend: 'wasm', browser: true, wasmThreads: 2 });
+    expect(() => benchOptions(['--backend', 'wasm', '--threads', '2'])).toThrow(/--threads is for --backend wasm --browser/);
+    expect(() => benchOptions(['--backend', 'webgpu', '--threads', '2'])).toThrow(/--threads is for/);
     expect(() => benchOptions(['--backend', 'tpu'])).toThrow(/--backend must be one of webgpu, webgl, wasm, cpu, auto, got 'tpu'/);
   });
 });
