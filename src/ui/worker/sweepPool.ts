@@ -8,6 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendName, DataSpec, InitOptions, RunResult, TrainEvent } from '../../protocol/api.ts';
+import { resumeFromCheckpoint } from '../runs/applyEvent.ts';
 import type { RunRecord, RunStatus } from '../runs/runRecord.ts';
 import { startLabWorker, type LabWorkerHandle } from './labBridge.ts';
 import { trackRun, type RunInfo } from './runTracker.ts';
@@ -18,6 +19,16 @@ import { trackRun, type RunInfo } from './runTracker.ts';
  * memory loses every run at once. Four keep a sweep's memory near that of one GPU run.
  */
 export const MAX_SWEEP_JOBS = 4;
+
+/**
+ * How many times a sweep run whose worker died (out of memory, a crash, a lost GPU device) goes on from its last
+ * checkpoint in a new worker, as a run of the main worker does (useTraining); a run that kills every worker it gets
+ * ends as an error rather than looping.
+ */
+export const MAX_SWEEP_RESUMES = 2;
+
+/** The worker itself died (worker.failed), as opposed to a call that failed in a live worker. */
+class WorkerDied extends Error {}
 
 /** What decides how many runs of a sweep train at once. */
 export interface SweepJobInputs {
@@ -127,10 +138,9 @@ export class SweepPool {
       try {
         while (!this.stopping && !this.disposed && next < requests.length) {
           const index = next++;
-          worker ??= this.start();
-          const { record, healthy } = await this.train(worker, requests[index], index);
-          records[index] = record;
-          if (!healthy) worker = this.finish(worker);
+          const ended = await this.train(worker ?? this.start(), requests[index], index);
+          records[index] = ended.record;
+          worker = ended.worker;
         }
       } finally {
         if (worker) this.finish(worker);
@@ -174,47 +184,88 @@ export class SweepPool {
     return undefined;
   }
 
-  /** A worker call that ends when the worker dies or the pool is disposed, not only when it answers. */
+  /** A worker call that ends when the worker dies (WorkerDied) or the pool is disposed, not only when it answers. */
   private call<T>(worker: LabWorkerHandle, promise: Promise<T>): Promise<T> {
-    return Promise.race([promise, worker.failed, this.aborted]);
+    const died = worker.failed.catch((err: unknown) => {
+      throw new WorkerDied(err instanceof Error ? err.message : String(err), { cause: err });
+    });
+    return Promise.race([promise, died, this.aborted]);
   }
 
-  /** Initialise (first use), load the run's data, train; `healthy` false when the worker should not be reused. */
-  private async train(worker: LabWorkerHandle, request: SweepRequest, index: number): Promise<{ record?: RunRecord; healthy: boolean }> {
+  private async ensureInit(worker: LabWorkerHandle): Promise<void> {
+    if (this.initialised.has(worker)) return;
+    await this.call(worker, worker.api.init(this.initOptions));
+    this.initialised.add(worker);
+  }
+
+  /**
+   * Initialise (first use), load the run's data and train it on `worker`. When the worker dies mid-run, a new one
+   * resumes the run from its last checkpoint (at most MAX_SWEEP_RESUMES times; the record keeps the interruption);
+   * without a checkpoint, or on any other failure, the run ends as an error. Resolves with the run's record and the
+   * worker the next run may use (undefined: start a fresh one).
+   */
+  private async train(worker: LabWorkerHandle, request: SweepRequest, index: number): Promise<{ record?: RunRecord; worker?: LabWorkerHandle }> {
     const { backend } = this.options;
-    const tracker = trackRun(request, backend, (run) => !this.disposed && this.options.onRunChange(run));
+    const save = (run: RunRecord) => !this.disposed && this.options.onRunChange(run);
+    let tracker = trackRun(request, backend, save);
+    let current = worker;
     let stopSent = false;
     const onEvent = (event: TrainEvent) => {
       const record = tracker.onEvent(event);
       // A stop that came while the worker was still building the model found no run to stop: repeat it.
       if (this.stopping && !stopSent) {
         stopSent = true;
-        worker.api.stop().catch(() => undefined);
+        current.api.stop().catch(() => undefined);
       }
       const phase: SweepPhase = record.status === 'running' || record.status === 'paused' ? (this.stopping ? 'stopping' : 'training') : record.status;
       this.update([index], { phase, step: record.step, message: record.message });
     };
     this.update([index], { phase: 'starting' });
-    try {
-      if (!this.initialised.has(worker)) {
-        await this.call(worker, worker.api.init(this.initOptions));
-        this.initialised.add(worker);
+    let resuming: string | undefined;
+    for (let resumes = 0; ; resumes++) {
+      try {
+        await this.ensureInit(current);
+        let result: RunResult;
+        if (resuming === undefined) {
+          tracker.noteClasses((await this.call(current, current.api.loadData(request.data))).trainIdentities);
+          if (this.stopping) {
+            this.update([index], { phase: 'not started' });
+            return { worker: current };
+          }
+          result = await this.call(current, current.api.train(request.config, Comlink.proxy(onEvent)));
+        } else {
+          result = await this.call(current, current.api.resumeRun(resuming, Comlink.proxy(onEvent)));
+        }
+        const record = tracker.finish(result);
+        if (record) this.update([index], { phase: record.status === 'running' ? 'completed' : record.status, step: record.step, message: record.message });
+        return { record, worker: current };
+      } catch (err) {
+        this.finish(current);
+        if (this.disposed) return {};
+        const cutOff = tracker.record;
+        if (err instanceof WorkerDied && cutOff && !this.stopping && resumes < MAX_SWEEP_RESUMES) {
+          // The run's checkpoints are in IndexedDB, which every worker of the page shares: a new worker goes on from there.
+          current = this.start();
+          const checkpoint = await this.ensureInit(current)
+            .then(() => this.call(current, current.api.listCheckpoints()))
+            .then((list) => list.find((c) => c.runId === cutOff.id))
+            .catch(() => undefined);
+          if (checkpoint) {
+            const resumed = resumeFromCheckpoint({ ...cutOff, status: 'running', message: undefined }, checkpoint.step, err.message, checkpoint.seconds);
+            tracker = trackRun(request, backend, save, resumed);
+            resuming = cutOff.id;
+            this.update([index], { phase: 'starting', step: checkpoint.step, message: `${err.message} at step ${cutOff.step}: resuming from step ${checkpoint.step}` });
+            continue;
+          }
+          const record = tracker.fail(new Error(`${err.message} at step ${cutOff.step}, before the run's first checkpoint`, { cause: err }));
+          this.update([index], { phase: 'error', message: record.message });
+          return { record, worker: current };
+        }
+        // Its run is an error with the worker's message; the other workers go on, and the next run gets a fresh worker.
+        const record = tracker.fail(err);
+        this.update([index], { phase: 'error', message: record.message });
+        return { record };
       }
-      tracker.noteClasses((await this.call(worker, worker.api.loadData(request.data))).trainIdentities);
-      if (this.stopping) {
-        this.update([index], { phase: 'not started' });
-        return { healthy: true };
-      }
-      const result: RunResult = await this.call(worker, worker.api.train(request.config, Comlink.proxy(onEvent)));
-      const record = tracker.finish(result);
-      if (record) this.update([index], { phase: record.status === 'running' ? 'completed' : record.status, step: record.step, message: record.message });
-      return { record, healthy: true };
-    } catch (err) {
-      if (this.disposed) return { healthy: false };
-      // Its run is an error with the worker's message; the other workers go on, and the next run gets a fresh worker.
-      const record = tracker.fail(err);
-      this.update([index], { phase: 'error', message: record.message });
-      return { record, healthy: false };
     }
   }
 

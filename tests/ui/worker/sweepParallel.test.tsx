@@ -26,6 +26,11 @@ const fake = vi.hoisted(() => ({
   /** The train call (1-based, over all workers) whose worker dies mid-run (0: none). */
   crashOnTrain: 0,
   crashedConfig: undefined as unknown,
+  /** Steps at which a training worker stores a checkpoint of its run (every `checkpointEvery` steps; 0: never). */
+  checkpointEvery: 0,
+  /** The checkpoints the fake workers stored: one per run, shared by every worker as IndexedDB is. */
+  checkpoints: new Map<string, { runId: string; step: number; config: TrainConfig }>(),
+  resumed: [] as string[],
   started: 0,
   terminated: 0,
   trainCalls: 0,
@@ -38,6 +43,9 @@ const fake = vi.hoisted(() => ({
       steps: 20,
       crashOnTrain: 0,
       crashedConfig: undefined,
+      checkpointEvery: 0,
+      checkpoints: new Map(),
+      resumed: [],
       started: 0,
       terminated: 0,
       trainCalls: 0,
@@ -58,14 +66,15 @@ vi.mock('../../../src/ui/worker/labBridge.ts', () => {
     let crash: (err: Error) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (crash = reject));
     failed.catch(() => undefined);
-    const train = async (config: TrainConfig, onEvent: TrainEventHandler) => {
-      const runId = `fake-${++runs}`;
-      const call = ++fake.trainCalls;
+    const train = async (config: TrainConfig, onEvent: TrainEventHandler, resume?: { runId: string; step: number }) => {
+      const runId = resume?.runId ?? `fake-${++runs}`;
+      const call = resume ? 0 : ++fake.trainCalls;
       stopRequested = false;
       fake.maxTraining = Math.max(fake.maxTraining, ++fake.training);
       try {
-        let step = 0;
+        let step = resume?.step ?? 0;
         for (; step < fake.steps && !stopRequested; step++) {
+          if (fake.checkpointEvery > 0 && step > 0 && step % fake.checkpointEvery === 0) fake.checkpoints.set(runId, { runId, step, config });
           await sleep(fake.stepMs);
           if (call === fake.crashOnTrain && step === 3) {
             fake.crashedConfig = config;
@@ -113,7 +122,14 @@ vi.mock('../../../src/ui/worker/labBridge.ts', () => {
         return { backend: options?.preferred?.[0] ?? fake.backend, attempts: [], tfjsVersion: 'test' };
       },
       loadData: async (spec: DataSpec) => ({ kind: spec.kind, trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 }),
-      train,
+      train: (config: TrainConfig, onEvent: TrainEventHandler) => train(config, onEvent),
+      listCheckpoints: async () => [...fake.checkpoints.values()].map(({ runId, step }) => ({ runId, step })),
+      resumeRun: async (runId: string, onEvent: TrainEventHandler) => {
+        const checkpoint = fake.checkpoints.get(runId);
+        if (!checkpoint) throw new Error(`no checkpoint stored for run '${runId}'`);
+        fake.resumed.push(runId);
+        return train(checkpoint.config, onEvent, checkpoint);
+      },
       stop: async () => void (stopRequested = true),
       // No built-in reference model (src/ui/verify asks for one).
       describeReference: async () => {
@@ -228,7 +244,7 @@ describe('App: the report sweep in parallel workers', () => {
     const runs = await storedRuns(7);
     const failed = runs.filter((r) => r.status === 'error');
     expect(failed).toHaveLength(1);
-    expect(failed[0].message).toBe('the training worker stopped: out of memory');
+    expect(failed[0].message).toBe("the training worker stopped: out of memory at step 3, before the run's first checkpoint");
     const crashed = ALL_IDS.find((id) => JSON.stringify(parseTrainConfig(findPreset(id)!.config)) === JSON.stringify(fake.crashedConfig));
     expect(failed[0].presetId).toBe(crashed);
     expect(
@@ -238,8 +254,23 @@ describe('App: the report sweep in parallel workers', () => {
         .sort(),
     ).toEqual(ALL_IDS.filter((id) => id !== crashed).sort());
     expect(fake.started).toBe(1 + 3 + 1); // the dead worker is replaced for the next run
-    const item = await screen.findByText(/: error: the training worker stopped: out of memory$/);
-    expect(item.textContent).toBe(`${findPreset(crashed!)!.name}: error: the training worker stopped: out of memory`);
+    const item = await screen.findByText(/: error: the training worker stopped: out of memory at step 3, before the run's first checkpoint$/);
+    expect(item.textContent).toBe(`${findPreset(crashed!)!.name}: error: the training worker stopped: out of memory at step 3, before the run's first checkpoint`);
+  });
+
+  it('a worker that dies after a checkpoint: a new worker resumes its run from there and it completes, the gap kept', async () => {
+    fake.crashOnTrain = 2;
+    fake.checkpointEvery = 2;
+    await startSweep();
+    const runs = await storedRuns(7);
+    expect(runs.filter((r) => r.status !== 'completed')).toEqual([]);
+    const resumed = runs.filter((r) => r.interruptions);
+    expect(resumed).toHaveLength(1);
+    expect(fake.resumed).toEqual([resumed[0].id]);
+    // Cut off after step 2's point, at the checkpoint of step 2: its points from there on were sent again.
+    expect(resumed[0].interruptions).toEqual([{ atStep: 3, resumedFrom: 2, reason: 'the training worker stopped: out of memory' }]);
+    expect(Array.from(resumed[0].history.step)).toEqual([...Array(fake.steps).keys()]);
+    expect(fake.started).toBe(1 + 3 + 1); // the dead worker's replacement resumed the run
   });
 
   it('"Stop the sweep" stops every running run gracefully and starts no more', async () => {
