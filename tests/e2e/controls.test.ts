@@ -103,25 +103,27 @@ describe('training controls and reloads in headless Chromium', () => {
     await expect(lastRun(page).textContent()).resolves.toMatch(/completed after 12 steps/);
     // Its stored curve runs from the first step to the last, once each (read from the runs database: the plots
     // also hold the other test's run).
-    const steps = await page.evaluate(
+    const { steps, interruptions } = await page.evaluate(
       () =>
-        new Promise<number[]>((resolve, reject) => {
+        new Promise<{ steps: number[]; interruptions: unknown }>((resolve, reject) => {
           const opening = indexedDB.open('margin-lab');
           opening.onerror = () => reject(opening.error);
           opening.onsuccess = () => {
             const request = opening.result.transaction('runs').objectStore('runs').getAll();
             request.onerror = () => reject(request.error);
             request.onsuccess = () => {
-              const run = (request.result as { status: string; config: { steps: number }; history: { step: Float32Array } }[]).find(
+              const run = (request.result as { status: string; config: { steps: number }; history: { step: Float32Array }; interruptions?: unknown }[]).find(
                 (r) => r.status === 'completed' && r.config.steps === 12,
               );
               opening.result.close();
-              resolve(Array.from(run?.history.step ?? []));
+              resolve({ steps: Array.from(run?.history.step ?? []), interruptions: run?.interruptions });
             };
           };
         }),
     );
     expect(steps, consoleLines.join('\n')).toEqual([...Array(12).keys()]);
+    // The interruption is kept with the run: its loss curve marks where it went on.
+    expect(interruptions).toEqual([{ atStep: expect.any(Number), resumedFrom: fromStep, reason: 'the page was reloaded or closed' }]);
 
     // At 768 px the runs table (in Compare) scrolls inside its panel; the page itself never scrolls
     // sideways.

@@ -125,7 +125,8 @@ export class TrainingSession {
       variables,
       statistics,
       optimizer: createMaskedOptimizer(config.optimizer, variables),
-      healthy: tf.variable(tf.scalar(1), false),
+      // tidy: the variable copies its initial value, which would otherwise outlive the session.
+      healthy: tf.tidy(() => tf.variable(tf.scalar(1), false)),
     };
     const runId = options.runId ?? `run-${config.seed}-${Date.now().toString(36)}`;
     return new TrainingSession(runId, config, numIdentities, options.data ?? null, state);

@@ -42,6 +42,14 @@ describe('training loop on the tfjs CPU backend', () => {
     expect(counts[49]).toBe(counts[2]);
   });
 
+  it('leaves no tensor behind once a session that trained is disposed', async () => {
+    const before = tf.memory().numTensors;
+    const session = await TrainingSession.create(microConfig({ steps: 3, batchSize: 4, model: { width: 2 } }), 8);
+    await session.run(noiseBatchSource(8, 32), () => {}, {});
+    session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('throttles step events without losing a step', async () => {
     const session = await TrainingSession.create(microConfig({ steps: 12, batchSize: 4, model: { width: 2 } }), 8);
     const events: TrainEvent[] = [];

@@ -6,48 +6,7 @@ import { TrainingSession } from '../../../src/ml/train/session.ts';
 import { withScratch } from '../../../src/ml/wasm/scratch.ts';
 import { conv2dFilterGradient, registerWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from '../../../src/ml/wasmKernels.ts';
 import { MICRO_IDENTITIES, microConfig, microSource, stepLosses } from './trainHelpers.ts';
-import { type ConvCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm, values } from './wasm/helpers.ts';
-
-const FILTER_CASES: ConvCase[] = [
-  { name: "7×7 stride 2 'same' (ResNet conv1 without its zero-padding layer)", x: [2, 32, 32, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'same' },
-  { name: "7×7 stride 2 'valid' on a 3-pixel padded input (ResNet conv1 as built)", x: [2, 38, 38, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'valid' },
-  { name: "7×7 stride 1 'same', odd width", x: [1, 12, 11, 2], filter: [7, 7, 2, 3], strides: 1, pad: 'same' },
-  { name: "1×1 stride 2 'valid' (ResNet projection shortcut)", x: [2, 9, 9, 16], filter: [1, 1, 16, 12], strides: 2, pad: 'valid' },
-  { name: "1×1 stride 2 'same', even size", x: [2, 8, 6, 5], filter: [1, 1, 5, 7], strides: 2, pad: 'same' },
-  { name: "1×1 stride 1 'valid' (bottleneck)", x: [3, 5, 5, 8], filter: [1, 1, 8, 6], strides: 1, pad: 'valid' },
-  { name: "1×1 stride 1 'valid', more output than input channels", x: [2, 4, 5, 3], filter: [1, 1, 3, 7], strides: 1, pad: 'valid' },
-  { name: "3×3 stride 1 'same'", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'same' },
-  { name: "3×3 stride 1 'valid', odd sizes", x: [2, 9, 7, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'valid' },
-  { name: "3×3 stride 2 'same' on an odd size (tiny CNN block)", x: [2, 9, 9, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
-  { name: "3×3 stride 2 'same' on an even size (ResNet18 down-sampling)", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
-  { name: "2×2 stride 2 'valid' leaving a row and column unread", x: [1, 13, 13, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
-  {
-    name: 'explicit asymmetric padding, 3×2 kernel',
-    x: [1, 10, 11, 4],
-    filter: [3, 2, 4, 3],
-    strides: 1,
-    pad: [
-      [0, 0],
-      [1, 2],
-      [0, 1],
-      [0, 0],
-    ],
-  },
-  {
-    name: 'explicit padding on a 1×1 kernel',
-    x: [2, 5, 6, 3],
-    filter: [1, 1, 3, 4],
-    strides: 1,
-    pad: [
-      [0, 0],
-      [1, 2],
-      [2, 0],
-      [0, 0],
-    ],
-  },
-  { name: 'numeric padding 1, stride 3', x: [1, 10, 11, 4], filter: [3, 3, 4, 3], strides: 3, pad: 1 },
-  { name: "stride [2, 1] 'same'", x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [2, 1], pad: 'same' },
-];
+import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm, values } from './wasm/helpers.ts';
 
 function filterGradient(x: tf.Tensor, dy: tf.Tensor, c: ConvCase, extra: Record<string, unknown> = {}): tf.Tensor4D {
   const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter, ...extra };
@@ -78,7 +37,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(tf.getKernelsForBackend('wasm').filter((k) => k.kernelName === tf.Conv2DBackpropFilter)).toHaveLength(1);
   });
 
-  it.each(FILTER_CASES)('matches the cpu kernel: $name', async (c) => {
+  it.each(CONV_CASES)('matches the cpu kernel: $name', async (c) => {
     const expected = await resultOn('cpu', caseFilterGradient(c));
     const actual = await resultOn('wasm', caseFilterGradient(c));
     expect(actual.shape).toEqual(c.filter);
@@ -86,7 +45,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
   });
 
-  it.each([FILTER_CASES[0], FILTER_CASES[5], FILTER_CASES[6]])('frees every intermediate buffer: $name', async (c) => {
+  it.each(
+    ["7×7 stride 2 'same' (ResNet conv1 without its zero-padding layer)", "1×1 stride 1 'valid' (bottleneck)", "1×1 stride 1 'valid', more output than input channels"].map(
+      convCase,
+    ),
+  )('frees every intermediate buffer: $name', async (c) => {
     await tf.setBackend('wasm');
     const x = seeded(c.x, 3);
     const dy = seeded(convOutShape(c), 4);
@@ -103,7 +66,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     tf.dispose([x, dy]);
   });
 
-  it.each(FILTER_CASES)('hands XNNPACK only its own scratch tensors as weights: $name', async (c) => {
+  it.each(CONV_CASES)('hands XNNPACK only its own scratch tensors as weights: $name', async (c) => {
     // XNNPACK keeps a packed copy of a matrix product's b and a convolution's filter until that data is
     // freed; x and dy live until the backward pass ends, so neither (nor a view of either) may be one.
     await tf.setBackend('wasm');
@@ -128,7 +91,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
 
   it('refuses dilations other than 1 and NCHW with a clear message', async () => {
     await tf.setBackend('wasm');
-    const c = FILTER_CASES[7];
+    const c = convCase("3×3 stride 1 'same', even size");
     const x = tf.zeros(c.x) as tf.Tensor4D;
     const dy = tf.zeros(convOutShape(c));
     expect(() => filterGradient(x, dy, c, { dilations: 2 })).toThrow(/dilations must be 1, got \[2, 2\]/);
@@ -282,9 +245,9 @@ describe('training on wasm', () => {
     const wasm = await left('wasm');
     expect(wasm.losses).toHaveLength(2);
     wasm.losses.forEach((loss, i) => expect(Math.abs(loss - cpu.losses[i])).toBeLessThan(1e-3 * Math.abs(cpu.losses[i])));
-    // The wasm kernels leave nothing behind that the cpu run does not (a session leaves one tensor on
-    // either backend as of this writing, so the comparison is between backends rather than with zero).
-    expect(wasm.tensors).toBe(cpu.tensors);
+    // A trained and disposed session leaves nothing behind on either backend: no tensor, no wasm buffer.
+    expect(wasm.tensors).toBe(0);
+    expect(cpu.tensors).toBe(0);
     expect(wasm.buffers).toBe(cpu.buffers);
   });
 

@@ -15,6 +15,72 @@ export interface ConvCase {
   pad: 'same' | 'valid' | number | ExplicitPadding;
 }
 
+/**
+ * The convolution geometries both gradient kernels are checked on: the lab's layers (ResNet stems, bottlenecks,
+ * projection shortcuts, down-sampling) and the edges of tfjs's padding arithmetic.
+ */
+export const CONV_CASES: readonly ConvCase[] = [
+  { name: "3×3 stride 1 'same', even size", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'same' },
+  { name: "3×3 stride 1 'same', odd sizes", x: [2, 7, 9, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'same' },
+  { name: "3×3 stride 1 'valid'", x: [2, 9, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'valid' },
+  { name: "3×3 stride 2 'same', even size (ResNet18 down-sampling)", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
+  { name: "3×3 stride 2 'same', odd size", x: [2, 9, 9, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
+  { name: "3×3 stride 2 'valid', odd and even sizes", x: [1, 11, 10, 3], filter: [3, 3, 3, 5], strides: 2, pad: 'valid' },
+  { name: "1×1 stride 1 'valid' (bottleneck)", x: [3, 5, 5, 8], filter: [1, 1, 8, 6], strides: 1, pad: 'valid' },
+  { name: "1×1 stride 1 'valid', more output than input channels", x: [2, 4, 5, 3], filter: [1, 1, 3, 7], strides: 1, pad: 'valid' },
+  { name: "1×1 stride 2 'valid', odd size (ResNet50 projection shortcut)", x: [2, 9, 9, 16], filter: [1, 1, 16, 12], strides: 2, pad: 'valid' },
+  { name: "1×1 stride 2 'same', even size", x: [2, 8, 6, 5], filter: [1, 1, 5, 7], strides: 2, pad: 'same' },
+  { name: "7×7 stride 2 'same' (ResNet conv1 without its zero-padding layer)", x: [2, 32, 32, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'same' },
+  { name: "7×7 stride 2 'valid' on a 3-pixel padded input (ResNet conv1 as built)", x: [2, 38, 38, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'valid' },
+  { name: "7×7 stride 1 'same', odd width", x: [1, 12, 11, 2], filter: [7, 7, 2, 3], strides: 1, pad: 'same' },
+  { name: "2×2 stride 2 'valid' leaving a row and column unread", x: [1, 13, 13, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
+  { name: 'numeric padding 1, stride 3', x: [1, 10, 11, 4], filter: [3, 3, 4, 3], strides: 3, pad: 1 },
+  { name: "stride [2, 1] 'same'", x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [2, 1], pad: 'same' },
+  {
+    name: 'explicit asymmetric padding, 3×2 kernel',
+    x: [1, 10, 11, 4],
+    filter: [3, 2, 4, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'explicit padding wider than a 1×1 kernel (dy rows that reach no input)',
+    x: [2, 5, 6, 3],
+    filter: [1, 1, 3, 4],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'explicit padding 2 on a 3×3 kernel at stride 2',
+    x: [1, 9, 8, 3],
+    filter: [3, 3, 3, 4],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 2],
+      [2, 1],
+      [0, 0],
+    ],
+  },
+];
+
+/** The case named `name` (tests pick cases by name, not by position). */
+export function convCase(name: string): ConvCase {
+  const found = CONV_CASES.find((c) => c.name === name);
+  if (!found) throw new Error(`no convolution case named ${JSON.stringify(name)}`);
+  return found;
+}
+
 /** Starts the wasm backend (single-threaded, as the lab runs it) with the lab's training kernels. */
 export async function startWasm(): Promise<void> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

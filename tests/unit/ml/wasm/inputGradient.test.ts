@@ -2,61 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axisPhases, conv2dInputGradient } from '../../../../src/ml/wasm/inputGradient.ts';
 import { withScratch } from '../../../../src/ml/wasm/scratch.ts';
-import { type ConvCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
-
-const INPUT_CASES: ConvCase[] = [
-  { name: "3×3 stride 1 'same', even size", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'same' },
-  { name: "3×3 stride 1 'same', odd sizes", x: [2, 7, 9, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'same' },
-  { name: "3×3 stride 1 'valid'", x: [2, 9, 8, 4], filter: [3, 3, 4, 6], strides: 1, pad: 'valid' },
-  { name: "3×3 stride 2 'same', even size (ResNet18 down-sampling)", x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
-  { name: "3×3 stride 2 'same', odd size", x: [2, 9, 9, 4], filter: [3, 3, 4, 6], strides: 2, pad: 'same' },
-  { name: "3×3 stride 2 'valid', odd and even sizes", x: [1, 11, 10, 3], filter: [3, 3, 3, 5], strides: 2, pad: 'valid' },
-  { name: "1×1 stride 1 'valid' (bottleneck)", x: [3, 5, 5, 8], filter: [1, 1, 8, 6], strides: 1, pad: 'valid' },
-  { name: "1×1 stride 2 'valid', odd size (ResNet50 projection shortcut)", x: [2, 9, 9, 16], filter: [1, 1, 16, 12], strides: 2, pad: 'valid' },
-  { name: "1×1 stride 2 'same', even size", x: [2, 8, 6, 5], filter: [1, 1, 5, 7], strides: 2, pad: 'same' },
-  { name: "7×7 stride 2 'same' (ResNet conv1 without its zero-padding layer)", x: [2, 32, 32, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'same' },
-  { name: "7×7 stride 2 'valid' on a 3-pixel padded input (ResNet conv1 as built)", x: [2, 38, 38, 3], filter: [7, 7, 3, 8], strides: 2, pad: 'valid' },
-  { name: "7×7 stride 1 'same', odd width", x: [1, 12, 11, 2], filter: [7, 7, 2, 3], strides: 1, pad: 'same' },
-  { name: "2×2 stride 2 'valid' leaving a row and column unread", x: [1, 13, 13, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
-  { name: 'numeric padding 1, stride 3', x: [1, 10, 11, 4], filter: [3, 3, 4, 3], strides: 3, pad: 1 },
-  { name: "stride [2, 1] 'same'", x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [2, 1], pad: 'same' },
-  {
-    name: 'explicit asymmetric padding, 3×2 kernel',
-    x: [1, 10, 11, 4],
-    filter: [3, 2, 4, 3],
-    strides: 1,
-    pad: [
-      [0, 0],
-      [1, 2],
-      [0, 1],
-      [0, 0],
-    ],
-  },
-  {
-    name: 'explicit padding wider than a 1×1 kernel (dy rows that reach no input)',
-    x: [2, 5, 6, 3],
-    filter: [1, 1, 3, 4],
-    strides: 1,
-    pad: [
-      [0, 0],
-      [1, 2],
-      [2, 0],
-      [0, 0],
-    ],
-  },
-  {
-    name: 'explicit padding 2 on a 3×3 kernel at stride 2',
-    x: [1, 9, 8, 3],
-    filter: [3, 3, 3, 4],
-    strides: 2,
-    pad: [
-      [0, 0],
-      [2, 2],
-      [2, 1],
-      [0, 0],
-    ],
-  },
-];
+import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
 function inputGradient(c: ConvCase, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): tf.Tensor {
   const dyShape = convOutShape(c);
@@ -69,7 +15,7 @@ function inputGradient(c: ConvCase, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): tf.Te
 beforeAll(startWasm);
 
 describe('Conv2DBackpropInput on wasm', () => {
-  it.each(INPUT_CASES)('matches the cpu kernel: $name', async (c) => {
+  it.each(CONV_CASES)('matches the cpu kernel: $name', async (c) => {
     const expected = await resultOn('cpu', () => inputGradient(c));
     const actual = await resultOn('wasm', () => inputGradient(c));
     expect(expected.shape).toEqual(c.x);
@@ -77,7 +23,7 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
   });
 
-  const STRIDED = INPUT_CASES.filter((c) => c.strides !== 1 && c.filter[0] * c.filter[1] > 1);
+  const STRIDED = CONV_CASES.filter((c) => c.strides !== 1 && c.filter[0] * c.filter[1] > 1);
   it.each(
     STRIDED.flatMap((c) => [
       { ...c, strategy: 'stride phases', limit: 0 },
@@ -97,7 +43,7 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 
   it('leaves NCHW to the stock kernel, which matches the cpu kernel', async () => {
-    const c = INPUT_CASES[4];
+    const c = convCase("3×3 stride 2 'same', odd size");
     const expected = await resultOn('cpu', () => inputGradient(c, 'NCHW'));
     const actual = await resultOn('wasm', () => inputGradient(c, 'NCHW'));
     expect(actual.shape).toEqual([2, 4, 9, 9]);
@@ -106,7 +52,7 @@ describe('Conv2DBackpropInput on wasm', () => {
 
   it('frees every intermediate buffer', async () => {
     await tf.setBackend('wasm');
-    const c = INPUT_CASES[10];
+    const c = convCase("7×7 stride 2 'valid' on a 3-pixel padded input (ResNet conv1 as built)");
     const dy = seeded(convOutShape(c), 2);
     const filter = seeded(c.filter, 1);
     const buffersBefore = tf.backend().numDataIds();
@@ -125,7 +71,7 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 
   it('gives a fused convolution (bias, ReLU) the same input and filter gradients as the cpu backend', async () => {
-    const c = INPUT_CASES[4];
+    const c = convCase("3×3 stride 2 'same', odd size");
     const gradients = () => {
       const x = seeded(c.x, 3) as tf.Tensor4D;
       const filter = seeded(c.filter, 4) as tf.Tensor4D;
