@@ -52,8 +52,8 @@ export const REPORT_TRAINING = Object.freeze({
  * 0.1 from scratch: with s = 64 every gradient is 64× that of a unit-scale softmax, and at SGD 0.05–0.1 the
  * margin runs are thrown into the region past θ + m = π, where the target logit's pull vanishes and features
  * sit anti-aligned with their class (θ_y ≈ 140–150°) instead of learning. Here softmax fits its identities
- * (over 90% training accuracy) and a 30° margin sits at θ_y ≈ 30°. One run takes about 2 min on one CPU core
- * through wasm; a laptop GPU through WebGPU should be faster.
+ * (over 90% training accuracy) and a 30° margin sits at θ_y ≈ 30°. One run takes 40–70 s on one CPU core
+ * through wasm (with the lab's wasm gradient kernels, src/ml/wasm; two runs at once, `lab sweep --jobs 2`).
  */
 export const QUICK_DEMO_TRAINING = Object.freeze({
   model: Object.freeze({ backbone: 'tiny', pretrained: 'none', inputSize: 32, embeddingDim: 512, embeddingNorm: 'batchnorm' } as const),
