@@ -240,23 +240,18 @@ export type BackendChoiceSource = 'measured' | 'cached' | 'forced';
 export interface BackendChoice {
   backend: ProbeBackendName;
   source: BackendChoiceSource;
-  /** Every probe entry (the cached ones when source is 'cached'; none when forced). */
+  /** Every probe entry (the cached ones when source is 'cached'). */
   probes: BackendProbe[];
   measuredAt?: string;
 }
 
 /**
- * Chooses the backend for the shape `key`: `forced` is used as it is (no probe; an error when it does not initialise);
- * otherwise a cached record whose backend still initialises, else a probe of every backend of `order` that
- * initialises, the fastest of which is used and cached. A backend that fails is skipped with its reason; when none
- * trains, LAST_RESORT_BACKEND is used unmeasured.
+ * Chooses the backend for the shape `key`: a cached record whose backend still initialises, else a probe of every
+ * backend of `order` that initialises, the fastest of which is used and cached. A backend that fails is skipped with
+ * its reason; when none trains, LAST_RESORT_BACKEND is used unmeasured. (A backend the user forced never gets here:
+ * workers/backend.ts pins the worker to it without a probe.)
  */
-export async function chooseBackend(request: { key: string; forced?: ProbeBackendName; order?: readonly ProbeBackendName[] }, host: BackendProbeHost): Promise<BackendChoice> {
-  if (request.forced) {
-    const reason = await host.init(request.forced);
-    if (reason) throw new Error(`the chosen backend ${BACKEND_DISPLAY_NAMES[request.forced]} could not start: ${reason}`);
-    return { backend: request.forced, source: 'forced', probes: [] };
-  }
+export async function chooseBackend(request: { key: string; order?: readonly ProbeBackendName[] }, host: BackendProbeHost): Promise<BackendChoice> {
   const cached = parseProbeCacheRecord(await host.cache?.get(request.key).catch(() => undefined));
   if (cached && cached.key === request.key && !(await host.init(cached.backend))) {
     return { backend: cached.backend, source: 'cached', probes: cached.probes, measuredAt: cached.measuredAt };

@@ -88,10 +88,11 @@ type WorkerPhase = LabWorkerState extends infer S ? (S extends BackendChoiceCont
 type ReadyPhase = Extract<WorkerPhase, { phase: 'ready' }>;
 
 /**
- * The worker's API as the page uses it: before a run starts in auto mode, the worker times the backends on the run's
- * model (or takes the cached probe) and switches to the fastest, and `onReport` hears the new report, so the status
- * and whatever follows the main worker's backend (the sweep pool) see the backend the run trains on. A resumed run
- * probes in the worker itself; the report is asked for at its first event.
+ * The worker's API as the page uses it: a probe asked for through init (useTraining asks before a run starts: the
+ * worker times the backends on the run's model, or takes the cached probe, and switches to the fastest) shows as
+ * "probing" in the status, and `onReport` hears the new report, so the status and whatever follows the main worker's
+ * backend (the sweep pool) see the backend the run trains on. A resumed run probes in the worker itself; the report
+ * is asked for at its first event.
  */
 function probingApi(
   api: Comlink.Remote<LabWorkerApi>,
@@ -99,7 +100,6 @@ function probingApi(
   onReport: (report: BackendReport | undefined, probing: boolean) => void,
   auto: () => boolean,
 ): Comlink.Remote<LabWorkerApi> {
-  let identities: number | undefined;
   const refreshOnFirstEvent = (onEvent: TrainEventHandler): TrainEventHandler => {
     let asked = false;
     return Comlink.proxy((event: TrainEvent) => {
@@ -126,19 +126,8 @@ function probingApi(
       throw err;
     }
   };
-  const overrides: Pick<LabWorkerApi, 'init' | 'loadData' | 'train' | 'resumeRun'> = {
+  const overrides: Pick<LabWorkerApi, 'init' | 'resumeRun'> = {
     init,
-    loadData: async (spec) => {
-      const summary = await api.loadData(spec);
-      identities = summary.trainIdentities;
-      return summary;
-    },
-    train: async (config, onEvent) => {
-      // The run's own probe in the worker (workers/labApi.ts) then finds this one's answer, or meets its failure
-      // and reports it as the run's error.
-      if (auto() && identities !== undefined) await init({ probe: { config, numIdentities: identities } }).catch(() => undefined);
-      return api.train(config, refreshOnFirstEvent(onEvent));
-    },
     resumeRun: (runId, onEvent) => api.resumeRun(runId, refreshOnFirstEvent(onEvent)),
   };
   return new Proxy(api, { get: (target, prop, receiver) => (prop in overrides ? overrides[prop as keyof typeof overrides] : Reflect.get(target, prop, receiver)) });

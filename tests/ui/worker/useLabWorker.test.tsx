@@ -38,6 +38,11 @@ vi.mock('../../../src/ui/worker/labBridge.ts', () => ({
         onEvent({ type: 'done', runId: 'r1', reason: 'completed', step: 1, seconds: 1 });
         return { runId: 'r1', reason: 'completed', step: 1 };
       },
+      resumeRun: async (runId: string, onEvent: TrainEventHandler): Promise<RunResult> => {
+        fake.order.push('resume');
+        onEvent({ type: 'done', runId, reason: 'completed', step: 2, seconds: 1 });
+        return { runId, reason: 'completed', step: 2 };
+      },
     },
     failed: new Promise<never>(() => undefined),
     terminate: () => undefined,
@@ -59,19 +64,17 @@ async function startedHook() {
 }
 
 describe('useLabWorker and the backend choice', () => {
-  it('in auto mode, times the backends on the run’s model before it trains and reports the backend it switched to', async () => {
+  it('in auto mode, reports the backend a resumed run switched to (its probe runs in the worker) at its first event', async () => {
     const { result } = await startedHook();
     expect(fake.inits).toEqual([undefined]);
     expect(result.current.choice).toBe('auto');
     const state = result.current;
     if (state.phase !== 'ready') throw new Error('not ready');
     await act(async () => {
-      await state.worker.api.loadData({ kind: 'builtin' });
-      await state.worker.api.train(DEFAULT_TRAIN_CONFIG, () => undefined);
+      await state.worker.api.resumeRun('r1', () => undefined);
     });
-    expect(fake.order).toEqual(['init', 'probe', 'train', 'init']); // the last: the report asked for at the run's first event
-    expect(fake.inits[1]).toEqual({ probe: { config: DEFAULT_TRAIN_CONFIG, numIdentities: 100 } });
-    expect(fake.inits[2]).toEqual({ current: true });
+    expect(fake.order).toEqual(['init', 'resume', 'init']); // the last: the report asked for at the run's first event
+    expect(fake.inits[1]).toEqual({ current: true });
     const after = result.current;
     expect(after.phase === 'ready' && after.backend).toEqual(MEASURED);
   });

@@ -116,13 +116,6 @@ describe('choosing the training backend by measurement', () => {
     expect(parseProbeCacheRecord(structuredClone(good))).toEqual(good);
   });
 
-  it('honours a forced backend without probing, and says when it cannot start', async () => {
-    const host = fakeHost({ webgpu: { imgPerSec: 7.4 }, wasm: { imgPerSec: 238 } });
-    expect(await chooseBackend({ key: KEY, forced: 'webgpu' }, host)).toEqual({ backend: 'webgpu', source: 'forced', probes: [] });
-    expect(host.log).toEqual(['init webgpu']);
-    await expect(chooseBackend({ key: KEY, forced: 'webgl' }, host)).rejects.toThrow(/WebGL could not start: webgl is not registered/);
-  });
-
   it('skips a backend that fails to initialise or to train, with its reason, and falls back to cpu when none trains', async () => {
     const host = fakeHost({ webgpu: { reason: 'no WebGPU adapter' }, webgl: { throws: "Kernel 'X' not registered" }, wasm: { imgPerSec: 238 } });
     const choice = await chooseBackend({ key: KEY }, host);
