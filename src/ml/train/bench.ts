@@ -5,54 +5,78 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BenchOptions, BenchResult } from '../../protocol/api.ts';
+import type { TrainConfig } from '../../core/trainConfig.ts';
 import { benchTrainConfig } from './benchConfig.ts';
+import type { TrainControl } from './control.ts';
 import { noiseBatchSource, type BatchSource } from './data.ts';
 import { TrainingSession } from './session.ts';
 
 /** Classes of the benchmark's random labels when not given. */
 export const BENCH_DEFAULT_IDENTITIES = 64;
 
-/** Runs the benchmark on the current tfjs backend, on noise images unless another `source` is given. */
-export async function benchTrainSteps(options: BenchOptions, source?: BatchSource): Promise<Omit<BenchResult, 'backend'>> {
-  const numIdentities = source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES;
-  const config = benchTrainConfig(options, source !== undefined);
+/** What timeTrainingSteps saw: each step's wall time, loss and gradient norm, and the step events that carried them. */
+export interface TimedSteps {
+  stepMs: number[];
+  losses: number[];
+  gradNorms: number[];
+  stepEvents: number;
+  /** tf.memory().numTensors after the last step, the session still alive. */
+  numTensors: number;
+}
+
+/**
+ * Trains `config` (a fresh session, disposed after) on `source`, noise images by default, reading every step back so
+ * each step's wall time is known: the training benchmark's and the backend probe's (./probe.ts) one timing loop.
+ * `onStep` sees the wall times after every step event; `control` may stop the run between steps.
+ */
+export async function timeTrainingSteps(
+  config: TrainConfig,
+  numIdentities: number,
+  { source, control, onStep }: { source?: BatchSource; control?: TrainControl; onStep?: (stepMs: readonly number[]) => void } = {},
+): Promise<TimedSteps> {
   const session = await TrainingSession.create(config, numIdentities, { runId: 'bench' });
+  const timed: TimedSteps = { stepMs: [], losses: [], gradNorms: [], stepEvents: 0, numTensors: 0 };
   try {
-    const stepMs: number[] = [];
-    const losses: number[] = [];
-    const gradNorms: number[] = [];
-    let stepEvents = 0;
     await session.run(
-      source ?? noiseBatchSource(numIdentities, options.inputSize),
+      source ?? noiseBatchSource(numIdentities, config.model.inputSize),
       (event) => {
         if (event.type !== 'step') return;
-        stepEvents++;
-        event.points.imagesPerSec.forEach((ips) => stepMs.push((options.batchSize * 1000) / ips));
-        losses.push(...event.points.loss);
-        gradNorms.push(...event.points.gradNorm);
+        timed.stepEvents++;
+        event.points.imagesPerSec.forEach((ips) => timed.stepMs.push((config.batchSize * 1000) / ips));
+        timed.losses.push(...event.points.loss);
+        timed.gradNorms.push(...event.points.gradNorm);
+        onStep?.(timed.stepMs);
       },
-      { stepEventIntervalMs: 0 },
+      { stepEventIntervalMs: 0, ...(control ? { control } : {}) },
     );
-    const rest = stepMs.slice(1);
-    const meanMs = rest.length > 0 ? rest.reduce((a, b) => a + b, 0) / rest.length : stepMs[0];
-    return {
-      model: options.backbone,
-      batch: options.batchSize,
-      size: options.inputSize,
-      steps: stepMs.length,
-      stepMs: round(meanMs),
-      imgPerSec: round((options.batchSize * 1000) / meanMs),
-      firstStepMs: round(stepMs[0]),
-      numTensors: tf.memory().numTensors,
-      firstLoss: losses[0],
-      lastLoss: losses[losses.length - 1],
-      losses,
-      gradNorms,
-      stepEvents,
-    };
+    timed.numTensors = tf.memory().numTensors;
+    return timed;
   } finally {
     session.dispose();
   }
+}
+
+/** Runs the benchmark on the current tfjs backend, on noise images unless another `source` is given. */
+export async function benchTrainSteps(options: BenchOptions, source?: BatchSource): Promise<Omit<BenchResult, 'backend'>> {
+  const numIdentities = source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES;
+  const { stepMs, losses, gradNorms, stepEvents, numTensors } = await timeTrainingSteps(benchTrainConfig(options, source !== undefined), numIdentities, { source });
+  const rest = stepMs.slice(1);
+  const meanMs = rest.length > 0 ? rest.reduce((a, b) => a + b, 0) / rest.length : stepMs[0];
+  return {
+    model: options.backbone,
+    batch: options.batchSize,
+    size: options.inputSize,
+    steps: stepMs.length,
+    stepMs: round(meanMs),
+    imgPerSec: round((options.batchSize * 1000) / meanMs),
+    firstStepMs: round(stepMs[0]),
+    numTensors,
+    firstLoss: losses[0],
+    lastLoss: losses[losses.length - 1],
+    losses,
+    gradNorms,
+    stepEvents,
+  };
 }
 
 function round(x: number): number {

@@ -12,8 +12,7 @@
 import { DEFAULT_PROBE_BUDGET, rateOf, scoutVerdict, stepVerdict, type BackendProbe, type ProbeBudget, type ProbeShape } from '../../core/backendProbe.ts';
 import { parseTrainConfig, type TrainConfig } from '../../core/trainConfig.ts';
 import { TrainControl } from './control.ts';
-import { noiseBatchSource } from './data.ts';
-import { TrainingSession } from './session.ts';
+import { timeTrainingSteps } from './bench.ts';
 
 /** The model shape a probe of `config` measures (the cache key's half that is the run's). */
 export function probeShapeOf(config: TrainConfig, numIdentities: number): ProbeShape {
@@ -34,25 +33,11 @@ export function probeShapeOf(config: TrainConfig, numIdentities: number): ProbeS
  * Trains `steps` steps of `config`'s model at `batchSize` on noise and returns each step's wall time, ms (the first
  * includes shader compilation and first uploads); `verdict` sees the times after every step and may stop the run.
  */
-async function timeSteps(config: TrainConfig, numIdentities: number, batchSize: number, steps: number, verdict: (stepMs: number[]) => boolean): Promise<number[]> {
+async function timeSteps(config: TrainConfig, numIdentities: number, batchSize: number, steps: number, verdict: (stepMs: readonly number[]) => boolean): Promise<number[]> {
   const probeConfig = parseTrainConfig({ evalEvery: 0, checkpointEvery: 0 }, { ...config, model: { ...config.model, pretrained: 'none' }, batchSize, steps });
-  const session = await TrainingSession.create(probeConfig, numIdentities, { runId: 'backend-probe' });
   const control = new TrainControl();
-  const stepMs: number[] = [];
-  try {
-    await session.run(
-      noiseBatchSource(numIdentities, config.model.inputSize),
-      (event) => {
-        if (event.type !== 'step') return;
-        event.points.imagesPerSec.forEach((ips) => stepMs.push((batchSize * 1000) / ips));
-        if (verdict(stepMs)) control.stop();
-      },
-      { control, stepEventIntervalMs: 0 },
-    );
-    return stepMs;
-  } finally {
-    session.dispose();
-  }
+  const { stepMs } = await timeTrainingSteps(probeConfig, numIdentities, { control, onStep: (ms) => verdict(ms) && control.stop() });
+  return stepMs;
 }
 
 /**
