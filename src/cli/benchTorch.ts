@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchOptions } from '../protocol/api.ts';
+import { BACKBONE_IDS, type BackboneId } from '../core/trainConfig.ts';
 import { intOption, parseOptions, UsageError } from './args.ts';
 
 /** Debian's Python, where python3-torch installs (the `python3` on PATH may be another one without torch). */
 export const TORCH_PYTHON = process.env.MARGIN_LAB_TORCH_PYTHON ?? '/usr/bin/python3';
 const BENCH_PY = fileURLToPath(new URL('./torch/bench.py', import.meta.url));
-const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
 
 /** What `--torch` measures. */
 export interface TorchBenchOptions extends BenchOptions {
@@ -44,8 +44,8 @@ export function torchBenchOptions(argv: string[]): TorchBenchOptions {
   });
   const backend = values.backend;
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--torch measures the lab in Node: --backend must be wasm or cpu, got '${backend}'`);
-  const model = values.model as (typeof MODELS)[number];
-  if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
+  const model = values.model as BackboneId;
+  if (!BACKBONE_IDS.includes(model)) throw new UsageError(`--model must be one of ${BACKBONE_IDS.join(', ')}, got '${values.model}'`);
   // torchvision has no 'tiny': the lab's own network in PyTorch is the only like-for-like there.
   const arch = values.arch ?? (model === 'tiny' ? 'lab' : 'torchvision');
   if (arch !== 'torchvision' && arch !== 'lab') throw new UsageError(`--arch must be torchvision or lab, got '${arch}'`);

@@ -12,11 +12,11 @@
  * and trains slowly with its stock Conv2DBackpropInput: startBackend registers the lab's kernels, src/ml/wasmKernels.ts.)
  */
 import type { BackendName, BenchOptions, BenchResult } from '../protocol/api.ts';
+import { BACKBONE_IDS, type BackboneId } from '../core/trainConfig.ts';
 import { intOption, parseOptions, UsageError } from './args.ts';
 import { runBenchPage } from './benchPage.ts';
 
 const BACKENDS: readonly (BackendName | 'auto')[] = ['webgpu', 'webgl', 'wasm', 'cpu', 'auto'];
-const MODELS = ['tiny', 'resnet18', 'resnet50'] as const;
 
 /** Parses the bench command line. */
 export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { backend: BackendName | 'auto'; browser: boolean } {
@@ -33,8 +33,8 @@ export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { 
   const backend = values.backend as BackendName | 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
   if (values.threads !== undefined && (!values.browser || backend !== 'wasm')) throw new UsageError('--threads is for --backend wasm --browser: wasm in Node runs one thread');
-  const model = values.model as (typeof MODELS)[number];
-  if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
+  const model = values.model as BackboneId;
+  if (!BACKBONE_IDS.includes(model)) throw new UsageError(`--model must be one of ${BACKBONE_IDS.join(', ')}, got '${values.model}'`);
   return {
     backend,
     backbone: model,

@@ -12,6 +12,9 @@ export type { LrSchedule, ConstantSchedule, StepSchedule, CosineSchedule } from 
 /** Backbones (the same names as src/ml/models/embedding.ts BackboneName). */
 export type BackboneId = 'resnet50' | 'resnet18' | 'tiny';
 
+/** Every backbone, smallest first (the command lines list them in this order). */
+export const BACKBONE_IDS: readonly BackboneId[] = Object.freeze(['tiny', 'resnet18', 'resnet50']);
+
 /** The embedding network. */
 export interface ModelConfig {
   backbone: BackboneId;
@@ -162,7 +165,7 @@ function requireNumber(name: string, value: unknown, ok: (v: number) => boolean,
 /** Throws an Error naming the first invalid field of a complete config. */
 export function validateTrainConfig(config: TrainConfig): void {
   const { model, optimizer } = config;
-  if (!['resnet50', 'resnet18', 'tiny'].includes(model.backbone)) throw new Error(`model.backbone must be resnet50, resnet18 or tiny (got ${String(model.backbone)})`);
+  if (!BACKBONE_IDS.includes(model.backbone)) throw new Error(`model.backbone must be resnet50, resnet18 or tiny (got ${String(model.backbone)})`);
   if (model.pretrained !== 'imagenet' && model.pretrained !== 'none') throw new Error(`model.pretrained must be 'imagenet' or 'none' (got ${String(model.pretrained)})`);
   if (model.pretrained === 'imagenet' && model.backbone !== 'resnet50') throw new Error('model.pretrained imagenet exists only for backbone resnet50');
   requireInt('model.inputSize', model.inputSize, 32);
