@@ -3,7 +3,7 @@
  * with a step batch, one evaluation and `done`, and an API that answers every call it was not given with "nothing
  * here" (checkpoints, saved models, the data sub-API).
  */
-import type { RunResult, StepPoints, TrainEventHandler } from '../../src/protocol/api.ts';
+import type { EvalEvent, RunResult, StepPoints, TrainEventHandler } from '../../src/protocol/api.ts';
 import { emptyHistory } from '../../src/ui/runs/applyEvent.ts';
 
 /** What a finished fake run measured: every step's training accuracy and images/s, and the evaluation's AUC. */
@@ -12,6 +12,32 @@ export interface FakeRun {
   auc: number;
   accuracy?: number;
   imagesPerSec?: number;
+}
+
+/** An evaluation of 4 pairs at `step` with the given AUC (the other metrics fixed), as the fake workers send it. */
+export function fakeEval(runId: string, step: number, auc: number): EvalEvent {
+  return {
+    type: 'eval',
+    runId,
+    step,
+    metrics: {
+      pairs: 4,
+      positives: 2,
+      negatives: 2,
+      auc,
+      eer: 0.3,
+      eerThreshold: 0.5,
+      tarAtFar: { '0.001': 0.1 },
+      bestAccuracy: 0.7,
+      bestThreshold: 0.5,
+      tenFoldMean: 0.7,
+      tenFoldStd: 0.1,
+    },
+    flipEval: false,
+    seconds: 0,
+    roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
+    angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
+  };
 }
 
 /** Sends a finished run's events (10 steps of falling loss, one evaluation, done) and returns its result. */
@@ -25,29 +51,7 @@ export function finishRun(runId: string, onEvent: TrainEventHandler, run: FakeRu
     points.imagesPerSec[i] = run.imagesPerSec ?? 0;
   }
   onEvent({ type: 'step', runId, points });
-  const metrics = {
-    pairs: 4,
-    positives: 2,
-    negatives: 2,
-    auc: run.auc,
-    eer: 0.3,
-    eerThreshold: 0.5,
-    tarAtFar: { '0.001': 0.1 },
-    bestAccuracy: 0.7,
-    bestThreshold: 0.5,
-    tenFoldMean: 0.7,
-    tenFoldStd: 0.1,
-  };
-  onEvent({
-    type: 'eval',
-    runId,
-    step: steps,
-    metrics,
-    flipEval: false,
-    seconds: 0,
-    roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
-    angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
-  });
+  onEvent(fakeEval(runId, steps, run.auc));
   onEvent({ type: 'done', runId, reason: 'completed', step: steps, seconds: 1 });
   return { runId, reason: 'completed', step: steps };
 }

@@ -56,7 +56,8 @@ const fake = vi.hoisted(() => ({
   },
 }));
 
-vi.mock('../../../src/ui/worker/labBridge.ts', () => {
+vi.mock('../../../src/ui/worker/labBridge.ts', async () => {
+  const { fakeEval } = await import('../fakeLabWorker.ts');
   let runs = 0;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   /** A worker that trains `fake.steps` steps (one event each), stops between steps when asked, or dies. */
@@ -87,29 +88,7 @@ vi.mock('../../../src/ui/worker/labBridge.ts', () => {
           onEvent({ type: 'step', runId, points });
         }
         const reason = stopRequested ? 'stopped' : 'completed';
-        const metrics = {
-          pairs: 4,
-          positives: 2,
-          negatives: 2,
-          auc: 0.8,
-          eer: 0.3,
-          eerThreshold: 0.5,
-          tarAtFar: { '0.001': 0.1 },
-          bestAccuracy: 0.7,
-          bestThreshold: 0.5,
-          tenFoldMean: 0.7,
-          tenFoldStd: 0.1,
-        };
-        onEvent({
-          type: 'eval',
-          runId,
-          step,
-          metrics,
-          flipEval: false,
-          seconds: 0,
-          roc: { fpr: new Float32Array([0, 1]), tpr: new Float32Array([0, 1]), thresholds: new Float32Array([Infinity, 0]) },
-          angles: { binDeg: 90, positives: new Float32Array([1, 1]), negatives: new Float32Array([1, 1]) },
-        });
+        onEvent(fakeEval(runId, step, 0.8));
         onEvent({ type: 'done', runId, reason, step, seconds: 1 });
         return { runId, reason, step };
       } finally {
