@@ -1,6 +1,6 @@
 /** Browser tests use the same headless Chromium setup as `npm run bench`. */
 import axe from 'axe-core';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchLabBrowser, type LabBrowser } from '../../src/cli/chromium.ts';
 
@@ -88,4 +88,19 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** "Save current model" in Verify's saved models, then the first row's "Export": the download it starts. */
+export async function saveAndExportModel(page: Page): Promise<Download> {
+  const models = page.locator('section.saved-models');
+  await models.getByRole('button', { name: /^Save current model/ }).click();
+  await models.locator('tbody tr').first().waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    models
+      .getByRole('button', { name: /^Export / })
+      .first()
+      .click(),
+  ]);
+  return download;
 }

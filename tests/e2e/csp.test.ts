@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Request } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILTIN_DATA, createSynthDataset } from '../../src/core/synth/index.ts';
-import { showView, withLabBrowser } from './browser.ts';
+import { saveAndExportModel, showView, withLabBrowser } from './browser.ts';
 import { dropFile } from './drop.ts';
 import { labUrl } from './micro.ts';
 
@@ -82,16 +82,7 @@ describe('the lab under its Content-Security-Policy', () => {
     await dropFile(page, panel.getByRole('region', { name: 'Image B' }), 'b.png', b, 'image/png');
     await expect.poll(() => verdict.getAttribute('data-verdict'), { timeout: 120_000 }).toMatch(/^(same|different)$/);
 
-    const models = page.locator('section.saved-models');
-    await models.getByRole('button', { name: /^Save current model/ }).click();
-    await models.locator('tbody tr').first().waitFor({ timeout: 60_000 });
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      models
-        .getByRole('button', { name: /^Export / })
-        .first()
-        .click(),
-    ]);
+    const download = await saveAndExportModel(page);
     expect(download.suggestedFilename()).toMatch(/\.zip$/);
     expect(await download.failure()).toBeNull();
 

@@ -17,7 +17,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DATA, createSynthDataset } from '../../src/core/synth/index.ts';
 import { unpackModelZip } from '../../src/ml/modelIo.ts';
-import { launchLabBrowser, type LabBrowser } from './browser.ts';
+import { launchLabBrowser, saveAndExportModel, type LabBrowser } from './browser.ts';
 import { labUrl } from './micro.ts';
 import { dropFile } from './drop.ts';
 import { REFERENCE_TEST_FOLDER, referenceFacePairs, writeReferenceTestFolder } from './fixtures/referenceFaces.ts';
@@ -47,6 +47,18 @@ interface Verdict {
 async function showView(page: Page, name: 'Train' | 'Compare' | 'Teach' | 'Verify' | 'Data'): Promise<void> {
   const tab = page.getByRole('tab', { name, exact: true });
   if ((await tab.count()) > 0) await tab.click();
+}
+
+/** Verify's panel, its two image slots, a wait for it to be idle, and its verdict reader. */
+function verifyPanel(page: Page) {
+  const panel = page.locator('section.verify-panel');
+  return {
+    panel,
+    slotA: panel.getByRole('region', { name: 'Image A' }),
+    slotB: panel.getByRole('region', { name: 'Image B' }),
+    idle: () => panel.and(page.locator('[data-busy="false"]')).waitFor({ timeout: 120_000 }),
+    read: verdictReader(panel),
+  };
 }
 
 /** The verify panel's verdict box, read from its data attributes. */
@@ -83,11 +95,7 @@ describe('verifying face pairs and moving models in the built app', () => {
     await page.goto(`${labUrl()}&view=verify`);
     await page.locator('[role=status][data-backend]').waitFor({ timeout: 120_000 });
     await showView(page, 'Verify');
-    const panel = page.locator('section.verify-panel');
-    const slotA = panel.getByRole('region', { name: 'Image A' });
-    const slotB = panel.getByRole('region', { name: 'Image B' });
-    const idle = () => panel.and(page.locator('[data-busy="false"]')).waitFor({ timeout: 120_000 });
-    const read = verdictReader(panel);
+    const { panel, slotA, slotB, idle, read } = verifyPanel(page);
     // No run yet: the built-in reference is the model, judged at face-api's own threshold.
     await expect(panel.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('reference');
     await expect(panel.getByLabel('Threshold', { exact: true }).inputValue()).resolves.toBe('reference');
@@ -175,11 +183,7 @@ describe('verifying face pairs and moving models in the built app', () => {
     await page.getByRole('status', { name: 'Last run' }).filter({ hasText: 'completed' }).waitFor({ timeout: 240_000 });
     await showView(page, 'Verify');
 
-    const panel = page.locator('section.verify-panel');
-    const slotA = panel.getByRole('region', { name: 'Image A' });
-    const slotB = panel.getByRole('region', { name: 'Image B' });
-    const idle = () => panel.and(page.locator('[data-busy="false"]')).waitFor({ timeout: 120_000 });
-    const read = verdictReader(panel);
+    const { panel, slotA, slotB, idle, read } = verifyPanel(page);
     // With a run trained, Verify uses its model unless told otherwise.
     await expect(panel.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('current');
     /** The verdict follows from the numbers shown: same person exactly when cosine ≥ threshold. */
@@ -225,16 +229,8 @@ describe('verifying face pairs and moving models in the built app', () => {
     expect([...nearestAngles].sort((x, y) => x - y)).toEqual(nearestAngles);
 
     // Save, export (a real download), import, and verify the same pair with the imported model.
+    const download = await saveAndExportModel(page);
     const models = page.locator('section.saved-models');
-    await models.getByRole('button', { name: /^Save current model/ }).click();
-    await models.locator('tbody tr').first().waitFor({ timeout: 60_000 });
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      models
-        .getByRole('button', { name: /^Export / })
-        .first()
-        .click(),
-    ]);
     const zip = new Uint8Array(await readFile((await download.path())!));
     const { artifacts, run } = unpackModelZip(zip);
     expect(run).toMatchObject({ format: 'margin-lab-model', step: 6, preprocessing: { backbone: 'tiny', inputSize: 32 } });
