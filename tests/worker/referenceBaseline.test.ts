@@ -10,18 +10,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AlignOptions } from '../../src/core/align/options.ts';
 import { REFERENCE_DIM, REFERENCE_INPUT_SIZE, REFERENCE_MODEL_ID, REFERENCE_THRESHOLD_DEG } from '../../src/core/reference/faceApiReference.ts';
-import { loadFaceModels } from '../../src/ml/align/faceApi.ts';
-import { describeLargestFace, loadReferenceNet, type ReferenceFace, type ReferenceFaceApi } from '../../src/ml/reference/referenceNet.ts';
+import { describeLargestFace, type ReferenceFace, type ReferenceFaceApi } from '../../src/ml/reference/referenceNet.ts';
 import type { PickedFile } from '../../src/protocol/data.ts';
 import type { ReferenceProgress } from '../../src/protocol/reference.ts';
-import { loadNodeFaceApi } from '../../src/cli/commands/align.ts';
-import { startBackend } from '../../src/cli/commands/train.ts';
 import { DataStore } from '../../src/ml/data/dataStore.ts';
 import { decodeToRgb } from '../../workers/data/decode.ts';
 import { BASELINE_CANCELLED } from '../../src/ml/reference/referenceApi.ts';
 import { createLabApi } from '../../workers/labApi.ts';
 import { REFERENCE_TEST_FOLDER, referenceFacePairs, referenceTestFolder } from '../e2e/fixtures/referenceFaces.ts';
 import { installImageFakes } from './browserFakes.ts';
+import { loadReferenceFaceApiInNode } from '../unit/ml/referenceNode.ts';
 
 let faceapi: ReferenceFaceApi;
 
@@ -54,11 +52,7 @@ function labApi(store: DataStore) {
 
 beforeAll(async () => {
   installImageFakes();
-  await startBackend('wasm');
-  const loaded = loadNodeFaceApi();
-  faceapi = loaded.faceapi as ReferenceFaceApi;
-  await loadFaceModels(faceapi, 'tiny', loaded.readModel);
-  await loadReferenceNet(faceapi, loaded.readModel);
+  faceapi = await loadReferenceFaceApiInNode();
 }, 60_000);
 afterAll(() => {
   vi.unstubAllGlobals();

@@ -11,11 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALIGN_OPTIONS } from '../../../src/core/align/options.ts';
 import { FACE_API_DESCRIPTOR_NORM, normalizeRows, REFERENCE_DIM, REFERENCE_INPUT_SIZE, REFERENCE_THRESHOLD_DEG } from '../../../src/core/reference/faceApiReference.ts';
 import { cosineToAngleDeg, dot } from '../../../src/core/verify.ts';
-import { loadFaceModels } from '../../../src/ml/align/faceApi.ts';
-import { describeCrops, describeLargestFace, loadReferenceNet, type ReferenceFaceApi } from '../../../src/ml/reference/referenceNet.ts';
-import { loadNodeFaceApi } from '../../../src/cli/commands/align.ts';
-import { startBackend } from '../../../src/cli/commands/train.ts';
+import { describeCrops, describeLargestFace, type ReferenceFaceApi } from '../../../src/ml/reference/referenceNet.ts';
 import { FACE_API_DEMO, referenceFacePairs } from '../../e2e/fixtures/referenceFaces.ts';
+import { loadReferenceFaceApiInNode } from './referenceNode.ts';
 
 let faceapi: ReferenceFaceApi;
 
@@ -37,11 +35,7 @@ async function describeFile(bytes: Buffer) {
 const angle = (a: Float32Array, b: Float32Array) => cosineToAngleDeg(dot(a, b));
 
 beforeAll(async () => {
-  await startBackend('wasm');
-  const loaded = loadNodeFaceApi();
-  faceapi = loaded.faceapi as ReferenceFaceApi;
-  await loadFaceModels(faceapi, 'tiny', loaded.readModel);
-  await loadReferenceNet(faceapi, loaded.readModel);
+  faceapi = await loadReferenceFaceApiInNode();
 }, 60_000);
 
 describe('the reference model on face-api demo photos', () => {
