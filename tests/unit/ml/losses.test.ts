@@ -16,6 +16,22 @@ beforeAll(async () => {
 const RAD = Math.PI / 180;
 const unit = (deg: number): number[] => [Math.cos(deg * RAD), Math.sin(deg * RAD)];
 
+/** The target logits of 2-D features at `degrees` from class 0's weight (class 1's at 90°), all labelled class 0. */
+async function targetLogitsAt(degrees: readonly number[], config: Parameters<typeof faceLossParts>[3]): Promise<number[]> {
+  const parts = faceLossParts(
+    tf.tensor2d(degrees.map(unit)),
+    tf.tensor2d([unit(0), unit(90)]),
+    tf.tensor1d(
+      degrees.map(() => 0),
+      'int32',
+    ),
+    config,
+  );
+  const logits = Array.from(await parts.targetLogits.data());
+  tf.dispose(parts);
+  return logits;
+}
+
 /** A config with the (m1, m2 in radians, m3, α) this test expects it to mean, spelled out from the brief. */
 interface KindCase {
   config: LossConfig;
@@ -292,21 +308,11 @@ describe('faceLossParts', () => {
   for (const c of kindCases(64)) {
     it(`${caseName(c)}: its target logit equals targetLogit(θ) from src/core over 0°–180°`, async () => {
       const grid = Array.from({ length: 73 }, (_, i) => i * 2.5);
-      const parts = faceLossParts(
-        tf.tensor2d(grid.map(unit)),
-        tf.tensor2d([unit(0), unit(90)]),
-        tf.tensor1d(
-          grid.map(() => 0),
-          'int32',
-        ),
-        c.config,
-      );
-      const got = Array.from(await parts.targetLogits.data());
+      const got = await targetLogitsAt(grid, c.config);
       grid.forEach((deg, i) => {
         expect(got[i]).toBeCloseTo(targetLogit(deg, c.config), 2);
         expect(got[i]).toBeCloseTo(64 * expectedTargetCos(deg * RAD, c), 2);
       });
-      tf.dispose(parts);
     });
   }
 });
@@ -314,20 +320,7 @@ describe('faceLossParts', () => {
 describe("the report's plain formula (fallback: false)", () => {
   it('gives s·cos(θ + m) past θ*, where the fallback gives a lower, falling logit', async () => {
     const grid = [100, 130, 150, 170];
-    const run = async (fallback: boolean) => {
-      const parts = faceLossParts(
-        tf.tensor2d(grid.map(unit)),
-        tf.tensor2d([unit(0), unit(90)]),
-        tf.tensor1d(
-          grid.map(() => 0),
-          'int32',
-        ),
-        { kind: 'arcface', scale: 64, marginDeg: 60, fallback },
-      );
-      const logits = Array.from(await parts.targetLogits.data());
-      tf.dispose(parts);
-      return logits;
-    };
+    const run = (fallback: boolean) => targetLogitsAt(grid, { kind: 'arcface', scale: 64, marginDeg: 60, fallback });
     const plain = await run(false);
     const guarded = await run(true);
     grid.forEach((deg, i) => expect(plain[i]).toBeCloseTo(64 * Math.cos((deg + 60) * RAD), 3));
