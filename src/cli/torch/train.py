@@ -3,10 +3,12 @@
 
     torchrun --nproc_per_node=N train.py --data TRAIN_DIR [--test TEST_DIR] [--out RUN_DIR] [--max-steps N]
 
-Reads config.json (the lab's TrainConfig as is) next to this file; trains the lab's model (labtorch/models.py)
-with its loss (labtorch/losses.py) on identity folders (labtorch/data.py); writes RUN_DIR/log.jsonl (the
-events of `lab train`), RUN_DIR/checkpoints/ and RUN_DIR/model.safetensors (the lab's weight names), and
-resumes from the newest checkpoint in RUN_DIR. batchSize is per process: the global batch is N × batchSize.
+Reads config.json (the lab's TrainConfig as is) and, when the export has one, data.json (the lab's Data panel
+choices: identity sample, images per identity, validation, test pairs, decoding; each overridden by its flag) next to
+this file; trains the lab's model (labtorch/models.py) with its loss (labtorch/losses.py) on identity folders
+(labtorch/data.py, labtorch/datasettings.py); writes RUN_DIR/log.jsonl (the events of `lab train`),
+RUN_DIR/checkpoints/ and RUN_DIR/model.safetensors (the lab's weight names), and resumes from the newest checkpoint
+in RUN_DIR. batchSize is per process: the global batch is N × batchSize.
 Works with torch 1.13 and 2.x, on CPU (gloo) or CUDA (nccl), launched by torchrun or plain python.
 """
 import argparse
@@ -24,12 +26,22 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from labtorch import data as labdata  # noqa: E402
+from labtorch import datasettings  # noqa: E402
 from labtorch import losses, metrics  # noqa: E402
 from labtorch import pairs as labpairs  # noqa: E402
 from labtorch.engine import EventLog, Optimizer, latest_checkpoint, save_checkpoint  # noqa: E402
 from labtorch.models import embed, model_from_config, preprocess  # noqa: E402
 from labtorch.safetensors_io import load_file, save_file  # noqa: E402
 from labtorch.weights import lab_state, load_lab_state  # noqa: E402
+
+
+# When the validation split stands in for a test folder (src/ml/data/folderData.ts VALIDATION_PAIRS_RULE).
+VALIDATION_MIN_IDENTITIES, VALIDATION_MIN_PAIRS = 3, 10
+
+
+def count_or_all(text):
+    """A whole number, or 'all' (no limit)."""
+    return 'all' if text == 'all' else int(text)
 
 
 def parse_args(argv=None):
@@ -40,7 +52,14 @@ def parse_args(argv=None):
     p.add_argument('--config', default=os.path.join(HERE, 'config.json'))
     p.add_argument('--init', default=os.path.join(HERE, 'init.safetensors'), help="the lab's initial weights, if present")
     p.add_argument('--max-steps', type=int, help='stop after this global step (the schedule still spans config.steps)')
-    p.add_argument('--identities', type=int, help='train on a seeded sample of K identities, chosen as the lab chooses them')
+    p.add_argument('--data-settings', help="the lab's data choices (default: data.json next to train.py, if present)")
+    p.add_argument('--identities', type=count_or_all, help="K|all: a seeded sample of K identities, as the lab's")
+    p.add_argument('--min-images', type=int, help='leave out identities with fewer usable images')
+    p.add_argument('--max-images', type=count_or_all, help='N|all: a seeded choice of at most N images per identity')
+    p.add_argument('--validation-percent', type=int, help='hold out this %% of the images (evaluated without --test)')
+    p.add_argument('--test-pairs', type=int, help='balanced test pairs to sample when the test folder has no pairs.txt')
+    p.add_argument('--data-seed', type=int, help="seed of the identity sample, cap, validation split and test pairs")
+    p.add_argument('--no-align', action='store_true', help="train on centre crops although data.json asks for aligned faces")
     p.add_argument('--workers', type=int, default=2, help='data-loader processes per training process')
     p.add_argument('--device', choices=('auto', 'cpu', 'cuda'), default='auto')
     return p.parse_args(argv)
@@ -49,14 +68,15 @@ def parse_args(argv=None):
 class FolderImages(Dataset):
     """(uint8 S×S×3 tensor, label) per image, decoded on demand (labdata.load_rgb)."""
 
-    def __init__(self, files, labels, size):
+    def __init__(self, files, labels, size, rules):
         self.files, self.labels, self.size = files, labels, size
+        self.centre_crop, self.background = rules['centreCrop'], rules['background']
 
     def __len__(self):
         return len(self.files)
 
     def __getitem__(self, i):
-        return torch.from_numpy(labdata.load_rgb(self.files[i], self.size)), self.labels[i]
+        return torch.from_numpy(labdata.load_rgb(self.files[i], self.size, self.centre_crop, self.background)), self.labels[i]
 
 
 class Trainer(nn.Module):
@@ -94,32 +114,63 @@ def share(obj, rank, world):
     return box[0]
 
 
+def test_folder_set(folder, found):
+    """The test folder's images and pairs: its pairs.txt, else testPairs balanced pairs sampled with the data seed
+    (the page's, and without data.json `lab train --test`'s: evalPairs at config.seed)."""
+    test_ids, _ = labdata.scan(folder)
+    per_item = [i for i, ident in enumerate(test_ids) for _ in ident['files']]
+    pairs_txt = os.path.join(folder, 'pairs.txt')
+    if os.path.exists(pairs_txt):
+        pairs = labdata.read_pairs_txt(pairs_txt, test_ids)
+    else:
+        pairs = labpairs.sample_available_pairs(per_item, found['testPairs'], found['seed'])
+        if len(pairs) < found['testPairs']:
+            print(f"train.py: note: evaluating on {len(pairs)} pairs, the most balanced pairs the {len(per_item)} test "
+                  f"images give ({found['testPairs']} asked for)", file=sys.stderr)
+    return {'files': [f for ident in test_ids for f in ident['files']], 'pairs': pairs, 'from': 'test folder'}
+
+
+def validation_set(drawn, config):
+    """Without --test, as the lab does: evalPairs (or all there are) balanced pairs at config.seed over the held-out
+    images, labelled by training identity; None, with a note, when the split is too small for a meaningful figure."""
+    label = {ident['key']: i for i, ident in enumerate(drawn['train'])}
+    per_item = [label[ident['key']] for ident in drawn['validation'] for _ in ident['files']]
+    most = labpairs.most_balanced_pairs(*labpairs.pair_capacity(per_item)) if per_item else 0
+    if len(drawn['validation']) < VALIDATION_MIN_IDENTITIES or most < VALIDATION_MIN_PAIRS:
+        if per_item:
+            print(f"train.py: note: no evaluation: the validation split ({len(per_item)} images of "
+                  f"{len(drawn['validation'])} identities) gives {most} balanced pairs, fewer than the lab's "
+                  f"{VALIDATION_MIN_IDENTITIES} identities and {VALIDATION_MIN_PAIRS} pairs; pass --test", file=sys.stderr)
+        return None
+    pairs = labpairs.sample_available_pairs(per_item, min(config['evalPairs'], most), config['seed'])
+    return {'files': [f for ident in drawn['validation'] for f in ident['files']], 'pairs': pairs, 'from': 'validation split'}
+
+
 def scan_sets(args, config, rank, world):
-    """Training identities (and test identities and pairs) scanned once on rank 0 and shared."""
+    """The data rules, training identities (sampled as the lab samples them) and test images and pairs, found once
+    on rank 0 and shared."""
     if rank == 0:
+        found_rules, source = datasettings.rules(args, config, os.path.join(HERE, 'data.json'))
+        print(f'train.py: data rules from {source}: {datasettings.describe(found_rules)}', file=sys.stderr)
+        if found_rules['alignFaces']:
+            # Checked before the scan decodes every file: a refusal should not take an hour to arrive.
+            for folder in [args.data] + ([args.test] if args.test else []):
+                for note in datasettings.check_aligned(folder, found_rules, config['model']['inputSize']):
+                    print(f'train.py: note: {note}', file=sys.stderr)
         identities, skipped = labdata.scan(args.data)
-        identities = labdata.sample_identities(identities, args.identities, config['seed'])
-        if not identities:
-            raise SystemExit(f'{args.data}: no identity folders with usable images')
-        test = None
-        if args.test:
-            test_ids, _ = labdata.scan(args.test)
-            per_item = [i for i, ident in enumerate(test_ids) for _ in ident['files']]
-            pairs_txt = os.path.join(args.test, 'pairs.txt')
-            # Without pairs.txt: the pairs `lab train --test` and `lab evaluate` sample (evalPairs, seed).
-            pairs = (labdata.read_pairs_txt(pairs_txt, test_ids) if os.path.exists(pairs_txt)
-                     else labpairs.sample_available_pairs(per_item, config['evalPairs'], config['seed']))
-            if len(pairs) < config['evalPairs'] and not os.path.exists(pairs_txt):
-                print(f"train.py: note: evaluating on {len(pairs)} pairs, the most balanced pairs the {len(per_item)} test "
-                      f"images give (evalPairs asks for {config['evalPairs']})", file=sys.stderr)
-            test = {'files': [f for ident in test_ids for f in ident['files']], 'pairs': pairs}
-        found = {'identities': identities, 'skipped': len(skipped), 'test': test}
+        drawn = labdata.sample_dataset(identities, found_rules['seed'], found_rules['identities'], found_rules['minImages'],
+                                       found_rules['maxImages'], found_rules['validationPercent'] / 100)
+        if not drawn['train']:
+            least = found_rules['minImages']
+            raise SystemExit(f"{args.data}: no identity folders with usable images{'' if least == 1 else f' (at least {least} each)'}")
+        test = test_folder_set(args.test, found_rules) if args.test else validation_set(drawn, config)
+        found = {'identities': drawn['train'], 'skipped': len(skipped), 'test': test, 'rules': found_rules}
     else:
         found = None
     return share(found, rank, world)
 
 
-def evaluate(net, config, test, device):
+def evaluate(net, config, rules, test, device):
     """The eval event fields for ``test`` (pairs over its files): embeddings, cosine scores, metrics."""
     started = time.time()
     size, backbone = config['model']['inputSize'], config['model']['backbone']
@@ -129,7 +180,8 @@ def evaluate(net, config, test, device):
     parts = []
     with torch.no_grad():
         for start in range(0, len(items), 64):
-            batch = np.stack([labdata.load_rgb(test['files'][i], size) for i in items[start:start + 64]])
+            batch = np.stack([labdata.load_rgb(test['files'][i], size, rules['centreCrop'], rules['background'])
+                              for i in items[start:start + 64]])
             parts.append(embed(net, backbone, torch.from_numpy(batch).to(device), config['flipEval']).float().cpu())
     net.train()
     e = torch.cat(parts).numpy()
@@ -191,15 +243,18 @@ def main(argv=None):
             json.dump(config, f, indent=2)
         with open(os.path.join(args.out, 'identities.json'), 'w', encoding='utf-8') as f:
             json.dump([i['key'] for i in identities], f)
+        # The data rules in effect (data.json with the flags applied), so the run says what it trained on.
+        with open(os.path.join(args.out, 'data.json'), 'w', encoding='utf-8') as f:
+            json.dump(found['rules'], f, indent=2)
 
     total = config['steps']
     stop_at = min(total, args.max_steps) if args.max_steps else total
-    sampler = DistributedSampler(FolderImages(files, labels, size), num_replicas=world, rank=rank, shuffle=True,
+    dataset = FolderImages(files, labels, size, found['rules'])
+    sampler = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True,
                                  seed=config['seed'], drop_last=True)
     per_epoch = len(sampler) // batch
     if per_epoch == 0:
         raise SystemExit(f'{len(files)} images are fewer than {world} processes × batch {batch}')
-    dataset = FolderImages(files, labels, size)
     started, reason = time.time(), 'completed'
     last = time.time()
     weights_path = os.path.join(args.out, 'model.safetensors')
@@ -213,7 +268,7 @@ def main(argv=None):
 
     def run_eval():
         if rank == 0 and found['test'] is not None:
-            log.emit({'type': 'eval', 'step': step, **evaluate(trainer.net, config, found['test'], device),
+            log.emit({'type': 'eval', 'step': step, **evaluate(trainer.net, config, found['rules'], found['test'], device),
                       'elapsed': time.time() - started})
         if world > 1:
             dist.barrier()

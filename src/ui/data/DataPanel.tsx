@@ -22,18 +22,25 @@ const EMPTY: FolderLoadState = { phase: 'empty' };
  * when the test folder changes where pairs come from), undefined when the folders are cleared
  * ("Use built-in faces") or the training folder is reloaded or fails. Train with
  * `choice?.spec ?? { kind: 'builtin' }`. `onTestFolder` hears each test folder that finished loading (its report),
- * and undefined when it is cleared, reloading or failed (the reference baseline starts on it).
+ * and undefined when it is cleared, reloading or failed (the reference baseline starts on it). `onSettingsChange`
+ * hears each change of the form (the PyTorch export carries the current choices).
  */
 export function DataPanel({
   data,
   onDataReady,
   onTestFolder,
+  onSettingsChange,
 }: {
   data: DataApi | undefined;
   onDataReady?: (choice: DataChoice | undefined) => void;
   onTestFolder?: (report: FolderReport | undefined) => void;
+  onSettingsChange?: (settings: DataSettings) => void;
 }) {
-  const [settings, setSettings] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
+  const [settings, setSettingsHere] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
+  const setSettings = (next: DataSettings) => {
+    setSettingsHere(next);
+    onSettingsChange?.(next);
+  };
   const [train, setTrain] = useState<FolderLoadState>(EMPTY);
   const [test, setTest] = useState<FolderLoadState>(EMPTY);
   // Remounting the sections (a new key) clears what they loaded, in the UI and in what we offer.

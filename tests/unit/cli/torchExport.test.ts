@@ -7,24 +7,29 @@
  * - the same weights give the same embeddings in tfjs and PyTorch to 1e-4, per backbone, and the weights
  *   PyTorch writes back are the very same values (one to one both ways);
  * - export → torchrun with 2 processes (gloo, CPU) on a `lab synth` set, stopped and resumed → `lab evaluate`
- *   on the run folder, on the same pairs.txt as train.py's own evaluation.
+ *   on the run folder, on the same pairs.txt as train.py's own evaluation;
+ * - data.json (`--data-settings`): train.py samples the identities, images, validation split and test pairs the
+ *   lab samples for the same choices, its flags override them, and with alignFaces it refuses raw folders.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../../../src/core/safetensors.ts';
+import { flattenImages, type Identity } from '../../../src/core/dataset/inventory.ts';
 import { sampleDataset } from '../../../src/core/dataset/sampling.ts';
-import { sampleAvailablePairs } from '../../../src/core/pairs.ts';
+import { folderDataSettingsJson, parseFolderDataSettings } from '../../../src/core/dataSettings.ts';
+import { mostBalancedPairs, pairCapacity, sampleAvailablePairs } from '../../../src/core/pairs.ts';
 import { STEP_COLUMNS } from '../../../src/core/stepColumns.ts';
 import { createRng } from '../../../src/core/prng.ts';
 import { parseTrainConfig, type TrainConfigInput } from '../../../src/core/trainConfig.ts';
 import { createEmbeddingModel, modelSpecOf } from '../../../src/ml/models/embedding.ts';
 import { namedWeights } from '../../../src/ml/namedWeights.ts';
 import { embedImages } from '../../../src/ml/train/evaluate.ts';
+import { scanDir } from '../../../src/cli/scanDir.ts';
 
 const exec = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
@@ -127,6 +132,99 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
     const lab = cases.map(([k, seed]) => sampleDataset(identities, { seed, identities: k }).train.map((id) => id.key));
     expect(JSON.parse(stdout)).toEqual(lab);
   });
+
+  it('sample_dataset draws what sampleDataset draws: identities, per-identity cap and validation hold-out', async () => {
+    const rng = createRng('dataset-cases');
+    const identities = Array.from({ length: 40 }, (_, i) => {
+      const key = i % 9 === 0 ? `nested/Zoë-${i}` : `person_${(i * 53) % 97}`;
+      return { key, name: key.split('/').at(-1)!, files: Array.from({ length: 1 + rng.int(9) }, (_, j) => `${key}/${j}.jpg`) };
+    });
+    const cases = [
+      { seed: 1, count: 12, min: 3, max: 5, fraction: 0.1 },
+      { seed: 4_000_000_000, count: null, min: 1, max: 2, fraction: 0.25 },
+      { seed: 7, count: 30, min: 2, max: null, fraction: 0.99 },
+      { seed: 0, count: 5, min: 1, max: null, fraction: 0 },
+    ];
+    const script =
+      'import json, sys; sys.path.insert(0, "src/cli/torch"); from labtorch.data import sample_dataset as s; ids, cases = json.load(open(sys.argv[1])); ' +
+      'r = [s(ids, c["seed"], c["count"], c["min"], c["max"], c["fraction"]) for c in cases]; ' +
+      'print(json.dumps([[[[i["key"], i["files"]] for i in x[k]] for k in ("train", "validation")] + [x["eligible"]] for x in r]))';
+    const file = join(root, 'dataset-cases.json');
+    await writeFile(file, JSON.stringify([identities, cases]));
+    const { stdout } = await exec(PYTHON, ['-c', script, file], { env: PY_ENV });
+    const pairsOf = (ids: readonly Identity[]) => ids.map((id) => [id.key, id.files]);
+    const lab = cases.map((c) => {
+      const drawn = sampleDataset(identities, { seed: c.seed, identities: c.count ?? undefined, minImages: c.min, maxImages: c.max ?? undefined, validationFraction: c.fraction });
+      return [pairsOf(drawn.train), pairsOf(drawn.validation), drawn.eligible];
+    });
+    expect(JSON.parse(stdout)).toEqual(lab);
+  });
+
+  it('data.json (--data-settings): train.py trains and tests on what the lab would, flags override it, alignFaces refuses raw folders', async () => {
+    // Identities of 1–6 images (synth writes 6 each; the rest are deleted), so min and max images both bite.
+    const train = join(root, 'data-train');
+    const test = join(root, 'data-test');
+    await lab('synth', '--out', train, '--seed', '3', '--identities', '12', '--images', '6', '--size', '32');
+    await lab('synth', '--out', test, '--seed', '4', '--identities', '5', '--images', '3', '--size', '32');
+    for (const [i, dir] of (await readdir(train)).sort().entries()) {
+      const files = (await readdir(join(train, dir))).sort();
+      for (const file of files.slice(1 + (i % 6))) await unlink(join(train, dir, file));
+    }
+    const cfg = { model: { backbone: 'tiny', inputSize: 32, embeddingDim: 8, width: 4 }, evalPairs: 40, seed: 4 };
+    const choices = { seed: 9, identities: 7, minImages: 3, maxImages: 4, validationPercent: 20, testPairs: 30 };
+    await writeFile(join(root, 'data-cfg.json'), JSON.stringify(cfg));
+    await writeFile(join(root, 'data-settings.json'), JSON.stringify(choices));
+    await writeFile(join(root, 'data-align.json'), folderDataSettingsJson({ ...parseFolderDataSettings(choices), alignFaces: true }));
+    const out = join(root, 'exp-data');
+    const exported = JSON.parse(
+      await lab('export-torch', '--config', join(root, 'data-cfg.json'), '--out', out, '--no-init', '--data-settings', join(root, 'data-settings.json')),
+    ) as { files: string[] };
+    expect(exported.files).toEqual(expect.arrayContaining(['config.json', 'data.json']));
+    expect(await readFile(join(out, 'data.json'), 'utf8')).toBe(folderDataSettingsJson(parseFolderDataSettings(choices)));
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toEqual(parseTrainConfig(cfg));
+
+    const run = ['--out', join(root, 'run-data')];
+    const cases = [
+      { args: ['--data', train, '--test', test, ...run] },
+      { args: ['--data', train, ...run, '--identities', 'all', '--min-images', '2', '--max-images', 'all', '--validation-percent', '30', '--data-seed', '5'] },
+      { args: ['--data', train, '--test', test, ...run, '--data-settings', join(root, 'data-align.json')] },
+      { args: ['--data', train, '--test', test, ...run, '--data-settings', join(root, 'data-align.json'), '--no-align', '--test-pairs', '12'] },
+    ];
+    await writeFile(join(root, 'data-cases.json'), JSON.stringify(cases));
+    const { stdout } = await exec(PYTHON, ['tests/unit/cli/torch/check_data.py', out, join(root, 'data-cases.json')], { env: PY_ENV, timeout: 120_000 });
+    type Found = { rules: Record<string, unknown>; train: [string, string[]][]; test: { from: string; files: string[]; pairs: [number, number, boolean][] } | null };
+    const [fromFile, overridden, refused, unaligned] = JSON.parse(stdout) as [Found, Found, { exit: string }, Found];
+
+    const trainIds = (await scanDir(train)).inventory.identities;
+    const testIds = (await scanDir(test)).inventory.identities;
+    const keysAndFiles = (ids: readonly Identity[]) => ids.map((id) => [id.key, [...id.files]]);
+    const testPairs = (count: number, seed: number) => sampleAvailablePairs(flattenImages(testIds).identityPerItem, count, seed).map((p) => [p.a, p.b, p.same]);
+
+    // data.json as written: the lab's sample of identities and images, and the page's test pairs (count and seed).
+    const drawn = sampleDataset(trainIds, { seed: 9, identities: 7, minImages: 3, maxImages: 4, validationFraction: 0.2 });
+    expect(fromFile.rules).toMatchObject(choices);
+    expect(fromFile.train).toEqual(keysAndFiles(drawn.train));
+    expect(fromFile.train.length).toBe(7);
+    expect(fromFile.train.every(([, files]) => files.length >= 1 && files.length <= 4)).toBe(true);
+    expect(fromFile.test).toMatchObject({ from: 'test folder', files: testIds.flatMap((id) => id.files) });
+    expect(fromFile.test!.pairs).toEqual(testPairs(30, 9));
+
+    // Flags over data.json; without --test the lab's validation-split evaluation (evalPairs at config.seed).
+    const other = sampleDataset(trainIds, { seed: 5, minImages: 2, validationFraction: 0.3 });
+    expect(overridden.rules).toMatchObject({ seed: 5, identities: null, minImages: 2, maxImages: null, validationPercent: 30, testPairs: 30 });
+    expect(overridden.train).toEqual(keysAndFiles(other.train));
+    const labelOf = new Map(other.train.map((id, label) => [id.key, label]));
+    const validationLabels = other.validation.flatMap((id) => id.files.map(() => labelOf.get(id.key)!));
+    const count = Math.min(cfg.evalPairs, mostBalancedPairs(pairCapacity(validationLabels)));
+    expect(overridden.test).toMatchObject({ from: 'validation split', files: other.validation.flatMap((id) => id.files) });
+    expect(overridden.test!.pairs).toEqual(sampleAvailablePairs(validationLabels, count, cfg.seed).map((p) => [p.a, p.b, p.same]));
+
+    // alignFaces: raw folders are refused, naming the reason and the command; --no-align trains on centre crops.
+    expect(refused.exit).toMatch(/alignFaces on .*holds no align-report\.json: train\.py cannot detect faces/);
+    expect(refused.exit).toMatch(/lab -- align --data .* --detector tiny --score 0\.5 --size 32/);
+    expect(unaligned.rules).toMatchObject({ alignFaces: false, testPairs: 12 });
+    expect(unaligned.test!.pairs).toEqual(testPairs(12, 9));
+  }, 180_000);
 
   it("--no-init with model.pretrained 'imagenet' warns on stderr, at export and in train.py, that it trains from scratch", async () => {
     const cfg = join(root, 'imagenet-cfg.json');

@@ -1,8 +1,9 @@
 """The lab's data rules in Python: identity folders, skip rules, preprocessing and seeded sampling.
 
 Ports of src/core/dataset/paths.ts + inventory.ts (what counts as an image, and why a file is skipped),
-src/cli/trainData.ts (decode → EXIF orientation → cover resize with a centre crop → RGB), src/core/prng.ts
-(sfc32, so a seed picks the same identities as the lab) and the identity part of src/core/dataset/sampling.ts.
+src/cli/trainData.ts and the page's decoder (decode → EXIF orientation → transparent pixels over the background →
+cover resize with a centre crop, or the whole image squashed → RGB), src/core/prng.ts (sfc32, so a seed draws the
+lab's numbers) and src/core/dataset/sampling.ts bit for bit (identities, per-identity cap, validation hold-out).
 
 Known differences from the lab (documented in the export's README):
 - decoding and resizing use Pillow (Lanczos, crop-then-resize) where the lab uses sharp/libvips (Node,
@@ -13,6 +14,7 @@ Known differences from the lab (documented in the export's README):
 - none in the pairs: a test folder without pairs.txt gets the lab's own sampled pairs (labtorch/pairs.py, a
   bit-for-bit port of src/core/pairs.ts); a pairs.txt in the test folder is used as is.
 """
+import math
 import os
 import unicodedata
 
@@ -117,13 +119,24 @@ def scan(root, decode=True):
     return identities, skipped
 
 
-def load_rgb(path, size):
-    """RGB uint8 size×size×3: EXIF orientation, cover resize with a centre crop (trainData.ts decodeRgb)."""
+BACKGROUNDS = {'black': (0, 0, 0), 'white': (255, 255, 255)}
+
+
+def load_rgb(path, size, centre_crop=True, background='black'):
+    """RGB uint8 size×size×3: EXIF orientation, transparent pixels composited over ``background`` (as the page's
+    canvas does), then a cover resize with a centre crop, or the whole image resized to the square
+    (``centre_crop`` False, the page's "Centre crop" off)."""
     from PIL import Image, ImageOps
     with Image.open(path) as img:
         img = ImageOps.exif_transpose(img)
+        if img.mode in ('RGBA', 'LA', 'PA') or (img.mode == 'P' and 'transparency' in img.info):
+            rgba = img.convert('RGBA')
+            img = Image.alpha_composite(Image.new('RGBA', rgba.size, BACKGROUNDS[background] + (255,)), rgba)
         img = img.convert('RGB')
-        img = ImageOps.fit(img, (size, size), Image.LANCZOS, centering=(0.5, 0.5))
+        if centre_crop:
+            img = ImageOps.fit(img, (size, size), Image.LANCZOS, centering=(0.5, 0.5))
+        else:
+            img = img.resize((size, size), Image.LANCZOS)
         return np.asarray(img, dtype=np.uint8).copy()
 
 
@@ -212,14 +225,64 @@ class Rng:
         return value if isinstance(value, int) and 0 <= value < 2 ** 32 else hash_seed(str(value))
 
 
-def sample_identities(identities, count, seed, min_images=1):
-    """``count`` identities chosen as the lab chooses them (sampling.ts sampleDataset: eligible sorted by
-    key, a shuffle from fork('identities') of createRng(seed), the first ``count``, sorted by key)."""
+def _js_round(x):
+    """Math.round for x >= 0: halves go up (Python's round() goes to even)."""
+    whole = math.floor(x)
+    return whole + 1 if x - whole >= 0.5 else whole
+
+
+def _choose(files, keep, rng):
+    """``keep`` of ``files`` chosen by ``rng``, in their sorted order (sampling.ts choose)."""
+    if len(files) <= keep:
+        return list(files)
+    picked = sorted(rng.shuffle(list(range(len(files))))[:keep])
+    return [files[i] for i in picked]
+
+
+def sample_dataset(identities, seed, count=None, min_images=1, max_images=None, validation_fraction=0.0):
+    """The lab's training sample (sampling.ts sampleDataset, bit for bit): drop identities under ``min_images`` →
+    ``count`` of the rest (sorted by key, shuffled by fork('identities') of createRng(seed), the first ``count``,
+    sorted again; all when None) → each capped at ``max_images`` (a choice by fork('cap').fork(key)) → round(
+    ``validation_fraction`` × images) held out in the order of a fork('validation') shuffle, never an identity's
+    last image. Returns {train, validation (identities with held-out images), eligible}."""
+    if count is not None and (not isinstance(count, int) or count < 1):
+        raise ValueError(f'identities must be an integer >= 1, got {count}')
+    if not isinstance(min_images, int) or min_images < 1:
+        raise ValueError(f'minImages must be an integer >= 1, got {min_images}')
+    if max_images is not None and (not isinstance(max_images, int) or max_images < min_images):
+        raise ValueError(f'maxImages ({max_images}) must be an integer >= minImages ({min_images})')
+    if not 0 <= validation_fraction < 1:
+        raise ValueError(f'validationFraction must be in [0, 1), got {validation_fraction}')
+    rng = Rng(seed)
     eligible = sorted((i for i in identities if len(i['files']) >= min_images), key=lambda i: i['key'])
-    if count is None or count >= len(eligible):
-        return eligible
-    chosen = Rng(seed).fork('identities').shuffle(list(eligible))[:count]
-    return sorted(chosen, key=lambda i: i['key'])
+    wanted = len(eligible) if count is None else min(count, len(eligible))
+    chosen = eligible if wanted == len(eligible) else sorted(
+        rng.fork('identities').shuffle(list(eligible))[:wanted], key=lambda i: i['key'])
+    cap_rng = rng.fork('cap')
+    capped = [dict(i, files=list(i['files']) if max_images is None else _choose(i['files'], max_images, cap_rng.fork(i['key'])))
+              for i in chosen]
+    target = _js_round(validation_fraction * sum(len(i['files']) for i in capped))
+    held = [set() for _ in capped]
+    if target > 0:
+        every = [(i, j) for i, ident in enumerate(capped) for j in range(len(ident['files']))]
+        taken = 0
+        for i, j in rng.fork('validation').shuffle(every):
+            if taken == target:
+                break
+            if len(capped[i]['files']) - len(held[i]) <= 1:
+                continue
+            held[i].add(j)
+            taken += 1
+    train = [dict(ident, files=[f for j, f in enumerate(ident['files']) if j not in held[i]]) for i, ident in enumerate(capped)]
+    validation = [dict(ident, files=[f for j, f in enumerate(ident['files']) if j in held[i]])
+                  for i, ident in enumerate(capped) if held[i]]
+    return {'train': train, 'validation': validation, 'eligible': len(eligible)}
+
+
+def sample_identities(identities, count, seed, min_images=1):
+    """``count`` identities chosen as the lab chooses them, every image of each (sample_dataset without cap or
+    hold-out)."""
+    return sample_dataset(identities, seed, count, min_images)['train']
 
 
 # ---- verification pairs ------------------------------------------------------------------------
