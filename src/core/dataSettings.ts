@@ -7,10 +7,13 @@
  *
  * In JSON a count that means "all" is null (or absent); in TypeScript it is undefined, as in the form.
  */
-import { DEFAULT_ALIGN_OPTIONS, type FaceDetectorName } from './align/options.ts';
+import { checkAlignOptions, DEFAULT_ALIGN_OPTIONS, type FaceDetectorName } from './align/options.ts';
 
-/** The colour transparent pixels are composited over (the protocol's AlphaBackground). */
-export type BackgroundColour = 'black' | 'white';
+/** The colours transparent pixels may be composited over, in the order messages list them. */
+export const ALPHA_BACKGROUNDS = Object.freeze(['black', 'white'] as const);
+
+/** The colour transparent pixels are composited over (src/protocol/data.ts re-exports it for the worker). */
+export type AlphaBackground = (typeof ALPHA_BACKGROUNDS)[number];
 
 /** What to train on and how to decode it (see the module comment). */
 export interface FolderDataSettings {
@@ -30,7 +33,7 @@ export interface FolderDataSettings {
   readonly imageSize: number;
   /** Crop the centred square before resizing (true), or squash the whole image (false). */
   readonly centreCrop: boolean;
-  readonly background: BackgroundColour;
+  readonly background: AlphaBackground;
   /** "Align faces": detect and warp each face onto the ArcFace template (replaces the centre crop). */
   readonly alignFaces: boolean;
   readonly faceDetector: FaceDetectorName;
@@ -90,6 +93,16 @@ function requireChoice<T extends string | boolean>(name: string, value: unknown,
   return value as T;
 }
 
+/** The detector and threshold checked by the align step's own rules (checkAlignOptions), the data.json key named. */
+function alignOptionsOf(detector: unknown, scoreThreshold: number) {
+  try {
+    return checkAlignOptions({ detector: detector as FaceDetectorName, scoreThreshold });
+  } catch (err) {
+    const key = err instanceof RangeError && err.message.startsWith('detector') ? 'faceDetector' : 'faceScoreThreshold';
+    throw new Error(`${key}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /**
  * Any subset of the settings (parsed JSON: data.json, `lab export-torch --data-settings FILE`) merged over the
  * defaults and checked. A count given as null means "all". Throws an Error naming the first unknown key or bad
@@ -111,7 +124,8 @@ export function parseFolderDataSettings(input: unknown): FolderDataSettings {
     throw new Error(`maxImages must be at least minImages (${minImages}) (got ${String(maxImages)})`);
   }
   const threshold = pick('faceScoreThreshold');
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw new Error(`faceScoreThreshold must be a number in [0, 1] (got ${JSON.stringify(threshold)})`);
+  if (typeof threshold !== 'number') throw new Error(`faceScoreThreshold must be a number in [0, 1] (got ${JSON.stringify(threshold)})`);
+  const align = alignOptionsOf(pick('faceDetector'), threshold);
   return {
     seed: requireInt('seed', pick('seed'), 0, 2 ** 32 - 1),
     ...(identities === undefined ? {} : { identities: requireInt('identities', identities, 1) }),
@@ -121,10 +135,10 @@ export function parseFolderDataSettings(input: unknown): FolderDataSettings {
     testPairs: requireInt('testPairs', pick('testPairs'), 2),
     imageSize: requireInt('imageSize', pick('imageSize'), 16, 512),
     centreCrop: requireChoice('centreCrop', pick('centreCrop'), [true, false]),
-    background: requireChoice('background', pick('background'), ['black', 'white'] as const),
+    background: requireChoice('background', pick('background'), ALPHA_BACKGROUNDS),
     alignFaces: requireChoice('alignFaces', pick('alignFaces'), [true, false]),
-    faceDetector: requireChoice('faceDetector', pick('faceDetector'), ['tiny', 'ssd'] as const),
-    faceScoreThreshold: threshold,
+    faceDetector: align.detector,
+    faceScoreThreshold: align.scoreThreshold,
   };
 }
 

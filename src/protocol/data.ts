@@ -6,8 +6,11 @@
  */
 import type { SkippedFile } from '../core/dataset/inventory.ts';
 import type { AlignOptions } from '../core/align/options.ts';
+import type { AlphaBackground } from '../core/dataSettings.ts';
 
 export type { AlignOptions, FaceDetectorName } from '../core/align/options.ts';
+/** Where the background of transparent images comes from when alpha is dropped. */
+export type { AlphaBackground } from '../core/dataSettings.ts';
 
 export type { SkippedFile, SkipReason, SkipCode } from '../core/dataset/inventory.ts';
 
@@ -25,9 +28,6 @@ export interface PickedFile {
 
 /** What a folder is for: the training set (sampled, cached, batched) or the test set (pairs). */
 export type FolderRole = 'train' | 'test';
-
-/** Where the background of transparent images comes from when alpha is dropped. */
-export type AlphaBackground = 'black' | 'white';
 
 /** How a loaded folder is turned into pixels. */
 export interface DecodeOptions {

@@ -77,7 +77,7 @@ export function App() {
           </div>
         </ViewPanel>
         <ViewPanel view="data" active={view === 'data'}>
-          <DataPanel data={lab.dataApi} onDataReady={lab.setFolderData} onTestFolder={lab.setTestFolder} onSettingsChange={lab.setDataSettings} />
+          <DataPanel data={lab.dataApi} onDataReady={lab.setFolderData} onTestFolder={lab.setTestFolder} onDataExport={lab.setDataExport} />
           <ReferenceBaseline api={lab.api} testFolder={lab.testFolder} runs={lab.runs} />
         </ViewPanel>
       </main>

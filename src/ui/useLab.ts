@@ -10,7 +10,7 @@ import type { LiveParams, TrainConfig } from '../protocol/api.ts';
 import type { FolderReport } from '../protocol/data.ts';
 import type { DataChoice } from './data/DataPanel.tsx';
 import { runDataFor } from './data/presetData.ts';
-import { DEFAULT_DATA_SETTINGS, type DataSettings } from './data/settings.ts';
+import { DEFAULT_DATA_EXPORT, type DataExport } from './data/dataExport.ts';
 import { reproducePresets } from './report/findingsTable.ts';
 import { lossSummary } from './runs/exportRuns.ts';
 import { plotRuns } from './runs/plotRuns.ts';
@@ -70,8 +70,8 @@ export function useLab() {
   const [folderData, setFolderData] = useState<DataChoice>();
   // The loaded test folder's report: the reference model's baseline is measured on its pairs.
   const [testFolder, setTestFolder] = useState<FolderReport>();
-  // The Data panel's form as it stands ("Train at scale…" exports these choices with the config).
-  const [dataSettings, setDataSettings] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
+  // What "Train at scale…" exports as data.json: the loaded folders' settings (the form's when none is loaded).
+  const [dataExport, setDataExport] = useState<DataExport>(DEFAULT_DATA_EXPORT);
   const cancelQueue = useRef(false);
 
   // A deleted run takes its stored checkpoint with it (weights and optimiser state: up to hundreds of MB).
@@ -161,8 +161,8 @@ export function useLab() {
     setFolderData,
     testFolder,
     setTestFolder,
-    dataSettings,
-    setDataSettings,
+    dataExport,
+    setDataExport,
     problem,
     busy,
     /** A run may start: the worker is ready, the config valid, and no queue or sweep trains. */

@@ -6,16 +6,22 @@
  * score threshold are left out and listed with the reason 'no-face', as the report dropped them
  * (42,100 → 39,677).
  *
+ * A root pairs.txt (LFW format: identity name and 1-based image number in the folder's sorted usable
+ * images) goes into OUT too, its numbers rewritten so that each pair names the same photos in OUT
+ * (a photo left out shifts the numbers after it); pairs naming a photo without a face are left
+ * out, said on stderr and listed in the report's `pairsTxt`.
+ *
  * stdout: one JSON object (AlignReport); OUT/align-report.json holds the same plus every image's
  * faces, score and eye error. Detection: `@vladmandic/face-api`'s Node wasm build, on the tfjs
  * wasm backend by default (measured ~8× faster than cpu for the tiny detector).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import sharp from 'sharp';
 import { checkAlignOptions, DEFAULT_ALIGN_OPTIONS, type AlignOptions, type FaceDetectorName } from '../../core/align/options.ts';
-import { buildInventory, type ScannedFile } from '../../core/dataset/inventory.ts';
+import { buildInventory, type Identity, type ScannedFile } from '../../core/dataset/inventory.ts';
+import { formatPairsTxt, parsePairsTxt, type ImageRef, type PairRef } from '../../core/pairsTxt.ts';
 import type { FaceApiModule, ModelFileReader } from '../../ml/align/faceApi.ts';
 import { intOption, parseOptions, UsageError } from '../args.ts';
 import { encodeRgbPng } from '../png.ts';
@@ -54,7 +60,22 @@ export interface AlignReport {
   readonly noFace: { path: string; reason: string; reasonCode: string }[];
   /** Every skipped file (the scanner's reasons plus 'no-face'). */
   readonly skipped: { path: string; reason: string; reasonCode: string }[];
+  /** What became of a root pairs.txt; absent when DATA has none. */
+  readonly pairsTxt?: AlignedPairs;
   readonly seconds: number;
+}
+
+/** A root pairs.txt carried into OUT. */
+export interface AlignedPairs {
+  /** Pairs in DATA's pairs.txt, and in OUT's (those naming a photo without a face are left out). */
+  readonly pairs: number;
+  readonly kept: number;
+  /** Images (paths relative to DATA) that pairs name but that had no face. */
+  readonly noFaceImages: string[];
+  /** True when some image number changed so as to name the same photo in OUT. */
+  readonly renumbered: boolean;
+  /** Why DATA's pairs.txt was not carried (it does not parse, or names images the folder lacks); counts are 0. */
+  readonly problem?: string;
 }
 
 /** Settings of alignFolder. */
@@ -93,6 +114,55 @@ function outputName(path: string, taken: Set<string>): string {
   if (taken.has(name)) name = posix.join(parsed.dir, `${parsed.base}.png`);
   taken.add(name);
   return name;
+}
+
+/** DATA's root pairs.txt (any letter case, as the page finds it), or undefined. */
+async function rootPairsTxt(dataDir: string): Promise<string | undefined> {
+  const name = (await readdir(dataDir)).find((entry) => entry.toLowerCase() === 'pairs.txt');
+  return name === undefined ? undefined : join(dataDir, name);
+}
+
+/**
+ * `text` (DATA's pairs.txt) for OUT: each image number points at the same photo among OUT's images (`outOf` maps
+ * DATA paths to OUT paths; `before` and `after` are the two folders' identities), and pairs naming a photo without
+ * a face are left out. The text is kept as it is when nothing changes (its folds header included).
+ */
+export function alignPairsTxt(text: string, before: readonly Identity[], after: readonly Identity[], outOf: ReadonlyMap<string, string>): { text: string; report: AlignedPairs } {
+  const pairs = parsePairsTxt(text);
+  const beforeByKey = new Map(before.map((id) => [id.key, id]));
+  const afterByKey = new Map(after.map((id) => [id.key, id]));
+  const noFace = new Set<string>();
+  let renumbered = false;
+  /** The OUT reference of `ref`, or undefined when its photo has no face. */
+  const moved = (ref: ImageRef, pair: number): ImageRef | undefined => {
+    const key = ref.identity.normalize('NFC');
+    const path = beforeByKey.get(key)?.files[ref.index - 1];
+    if (path === undefined) throw new Error(`pairs.txt pair ${pair}: no image ${ref.index} of '${ref.identity}' in the folder`);
+    const out = outOf.get(path);
+    if (out === undefined) {
+      noFace.add(path);
+      return undefined;
+    }
+    const index = afterByKey.get(key)!.files.indexOf(out) + 1;
+    if (index !== ref.index) renumbered = true;
+    return { identity: ref.identity, index };
+  };
+  const kept: PairRef[] = [];
+  pairs.forEach((pair, i) => {
+    const a = moved(pair.a, i + 1);
+    const b = moved(pair.b, i + 1);
+    if (a && b) kept.push({ a, b, same: pair.same });
+  });
+  const report: AlignedPairs = { pairs: pairs.length, kept: kept.length, noFaceImages: [...noFace].sort(), renumbered };
+  if (kept.length === pairs.length && !renumbered) return { text, report };
+  // The header's folds (LFW: '10<TAB>300') survive when every pair does; otherwise it becomes the pair count.
+  const header = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/, 1)[0]
+    .trim()
+    .split(/\s+/);
+  const folds = header.length === 2 && kept.length === pairs.length ? Number(header[0]) : undefined;
+  return { text: formatPairsTxt(kept, folds === undefined ? {} : { folds }), report };
 }
 
 const describeSettings = (o: AlignOptions) => `${o.detector} detector, score ≥ ${o.scoreThreshold}`;
@@ -142,6 +212,8 @@ export async function alignFolder(dataDir: string, outDir: string, options: Alig
   }
 
   const after = buildInventory(withFaces);
+  await mkdir(outDir, { recursive: true });
+  const pairsTxt = await carryPairsTxt(dataDir, outDir, scanned.inventory.identities, perImage);
   const listed = (s: (typeof after.skipped)[number]) => ({ path: s.path, reason: s.reason.message, reasonCode: s.reason.code });
   const report: AlignReport = {
     detector: options.detector,
@@ -152,11 +224,41 @@ export async function alignFolder(dataDir: string, outDir: string, options: Alig
     after: { identities: after.identities.length, images: after.images },
     noFace: after.skipped.filter((s) => s.reason.code === 'no-face').map(listed),
     skipped: after.skipped.map(listed),
+    ...(pairsTxt ? { pairsTxt } : {}),
     seconds: (performance.now() - started) / 1000,
   };
-  await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'align-report.json'), `${JSON.stringify({ ...report, perImage }, null, 1)}\n`);
   return { report, perImage };
+}
+
+/**
+ * DATA's root pairs.txt written into OUT (alignPairsTxt), with a warning on stderr when pairs named photos without
+ * a face; undefined when DATA has none.
+ */
+async function carryPairsTxt(dataDir: string, outDir: string, before: readonly Identity[], perImage: readonly AlignedImage[]): Promise<AlignedPairs | undefined> {
+  const source = await rootPairsTxt(dataDir);
+  if (source === undefined) return undefined;
+  const outOf = new Map(perImage.flatMap((image) => (image.out === undefined ? [] : [[image.path, image.out] as const])));
+  // OUT as the lab will read it (the same scan rules), so the new numbers are the ones it counts.
+  const after = (await scanDir(outDir)).inventory.identities;
+  let aligned;
+  try {
+    aligned = alignPairsTxt(await readFile(source, 'utf8'), before, after, outOf);
+  } catch (err) {
+    // The faces are aligned all the same: a bad pairs.txt (the page refuses it too) should not cost the run.
+    const problem = (err as Error).message;
+    process.stderr.write(`lab align: warning: ${source} is not carried into ${outDir}: ${problem}\n`);
+    return { pairs: 0, kept: 0, noFaceImages: [], renumbered: false, problem };
+  }
+  const { text, report } = aligned;
+  await writeFile(join(outDir, 'pairs.txt'), text);
+  if (report.noFaceImages.length > 0) {
+    const shown = report.noFaceImages.slice(0, 5).join(', ') + (report.noFaceImages.length > 5 ? ', …' : '');
+    process.stderr.write(
+      `lab align: warning: pairs.txt names ${report.noFaceImages.length} image(s) without a face (${shown}): the ${report.pairs - report.kept} pair(s) with them are left out of ${join(outDir, 'pairs.txt')}, ${report.kept} of ${report.pairs} kept${report.renumbered ? '; image numbers rewritten to name the same photos' : ''} (align-report.json: pairsTxt)\n`,
+    );
+  }
+  return report;
 }
 
 /** Parse `--score`: a number in [0, 1]. */

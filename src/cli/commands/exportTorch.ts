@@ -12,6 +12,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FolderDataSettings } from '../../core/dataSettings.ts';
 import { isTorchSource, TORCH_EXPORT_FILES, torchExportFiles, torchSourceOrder } from '../../core/torchExport.ts';
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import { parseOptions, UsageError } from '../args.ts';
@@ -21,6 +22,11 @@ import { readConfigArg, readDataSettingsArg } from '../configArg.ts';
 export const summary = 'write a PyTorch DDP (torchrun) folder for a config: train.py, config.json, README, initial weights';
 
 const USAGE = 'usage: lab export-torch --config FILE --out DIR [--data-settings FILE] [--no-init]';
+
+/** How train.py --no-align decodes the raw photos: data.json's centreCrop still applies. */
+function rawDecoding(data: FolderDataSettings): string {
+  return data.centreCrop ? 'centre-cropped' : 'whole images squashed to the square, as centreCrop is off';
+}
 
 /** Where the Python sources live in the repo. */
 export const TORCH_SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch');
@@ -76,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   if (data?.alignFaces) {
     // The page's detector does not travel: say so now rather than when train.py refuses the raw folders.
     process.stderr.write(
-      `lab export-torch: warning: alignFaces is on, but train.py has no face detector: align the folders first with \`lab align --detector ${data.faceDetector} --score ${data.faceScoreThreshold}\` and train on its output (or pass train.py --no-align for centre crops)\n`,
+      `lab export-torch: warning: alignFaces is on, but train.py has no face detector: align the folders first with \`lab align --detector ${data.faceDetector} --score ${data.faceScoreThreshold} --size ${config.model.inputSize}\` and train on its output (or pass train.py --no-align to train on the raw photos, ${rawDecoding(data)})\n`,
     );
   }
   // The same file set as the page's "Train at scale…" zip (src/core/torchExport.ts).

@@ -52,14 +52,17 @@ def parse_args(argv=None):
     p.add_argument('--config', default=os.path.join(HERE, 'config.json'))
     p.add_argument('--init', default=os.path.join(HERE, 'init.safetensors'), help="the lab's initial weights, if present")
     p.add_argument('--max-steps', type=int, help='stop after this global step (the schedule still spans config.steps)')
-    p.add_argument('--data-settings', help="the lab's data choices (default: data.json next to train.py, if present)")
+    p.add_argument('--data-settings', help="the lab's data choices (default: data.json next to train.py, if present); "
+                   "a complete file, every key as the export writes it (`lab export-torch --data-settings` fills the "
+                   "page's defaults into a partial one)")
     p.add_argument('--identities', type=count_or_all, help="K|all: a seeded sample of K identities, as the lab's")
     p.add_argument('--min-images', type=int, help='leave out identities with fewer usable images')
     p.add_argument('--max-images', type=count_or_all, help='N|all: a seeded choice of at most N images per identity')
     p.add_argument('--validation-percent', type=int, help='hold out this %% of the images (evaluated without --test)')
     p.add_argument('--test-pairs', type=int, help='balanced test pairs to sample when the test folder has no pairs.txt')
     p.add_argument('--data-seed', type=int, help="seed of the identity sample, cap, validation split and test pairs")
-    p.add_argument('--no-align', action='store_true', help="train on centre crops although data.json asks for aligned faces")
+    p.add_argument('--no-align', action='store_true', help="train on the raw photos although data.json asks for aligned "
+                   "faces, decoded as its centreCrop says (centre crop, or the whole image squashed)")
     p.add_argument('--workers', type=int, default=2, help='data-loader processes per training process')
     p.add_argument('--device', choices=('auto', 'cpu', 'cuda'), default='auto')
     return p.parse_args(argv)
@@ -137,10 +140,13 @@ def validation_set(drawn, config):
     per_item = [label[ident['key']] for ident in drawn['validation'] for _ in ident['files']]
     most = labpairs.most_balanced_pairs(*labpairs.pair_capacity(per_item)) if per_item else 0
     if len(drawn['validation']) < VALIDATION_MIN_IDENTITIES or most < VALIDATION_MIN_PAIRS:
+        # Always said: a run without eval events should not look like one whose evaluation went missing.
         if per_item:
-            print(f"train.py: note: no evaluation: the validation split ({len(per_item)} images of "
-                  f"{len(drawn['validation'])} identities) gives {most} balanced pairs, fewer than the lab's "
-                  f"{VALIDATION_MIN_IDENTITIES} identities and {VALIDATION_MIN_PAIRS} pairs; pass --test", file=sys.stderr)
+            why = (f"the validation split ({len(per_item)} images of {len(drawn['validation'])} identities) gives {most} "
+                   f"balanced pairs, fewer than the lab's {VALIDATION_MIN_IDENTITIES} identities and {VALIDATION_MIN_PAIRS} pairs")
+        else:
+            why = 'no image is held out for validation (validationPercent 0, or every identity has a single image)'
+        print(f'train.py: note: no evaluation: {why}; pass --test', file=sys.stderr)
         return None
     pairs = labpairs.sample_available_pairs(per_item, min(config['evalPairs'], most), config['seed'])
     return {'files': [f for ident in drawn['validation'] for f in ident['files']], 'pairs': pairs, 'from': 'validation split'}
@@ -190,6 +196,42 @@ def evaluate(net, config, rules, test, device):
     return {**event, 'flipEval': config['flipEval'], 'seconds': time.time() - started}
 
 
+def check_resume(stored, found, identities, out, step):
+    """A resumed run must train on the data it started on: the checkpoint's head rows are its identities, and
+    its step counts batches drawn by its rules. SystemExit naming the changed rule (or the identities) when the
+    data rules or the sampled identities differ from ``stored`` (the checkpoint's, or for a checkpoint written
+    before train.py stored them, the run folder's data.json and identities.json; unchecked when neither exists)."""
+    if stored is None:
+        return
+    fresh = 'resume with the same data rules (data.json and flags) as the run started with, or pass another --out'
+    changed = datasettings.changed_rule(stored['rules'], found['rules'])
+    if changed is not None:
+        key, before, now = changed
+        raise SystemExit(f"train.py: cannot resume {out} from step {step}: data rule '{key}' was {json.dumps(before)} "
+                         f"when the run started and is now {json.dumps(now)}; {fresh}")
+    keys = [i['key'] for i in identities]
+    if stored['identities'] is not None and stored['identities'] != keys:
+        raise SystemExit(f"train.py: cannot resume {out} from step {step}: the training folder now gives other "
+                         f"identities ({len(stored['identities'])} when the run started, {len(keys)} now, or other "
+                         f"folders); {fresh}")
+
+
+def stored_data(state, out):
+    """The data rules and identity keys a run started with: the checkpoint's, else the run folder's files."""
+    if state is not None and 'data' in state:
+        return state['data']
+    rules_path, ids_path = os.path.join(out, 'data.json'), os.path.join(out, 'identities.json')
+    if state is None or not os.path.exists(rules_path):
+        return None
+    with open(rules_path, encoding='utf-8') as f:
+        rules = json.load(f)
+    identities = None
+    if os.path.exists(ids_path):
+        with open(ids_path, encoding='utf-8') as f:
+            identities = json.load(f)
+    return {'rules': rules, 'identities': identities}
+
+
 def save_weights(path, trainer, config, step, classes):
     meta = {'format': 'margin-lab-torch', 'config': json.dumps(config), 'numIdentities': classes, 'step': step,
             'torch': torch.__version__}
@@ -222,6 +264,9 @@ def main(argv=None):
     trainer = Trainer(config, classes)
     resume = latest_checkpoint(args.out)
     state = torch.load(resume, map_location='cpu') if resume else None
+    # Every rank has the same checkpoint and the same shared data, so every rank stops alike.
+    check_resume(stored_data(state, args.out), found, identities, args.out, state['step'] if state else 0)
+    started_data = {'rules': found['rules'], 'identities': [i['key'] for i in identities]}
     if state is not None:
         load_lab_state(trainer.net, state['weights'])
         trainer.head.data.copy_(torch.as_tensor(state['weights']['head']))
@@ -241,11 +286,13 @@ def main(argv=None):
     if rank == 0:
         with open(os.path.join(args.out, 'config.json'), 'w', encoding='utf-8') as f:
             json.dump(config, f, indent=2)
+    if rank == 0 and state is None:
+        # Written on a fresh start only: they describe what the run trained on from step 0 (a resume checked them).
         with open(os.path.join(args.out, 'identities.json'), 'w', encoding='utf-8') as f:
-            json.dump([i['key'] for i in identities], f)
+            json.dump(started_data['identities'], f)
         # The data rules in effect (data.json with the flags applied), so the run says what it trained on.
         with open(os.path.join(args.out, 'data.json'), 'w', encoding='utf-8') as f:
-            json.dump(found['rules'], f, indent=2)
+            json.dump(started_data['rules'], f, indent=2)
 
     total = config['steps']
     stop_at = min(total, args.max_steps) if args.max_steps else total
@@ -263,7 +310,8 @@ def main(argv=None):
         nbytes = 0
         if rank == 0:
             nbytes = save_checkpoint(args.out, {'step': step, 'runId': run_id, 'weights': lab_state(trainer.net, trainer.head),
-                                                'slots': [s.cpu() for s in optimizer.slots], 'config': config})
+                                                'slots': [s.cpu() for s in optimizer.slots], 'config': config,
+                                                'data': started_data})
             log.emit({'type': 'checkpoint', 'step': step, 'bytes': nbytes, 'elapsed': time.time() - started})
 
     def run_eval():

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DataApi, FolderReport } from '../../protocol/data.ts';
 import { folderDataChoice, type DataChoice } from './dataChoice.ts';
+import { dataExportOf, type DataExport } from './dataExport.ts';
 import { FolderSection } from './FolderSection.tsx';
 import { AlignPreview } from './AlignPreview.tsx';
 import { DEFAULT_DATA_SETTINGS, type DataSettings } from './settings.ts';
@@ -22,25 +23,24 @@ const EMPTY: FolderLoadState = { phase: 'empty' };
  * when the test folder changes where pairs come from), undefined when the folders are cleared
  * ("Use built-in faces") or the training folder is reloaded or fails. Train with
  * `choice?.spec ?? { kind: 'builtin' }`. `onTestFolder` hears each test folder that finished loading (its report),
- * and undefined when it is cleared, reloading or failed (the reference baseline starts on it). `onSettingsChange`
- * hears each change of the form (the PyTorch export carries the current choices).
+ * and undefined when it is cleared, reloading or failed (the reference baseline starts on it). `onDataExport`
+ * hears each change of what the PyTorch export carries (dataExport.ts: the loaded folders' settings, or the form
+ * when none is loaded, with a note when the form differs).
  */
 export function DataPanel({
   data,
   onDataReady,
   onTestFolder,
-  onSettingsChange,
+  onDataExport,
 }: {
   data: DataApi | undefined;
   onDataReady?: (choice: DataChoice | undefined) => void;
   onTestFolder?: (report: FolderReport | undefined) => void;
-  onSettingsChange?: (settings: DataSettings) => void;
+  onDataExport?: (exported: DataExport) => void;
 }) {
-  const [settings, setSettingsHere] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
-  const setSettings = (next: DataSettings) => {
-    setSettingsHere(next);
-    onSettingsChange?.(next);
-  };
+  const [settings, setSettings] = useState<DataSettings>(DEFAULT_DATA_SETTINGS);
+  const [trainWith, setTrainWith] = useState<DataSettings>();
+  const [testWith, setTestWith] = useState<DataSettings>();
   const [train, setTrain] = useState<FolderLoadState>(EMPTY);
   const [test, setTest] = useState<FolderLoadState>(EMPTY);
   // Remounting the sections (a new key) clears what they loaded, in the UI and in what we offer.
@@ -55,6 +55,16 @@ export function DataPanel({
     sent.current = offer;
     onDataReady?.(choice);
   }, [offer, choice, onDataReady]);
+
+  // Only when it changes: a fresh object each render would otherwise re-render the parent each time.
+  const exported = useMemo(() => dataExportOf(settings, { train: trainWith, test: testWith }), [settings, trainWith, testWith]);
+  const exportKey = JSON.stringify(exported);
+  const sentExport = useRef('');
+  useEffect(() => {
+    if (exportKey === sentExport.current) return;
+    sentExport.current = exportKey;
+    onDataExport?.(exported);
+  }, [exportKey, exported, onDataExport]);
 
   const testReport = test.phase === 'loaded' ? test.report : undefined;
   useEffect(() => {
@@ -86,9 +96,9 @@ export function DataPanel({
         )}
       </p>
       <SettingsForm settings={settings} onChange={setSettings} />
-      <FolderSection key={`train-${generation}`} role="train" title="Training folder" data={data} settings={settings} onStateChange={setTrain} />
+      <FolderSection key={`train-${generation}`} role="train" title="Training folder" data={data} settings={settings} onStateChange={setTrain} onLoadedWith={setTrainWith} />
       <AlignPreview data={data} role="train" title="Training folder" state={train} />
-      <FolderSection key={`test-${generation}`} role="test" title="Test folder" data={data} settings={settings} onStateChange={setTest} />
+      <FolderSection key={`test-${generation}`} role="test" title="Test folder" data={data} settings={settings} onStateChange={setTest} onLoadedWith={setTestWith} />
       <AlignPreview data={data} role="test" title="Test folder" state={test} />
     </section>
   );

@@ -13,7 +13,9 @@ import { downloadText } from '../download.ts';
 
 /**
  * One folder (training or test): picker, progress, counts, skipped files and gallery.
- * `onStateChange` hears every change of the load state (the data panel derives what to train on).
+ * `onStateChange` hears every change of the load state (the data panel derives what to train on);
+ * `onLoadedWith` hears the settings the loaded folder was loaded with, undefined while none is loaded (the
+ * PyTorch export carries them, not the form as it stands).
  */
 export function FolderSection({
   role,
@@ -21,24 +23,36 @@ export function FolderSection({
   data,
   settings,
   onStateChange,
+  onLoadedWith,
 }: {
   role: FolderRole;
   title: string;
   data: DataApi | undefined;
   settings: DataSettings;
   onStateChange?: (state: FolderLoadState) => void;
+  onLoadedWith?: (settings: DataSettings | undefined) => void;
 }) {
   const { state, load, cancel } = useFolderLoad(data, role);
   useEffect(() => {
     onStateChange?.(state);
   }, [state, onStateChange]);
   const [picked, setPicked] = useState<CollectedFiles | undefined>();
+  // The form as it was at the latest load: a newer load supersedes an older one, so 'loaded' is always this one's.
+  const [requested, setRequested] = useState<DataSettings | undefined>();
+  const loadedWith = state.phase === 'loaded' ? requested : undefined;
+  useEffect(() => {
+    onLoadedWith?.(loadedWith);
+  }, [loadedWith, onLoadedWith]);
+  const loadWithForm = (collected: CollectedFiles) => {
+    setRequested(settings);
+    void load(collected, folderOptionsOf(settings));
+  };
   const [exportError, setExportError] = useState<string | undefined>();
   const loading = state.phase === 'loading';
 
   const onPick = (collected: CollectedFiles) => {
     setPicked(collected);
-    void load(collected, folderOptionsOf(settings));
+    loadWithForm(collected);
   };
   const loadPage = useCallback(
     (page: number) => {
@@ -68,7 +82,7 @@ export function FolderSection({
       <h3>{title}</h3>
       <FolderPicker label={title} onPick={onPick} disabled={!data || loading} />
       {picked && !loading && (
-        <button type="button" onClick={() => void load(picked, folderOptionsOf(settings))}>
+        <button type="button" onClick={() => loadWithForm(picked)}>
           Load again with these settings
         </button>
       )}

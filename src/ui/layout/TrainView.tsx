@@ -35,7 +35,7 @@ export function TrainView({ lab }: { lab: Lab }) {
         )}
         <p className="help data-line">Data: {lab.folderData ? lab.folderData.label : 'built-in synthetic faces'} (change it under Data).</p>
         <InterruptedRun api={lab.api} runs={lab.runs.runs} disabled={busy} onResume={(run, checkpoint) => void training.resumeRun(run, checkpoint.step, checkpoint.seconds)} />
-        <TrainAtScale config={experiment.config} data={lab.dataSettings} api={lab.api} disabled={!!problem || busy} />
+        <TrainAtScale config={experiment.config} data={lab.dataExport.settings} dataNote={lab.dataExport.note} api={lab.api} disabled={!!problem || busy} />
       </div>
       <div className="figures train-figures">
         {/* Lower than elsewhere, so that the three figures fit a 1440×900 window beside the controls. */}

@@ -8,8 +8,10 @@ import { torchExportName, torchExportZip } from './scaleZip.ts';
 /** Props of the "Train at scale…" button. */
 export interface TrainAtScaleProps {
   config: TrainConfig;
-  /** The Data panel's current choices (seed, identities, image limits, validation, test pairs, decoding): data.json. */
+  /** The Data view's choices (seed, identities, image limits, validation, test pairs, decoding): data.json. */
   data: FolderDataSettings;
+  /** Shown by the button when `data` is not the Data form as it stands (src/ui/data/dataExport.ts says why). */
+  dataNote?: string;
   /** The worker's models API, which builds init.safetensors; undefined while it starts. */
   api?: Pick<ModelsApi, 'initialWeights'>;
   /** True while the config is invalid or a run trains (the initial model is built on the training backend). */
@@ -23,7 +25,7 @@ export interface TrainAtScaleProps {
  * from the page's model files — so the torch run starts where a browser run would. With "Align faces" on, a note
  * says that train.py cannot detect faces itself: it trains on folders `lab align` wrote (the export's README).
  */
-export function TrainAtScale({ config, data, api, disabled }: TrainAtScaleProps) {
+export function TrainAtScale({ config, data, dataNote, api, disabled }: TrainAtScaleProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const download = async () => {
@@ -48,10 +50,12 @@ export function TrainAtScale({ config, data, api, disabled }: TrainAtScaleProps)
       >
         {busy ? 'Preparing…' : 'Train at scale…'}
       </button>
+      {dataNote && <p className="help data-export-note">{dataNote}</p>}
       {data.alignFaces && (
         <p className="help">
           &ldquo;Align faces&rdquo; is on: train.py has no face detector (the lab&rsquo;s runs in the browser), so it refuses raw photos. Align the folders first with{' '}
-          <code>npm run --silent lab -- align</code> (the download&rsquo;s README says how), or pass <code>--no-align</code> to train on centre crops.
+          <code>npm run --silent lab -- align</code> (the download&rsquo;s README says how), or pass <code>--no-align</code> to train on the raw photos (
+          {data.centreCrop ? 'centre-cropped' : 'whole images squashed, as “Centre crop” is off'}).
         </p>
       )}
       {error && (

@@ -46,7 +46,11 @@ describe('TrainAtScale', () => {
 
   it('says that train.py cannot align faces when "Align faces" is on', () => {
     render(<TrainAtScale config={config} data={{ ...DEFAULT_DATA_SETTINGS, alignFaces: true }} api={api} disabled={false} />);
-    expect(screen.getByText(/train\.py has no face detector/)).toBeTruthy();
+    expect(screen.getByText(/train\.py has no face detector/).textContent).toMatch(/--no-align to train on the raw photos \(centre-cropped\)/);
+    cleanup();
+    // --no-align keeps data.json's centreCrop: with it off, the photos are squashed, not centre-cropped.
+    render(<TrainAtScale config={config} data={{ ...DEFAULT_DATA_SETTINGS, alignFaces: true, centreCrop: false }} api={api} disabled={false} />);
+    expect(screen.getByText(/train\.py has no face detector/).textContent).toMatch(/raw photos \(whole images squashed, as “Centre crop” is off\)/);
   });
 
   it('names a data choice the export cannot carry', async () => {

@@ -14,7 +14,7 @@ import { applyAffine, translation } from '../../../src/core/align/affine.ts';
 import { similarityAffine } from '../../../src/core/align/similarity.ts';
 import { ARCFACE_TEMPLATE_112, fivePointsFrom68 } from '../../../src/core/align/template.ts';
 import { encodeRgbPng } from '../../../src/cli/png.ts';
-import { loadNodeFaceApi, run, type AlignedImage, type AlignReport } from '../../../src/cli/commands/align.ts';
+import { alignPairsTxt, loadNodeFaceApi, run, type AlignedImage, type AlignReport } from '../../../src/cli/commands/align.ts';
 import { UsageError } from '../../../src/cli/args.ts';
 
 const exec = promisify(execFile);
@@ -33,6 +33,9 @@ const TINY_FACES: Record<string, number> = {
   'groupB/sample6.jpg': 5,
 };
 
+/** One fold of one same and one different pair (LFW's header: folds, pairs of each kind per fold). */
+const PAIRS_WITH_FACES = '1\t1\ngroupA\t1\t2\ngroupA\t3\tgroupB\t2\n';
+
 let root: string;
 let report: AlignReport;
 let perImage: AlignedImage[];
@@ -45,6 +48,8 @@ beforeAll(async () => {
   }
   // A flat grey picture: an image, but no face.
   await writeFile(join(root, 'data/groupB/wall.png'), encodeRgbPng(new Uint8Array(200 * 150 * 3).fill(128), 200, 150));
+  // LFW-style pairs over photos with faces (wall.png is groupB's 4th image, named by none).
+  await writeFile(join(root, 'data/pairs.txt'), PAIRS_WITH_FACES);
   const { stdout } = await exec('node_modules/.bin/tsx', ['src/cli/lab.ts', 'align', '--data', join(root, 'data'), '--out', join(root, 'out')], { cwd: process.cwd() });
   report = JSON.parse(stdout) as AlignReport;
   perImage = (JSON.parse(await readFile(join(root, 'out/align-report.json'), 'utf8')) as { perImage: AlignedImage[] }).perImage;
@@ -95,6 +100,58 @@ describe('lab align on the face-api demo photos (tiny detector)', () => {
     }
     // Measured 1.4–2.9 px; a crop off by a flipped sign or a half-size template misses by > 10 px.
     expect(Math.max(...worst)).toBeLessThan(4);
+  });
+});
+
+describe('lab align and a root pairs.txt', () => {
+  it('copies it unchanged when every image it names has a face and keeps its number', async () => {
+    expect(await readFile(join(root, 'out/pairs.txt'), 'utf8')).toBe(PAIRS_WITH_FACES);
+    expect(report.pairsTxt).toEqual({ pairs: 2, kept: 2, noFaceImages: [], renumbered: false });
+  });
+
+  it('renumbers so each pair names the same photos, leaves out pairs with a faceless photo, and says so', async () => {
+    const data = join(root, 'pairs-data');
+    for (const [path, demo] of [
+      ['A/b.jpg', 'sample2.jpg'],
+      ['A/c.jpg', 'sample3.jpg'],
+      ['B/d.jpg', 'sample1.jpg'],
+      ['B/e.jpg', 'sample4.jpg'],
+    ]) {
+      await mkdir(join(data, dirname(path)), { recursive: true });
+      await copyFile(join(DEMO, demo), join(data, path));
+    }
+    // A/a.png has no face and sorts first: A's photos b and c are images 2 and 3 in DATA, 1 and 2 in OUT.
+    await writeFile(join(data, 'A/a.png'), encodeRgbPng(new Uint8Array(64 * 64 * 3).fill(128), 64, 64));
+    await writeFile(join(data, 'pairs.txt'), '1\t2\nA\t1\t2\nA\t2\t3\nA\t3\tB\t1\nA\t1\tB\t2\n');
+    const { stdout, stderr } = await exec('node_modules/.bin/tsx', ['src/cli/lab.ts', 'align', '--data', data, '--out', join(root, 'pairs-out')], { cwd: process.cwd() });
+    const expected = { pairs: 4, kept: 2, noFaceImages: ['A/a.png'], renumbered: true };
+    expect((JSON.parse(stdout) as AlignReport).pairsTxt).toEqual(expected);
+    expect((JSON.parse(await readFile(join(root, 'pairs-out/align-report.json'), 'utf8')) as AlignReport).pairsTxt).toEqual(expected);
+    expect(stderr).toMatch(
+      /pairs\.txt names 1 image\(s\) without a face \(A\/a\.png\): the 2 pair\(s\) with them are left out of .*pairs\.txt, 2 of 4 kept; image numbers rewritten/,
+    );
+    expect(await readFile(join(root, 'pairs-out/pairs.txt'), 'utf8')).toBe('2\nA\t1\t2\nA\t2\tB\t1\n');
+  }, 120_000);
+
+  it('alignPairsTxt keeps the folds header when every pair survives a renumbering, and refuses a pairs.txt the folder cannot resolve', () => {
+    const before = [
+      { key: 'A', name: 'A', files: ['A/1.jpg', 'A/2.jpg', 'A/3.jpg'] },
+      { key: 'B', name: 'B', files: ['B/1.jpg'] },
+    ];
+    const after = [
+      { key: 'A', name: 'A', files: ['A/2.png', 'A/3.png'] },
+      { key: 'B', name: 'B', files: ['B/1.png'] },
+    ];
+    const outOf = new Map([
+      ['A/2.jpg', 'A/2.png'],
+      ['A/3.jpg', 'A/3.png'],
+      ['B/1.jpg', 'B/1.png'],
+    ]);
+    expect(alignPairsTxt('1\t1\nA\t2\t3\nA\t3\tB\t1\n', before, after, outOf)).toEqual({
+      text: '1\t1\nA\t1\t2\nA\t2\tB\t1\n',
+      report: { pairs: 2, kept: 2, noFaceImages: [], renumbered: true },
+    });
+    expect(() => alignPairsTxt('1\nA\t2\t4\n', before, after, outOf)).toThrow(/no image 4 of 'A'/);
   });
 });
 

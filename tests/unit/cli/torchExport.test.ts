@@ -219,7 +219,7 @@ describe.skipIf(!HAS_TORCH)(`PyTorch export${SKIP_NOTE}`, () => {
     expect(overridden.test).toMatchObject({ from: 'validation split', files: other.validation.flatMap((id) => id.files) });
     expect(overridden.test!.pairs).toEqual(sampleAvailablePairs(validationLabels, count, cfg.seed).map((p) => [p.a, p.b, p.same]));
 
-    // alignFaces: raw folders are refused, naming the reason and the command; --no-align trains on centre crops.
+    // alignFaces: raw folders are refused, naming the reason and the command; --no-align trains on the raw photos.
     expect(refused.exit).toMatch(/alignFaces on .*holds no align-report\.json: train\.py cannot detect faces/);
     expect(refused.exit).toMatch(/lab -- align --data .* --detector tiny --score 0\.5 --size 32/);
     expect(unaligned.rules).toMatchObject({ alignFaces: false, testPairs: 12 });

@@ -29,8 +29,10 @@ describe('parseFolderDataSettings', () => {
     [{ centreCrop: 'yes' }, /^centreCrop must be true or false \(got "yes"\)/],
     [{ background: 'grey' }, /^background must be "black" or "white" \(got "grey"\)/],
     [{ alignFaces: 1 }, /^alignFaces must be true or false/],
-    [{ faceDetector: 'mtcnn' }, /^faceDetector must be "tiny" or "ssd"/],
-    [{ faceScoreThreshold: 1.5 }, /^faceScoreThreshold must be a number in \[0, 1\] \(got 1.5\)/],
+    // The detector and threshold by the align step's own rules (checkAlignOptions), the key named.
+    [{ faceDetector: 'mtcnn' }, /^faceDetector: detector must be 'tiny' or 'ssd', got 'mtcnn'/],
+    [{ faceScoreThreshold: 1.5 }, /^faceScoreThreshold: score threshold must be in \[0, 1\], got 1.5/],
+    [{ faceScoreThreshold: '0.5' }, /^faceScoreThreshold must be a number in \[0, 1\] \(got "0.5"\)/],
     [[1, 2], /^data settings must be a JSON object/],
   ])('rejects %j, naming the field', (input, message) => {
     expect(() => parseFolderDataSettings(input)).toThrow(message);

@@ -124,12 +124,16 @@ BACKGROUNDS = {'black': (0, 0, 0), 'white': (255, 255, 255)}
 
 def load_rgb(path, size, centre_crop=True, background='black'):
     """RGB uint8 size×size×3: EXIF orientation, transparent pixels composited over ``background`` (as the page's
-    canvas does), then a cover resize with a centre crop, or the whole image resized to the square
-    (``centre_crop`` False, the page's "Centre crop" off)."""
+    canvas does) or, with ``background`` None, the alpha channel dropped and the colour under transparent pixels
+    kept (as `lab train`'s sharp removeAlpha does); then a cover resize with a centre crop, or the whole image
+    resized to the square (``centre_crop`` False, the page's "Centre crop" off)."""
     from PIL import Image, ImageOps
     with Image.open(path) as img:
         img = ImageOps.exif_transpose(img)
-        if img.mode in ('RGBA', 'LA', 'PA') or (img.mode == 'P' and 'transparency' in img.info):
+        # 'transparency' in info: a PNG tRNS chunk, which marks a palette entry or one colour (in L, RGB or I
+        # images) as transparent; the conversion to RGBA applies it.
+        transparent = img.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in img.info
+        if background is not None and transparent:
             rgba = img.convert('RGBA')
             img = Image.alpha_composite(Image.new('RGBA', rgba.size, BACKGROUNDS[background] + (255,)), rgba)
         img = img.convert('RGB')

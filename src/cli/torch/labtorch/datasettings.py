@@ -26,9 +26,14 @@ def _choice(settings, key, choices):
         raise ValueError(f"{key} must be {' or '.join(json.dumps(c) for c in choices)} (got {json.dumps(value)})")
 
 
-def check(settings):
+def check(settings, from_config=False):
     """``settings`` (a parsed data.json) checked by the rules of parseFolderDataSettings; raises ValueError naming
-    the first missing, unknown or bad field. Every key must be present (the export writes them all)."""
+    the first missing, unknown or bad field. Every key must be present (the export writes them all).
+
+    ``from_config``: the rules came from config.json (lab_train_rules, no data.json), so data.json's limits do not
+    apply to the values taken from it: any non-negative seed (validateTrainConfig's rule; the Rng hashes one of
+    2^32 or more, as the lab's toSeed does), and imageSize is not checked (it is model.inputSize, and unused);
+    background may be None (alpha dropped, as `lab train` does)."""
     if not isinstance(settings, dict):
         raise ValueError('must be a JSON object')
     for key in settings:
@@ -37,7 +42,7 @@ def check(settings):
     for key in KEYS:
         if key not in settings:
             raise ValueError(f"missing '{key}'")
-    _int(settings, 'seed', 0, 2 ** 32 - 1)
+    _int(settings, 'seed', 0, None if from_config else 2 ** 32 - 1)
     _int(settings, 'identities', 1, nullable=True)
     _int(settings, 'minImages', 1)
     _int(settings, 'maxImages', 1, nullable=True)
@@ -45,9 +50,10 @@ def check(settings):
         raise ValueError(f"maxImages must be at least minImages ({settings['minImages']}) (got {settings['maxImages']})")
     _int(settings, 'validationPercent', 0, 99)
     _int(settings, 'testPairs', 2)
-    _int(settings, 'imageSize', 16, 512)
+    if not from_config:
+        _int(settings, 'imageSize', 16, 512)
     _choice(settings, 'centreCrop', (True, False))
-    _choice(settings, 'background', ('black', 'white'))
+    _choice(settings, 'background', ('black', 'white', None) if from_config else ('black', 'white'))
     _choice(settings, 'alignFaces', (True, False))
     _choice(settings, 'faceDetector', ('tiny', 'ssd'))
     threshold = settings['faceScoreThreshold']
@@ -67,17 +73,19 @@ def read(path):
 
 def lab_train_rules(config):
     """`lab train --data DIR [--test DIR]`'s rules, for an export without data.json: every identity and image,
-    nothing held out, config.evalPairs test pairs at config.seed, centre crops over black, no alignment."""
+    nothing held out, config.evalPairs test pairs at config.seed, centre crops with the alpha channel dropped
+    (background None: sharp's removeAlpha, the colour under transparent pixels kept), no alignment."""
     return {'seed': config['seed'], 'identities': None, 'minImages': 1, 'maxImages': None, 'validationPercent': 0,
             'testPairs': config['evalPairs'], 'imageSize': config['model']['inputSize'], 'centreCrop': True,
-            'background': 'black', 'alignFaces': False, 'faceDetector': 'tiny', 'faceScoreThreshold': 0.5}
+            'background': None, 'alignFaces': False, 'faceDetector': 'tiny', 'faceScoreThreshold': 0.5}
 
 
 def rules(args, config, default_path):
     """(rules, source): data.json's values (``args.data_settings``, else ``default_path`` when that file exists) or
     lab_train_rules, with each data flag given on the command line in their place; checked again after the flags."""
     path = args.data_settings or default_path
-    if os.path.exists(path):
+    from_config = not os.path.exists(path)
+    if not from_config:
         found, source = dict(read(path)), path
     elif args.data_settings:
         raise SystemExit(f'{path}: no such data settings file')
@@ -91,7 +99,7 @@ def rules(args, config, default_path):
     if args.no_align:
         found['alignFaces'] = False
     try:
-        return check(found), source
+        return check(found, from_config), source
     except ValueError as err:
         raise SystemExit(f'train.py: data rules: {err}') from err
 
@@ -101,9 +109,24 @@ def describe(found):
     def count(n):
         return 'all' if n is None else n
     decode = 'aligned crops' if found['alignFaces'] else ('centre crop' if found['centreCrop'] else 'whole image squashed')
+    alpha = 'alpha dropped' if found['background'] is None else f"over {found['background']}"
     return (f"seed {found['seed']}, identities {count(found['identities'])}, images per identity "
             f"{found['minImages']}..{count(found['maxImages'])}, validation {found['validationPercent']}%, "
-            f"test pairs {found['testPairs']}, {decode} over {found['background']}")
+            f"test pairs {found['testPairs']}, {decode}, {alpha}")
+
+
+def changed_rule(stored, found):
+    """The first data rule whose value differs between a checkpoint's ``stored`` rules and the ``found`` ones, as
+    (key, before, now), or None. Keys missing on either side count as changed (another train.py wrote them)."""
+    for key in KEYS:
+        if stored.get(key, '(absent)') != found.get(key, '(absent)'):
+            return key, stored.get(key, '(absent)'), found.get(key, '(absent)')
+    return None
+
+
+def raw_decoding(found):
+    """How --no-align decodes the raw photos: data.json's centreCrop still applies."""
+    return 'centre-cropped' if found['centreCrop'] else 'whole images squashed to the square, as centreCrop is off'
 
 
 def check_aligned(folder, found, input_size):
@@ -117,7 +140,7 @@ def check_aligned(folder, found, input_size):
             "raw photos as if they were aligned. Align the folder first, then pass its output:\n"
             f"  npm run --silent lab -- align --data {folder} --out ALIGNED --detector {found['faceDetector']} "
             f"--score {found['faceScoreThreshold']} --size {input_size}\n"
-            "or add --no-align to train on centre crops of the raw photos.")
+            f"or add --no-align to train on the raw photos ({raw_decoding(found)}).")
     with open(report_path, encoding='utf-8') as f:
         report = json.load(f)
     notes = []
