@@ -67,8 +67,14 @@ describe('evaluateFindings', () => {
     const details = evaluateFindings(edit(reportSweep(), 'quick-softmax-intra', { auc: 0.9401 }))
       .map((f) => f.detail)
       .join('\n');
-    expect(details).toMatch(/intra − softmax \+0\.000, within pair-sampling noise/);
+    expect(details).toMatch(/intra − softmax \+0\.0001, within pair-sampling noise/);
     expect(evaluateFindings(reportSweep())[0].detail).not.toMatch(/noise/);
+  });
+
+  it('prints a gap just under "clear" so that it does not read as clear (30° − intra 0.00489 is not +0.005)', () => {
+    const first = evaluateFindings(edit(reportSweep(), 'quick-margin-30', { auc: 0.947 + 0.00489 }))[0];
+    expect(first.holds).toBe(false);
+    expect(first.detail).toContain('30° − intra +0.0049 (clear at ≥ 0.005)');
   });
 
   it('finding 3 fails when 60° learns, or when its loss did not fall', () => {
