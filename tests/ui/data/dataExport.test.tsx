@@ -3,7 +3,6 @@
  * form with no folder loaded; and a note by the button says when the two differ.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { unzipSync } from 'fflate';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
@@ -11,6 +10,7 @@ import type { DataApi, FolderOptions, FolderReport, PickedFile } from '../../../
 import { DataPanel } from '../../../src/ui/data/DataPanel.tsx';
 import { DEFAULT_DATA_EXPORT, dataExportOf, type DataExport } from '../../../src/ui/data/dataExport.ts';
 import { DEFAULT_DATA_SETTINGS } from '../../../src/ui/data/settings.ts';
+import { unzipBlob } from '../scale/downloadedZip.ts';
 
 const download = vi.hoisted(() => ({ downloadText: vi.fn(), downloadBlob: vi.fn() }));
 vi.mock('../../../src/ui/download.ts', () => download);
@@ -49,16 +49,6 @@ function fakeData() {
   return { api, loads };
 }
 
-/** A Blob's bytes (jsdom's Blob has no arrayBuffer()). */
-function blobBytes(blob: Blob): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsArrayBuffer(blob);
-  });
-}
-
 const config = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, embeddingDim: 8, width: 4 } });
 const weights = { initialWeights: vi.fn(async () => new Uint8Array([1])) };
 
@@ -95,7 +85,7 @@ describe('the PyTorch export of the Data view', () => {
     expect(screen.getByText(/The Data form changed since the folders were loaded \(seed, validationPercent\)/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Train at scale…' }));
     await waitFor(() => expect(download.downloadBlob).toHaveBeenCalledTimes(1));
-    const zip = unzipSync(await blobBytes((download.downloadBlob.mock.calls[0] as [string, Blob])[1]));
+    const zip = await unzipBlob((download.downloadBlob.mock.calls[0] as [string, Blob])[1]);
     expect(JSON.parse(new TextDecoder().decode(zip['data.json']))).toMatchObject({ seed: 5, identities: 2, validationPercent: 10 });
 
     // Loaded again with the form: the export is the form, and the note goes.

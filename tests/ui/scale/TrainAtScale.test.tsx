@@ -1,9 +1,9 @@
 /** "Train at scale…": the Data panel's current choices go into the zip as data.json; "Align faces" is flagged, not hidden. */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
 import { DEFAULT_DATA_SETTINGS } from '../../../src/ui/data/settings.ts';
+import { unzipBlob } from './downloadedZip.ts';
 
 const download = vi.hoisted(() => ({ downloadText: vi.fn(), downloadBlob: vi.fn() }));
 vi.mock('../../../src/ui/download.ts', () => download);
@@ -13,16 +13,6 @@ afterEach(() => {
   cleanup();
   vi.clearAllMocks();
 });
-
-/** A Blob's bytes (jsdom's Blob has no arrayBuffer(), every browser's has). */
-function blobBytes(blob: Blob): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsArrayBuffer(blob);
-  });
-}
 
 const config = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, embeddingDim: 8, width: 4 }, seed: 3 });
 const api = { initialWeights: vi.fn(async () => new Uint8Array([1, 2, 3])) };
@@ -36,7 +26,7 @@ describe('TrainAtScale', () => {
     await waitFor(() => expect(download.downloadBlob).toHaveBeenCalledTimes(1));
     const [name, blob] = download.downloadBlob.mock.calls[0] as [string, Blob];
     expect(name).toBe('margin-lab-torch-tiny-seed3.zip');
-    const zip = unzipSync(await blobBytes(blob));
+    const zip = await unzipBlob(blob);
     const written = JSON.parse(new TextDecoder().decode(zip['data.json'])) as Record<string, unknown>;
     expect(written).toMatchObject({ seed: 7, identities: 50, minImages: 5, maxImages: null, testPairs: 300 });
     expect(written).not.toHaveProperty('memoryBudgetMiB');
