@@ -6,11 +6,12 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrainConfig } from '../../../src/core/trainConfig.ts';
-import type { DataApi, FolderOptions, FolderReport, PickedFile } from '../../../src/protocol/data.ts';
+import type { DataApi } from '../../../src/protocol/data.ts';
 import { DataPanel } from '../../../src/ui/data/DataPanel.tsx';
 import { DEFAULT_DATA_EXPORT, dataExportOf, type DataExport } from '../../../src/ui/data/dataExport.ts';
 import { DEFAULT_DATA_SETTINGS } from '../../../src/ui/data/settings.ts';
 import { unzipBlob } from '../scale/downloadedZip.ts';
+import { fakeData, folderReport, pick } from './fakeDataApi.ts';
 
 const download = vi.hoisted(() => ({ downloadText: vi.fn(), downloadBlob: vi.fn() }));
 vi.mock('../../../src/ui/download.ts', () => download);
@@ -20,34 +21,6 @@ afterEach(() => {
   cleanup();
   vi.clearAllMocks();
 });
-
-const CACHE = { bytesUsed: 0, budgetBytes: 1, imagesCached: 0, imagesInUse: 0, bytesPerImage: 1 };
-const TRAIN_REPORT: FolderReport = {
-  role: 'train',
-  root: 'faces',
-  files: 10,
-  identities: 3,
-  images: 10,
-  skipped: [],
-  singletons: [],
-  unusableFolders: [],
-  cache: CACHE,
-  seconds: 0.1,
-  sample: { identityNames: ['a', 'b', 'c'], trainImages: 9, validationImages: 1, eligible: 3 },
-};
-
-/** A data API whose loads resolve when the test says so. */
-function fakeData() {
-  const loads: { options: FolderOptions; resolve: (r: FolderReport) => void }[] = [];
-  const api: DataApi = {
-    loadFolder: (_files: readonly PickedFile[], options) => new Promise((resolve) => loads.push({ options, resolve })),
-    thumbnails: async (role, page) => ({ role, page, pageCount: 1, totalIdentities: 0, identities: [] }),
-    exportPairsTxt: async () => '',
-    measureDecode: async () => ({ images: 0, failures: 0, seconds: 0, imagesPerSecond: 0 }),
-    cacheReport: async () => CACHE,
-  };
-  return { api, loads };
-}
 
 const config = parseTrainConfig({ model: { backbone: 'tiny', inputSize: 32, embeddingDim: 8, width: 4 } });
 const weights = { initialWeights: vi.fn(async () => new Uint8Array([1])) };
@@ -71,13 +44,9 @@ describe('the PyTorch export of the Data view', () => {
     render(<Lab data={api} />);
     setField('Seed', '5');
     setField('Identities to train on', '2');
-    const file = new File(['x'], '1.jpg');
-    Object.defineProperty(file, 'webkitRelativePath', { value: 'faces/a/1.jpg' });
-    const input = screen.getByLabelText('Training folder', { selector: 'input' });
-    Object.defineProperty(input, 'files', { value: [file], configurable: true });
-    fireEvent.change(input);
+    pick('Training folder', 'faces/a/1.jpg');
     expect(loads[0].options).toMatchObject({ seed: 5, identities: 2 });
-    await act(async () => loads[0].resolve(TRAIN_REPORT));
+    await act(async () => loads[0].resolve(folderReport('train', 'faces')));
     expect(screen.queryByText(/Data form changed/)).toBeNull();
 
     setField('Seed', '9');
@@ -90,7 +59,7 @@ describe('the PyTorch export of the Data view', () => {
 
     // Loaded again with the form: the export is the form, and the note goes.
     fireEvent.click(screen.getByRole('button', { name: 'Load again with these settings' }));
-    await act(async () => loads[1].resolve(TRAIN_REPORT));
+    await act(async () => loads[1].resolve(folderReport('train', 'faces')));
     expect(screen.queryByText(/Data form changed/)).toBeNull();
   });
 

@@ -1,53 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import type { DataApi, FolderOptions, FolderReport, PickedFile } from '../../../src/protocol/data.ts';
 import { DataPanel, type DataChoice } from '../../../src/ui/data/DataPanel.tsx';
 import { folderDataChoice } from '../../../src/ui/data/dataChoice.ts';
+import { fakeData, folderReport as report, pick } from './fakeDataApi.ts';
 
 afterEach(cleanup);
-
-const CACHE = { bytesUsed: 0, budgetBytes: 1, imagesCached: 0, imagesInUse: 0, bytesPerImage: 1 };
-
-function report(role: 'train' | 'test', root: string, overrides: Partial<FolderReport> = {}): FolderReport {
-  return {
-    role,
-    root,
-    files: 10,
-    identities: 3,
-    images: 10,
-    skipped: [],
-    singletons: [],
-    unusableFolders: [],
-    cache: CACHE,
-    seconds: 0.1,
-    ...(role === 'train'
-      ? { sample: { identityNames: ['平木大作', 'Zoë', 'Kim'], trainImages: 9_800, validationImages: 1, eligible: 3 } }
-      : { pairs: { source: 'sampled', count: 600, positives: 300, negatives: 300 } }),
-    ...overrides,
-  };
-}
-
-/** A data API whose loads resolve when the test says so. */
-function fakeData() {
-  const loads: { options: FolderOptions; resolve: (r: FolderReport) => void; reject: (e: Error) => void }[] = [];
-  const api: DataApi = {
-    loadFolder: (_files: readonly PickedFile[], options) => new Promise((resolve, reject) => loads.push({ options, resolve, reject })),
-    thumbnails: async (role, page) => ({ role, page, pageCount: 1, totalIdentities: 0, identities: [] }),
-    exportPairsTxt: async () => '',
-    measureDecode: async () => ({ images: 0, failures: 0, seconds: 0, imagesPerSecond: 0 }),
-    cacheReport: async () => CACHE,
-  };
-  return { api, loads };
-}
-
-/** Pick a one-file folder through a section's folder input. */
-function pick(label: string, path: string) {
-  const file = new File(['x'], path.split('/').pop()!);
-  Object.defineProperty(file, 'webkitRelativePath', { value: path });
-  const input = screen.getByLabelText(label, { selector: 'input' });
-  Object.defineProperty(input, 'files', { value: [file], configurable: true });
-  fireEvent.change(input);
-}
 
 describe('what the data panel offers to train on', () => {
   it('labels a loaded training folder, with the test folder or the validation split', () => {
