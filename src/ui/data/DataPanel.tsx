@@ -56,15 +56,10 @@ export function DataPanel({
     onDataReady?.(choice);
   }, [offer, choice, onDataReady]);
 
-  // Only when it changes: a fresh object each render would otherwise re-render the parent each time.
   const exported = useMemo(() => dataExportOf(settings, { train: trainWith, test: testWith }), [settings, trainWith, testWith]);
-  const exportKey = JSON.stringify(exported);
-  const sentExport = useRef('');
   useEffect(() => {
-    if (exportKey === sentExport.current) return;
-    sentExport.current = exportKey;
     onDataExport?.(exported);
-  }, [exportKey, exported, onDataExport]);
+  }, [exported, onDataExport]);
 
   const testReport = test.phase === 'loaded' ? test.report : undefined;
   useEffect(() => {
