@@ -8,6 +8,7 @@
  * In JSON a count that means "all" is null (or absent); in TypeScript it is undefined, as in the form.
  */
 import { checkAlignOptions, DEFAULT_ALIGN_OPTIONS, type FaceDetectorName } from './align/options.ts';
+import { isPlainObject } from './plainObject.ts';
 
 /** The colours transparent pixels may be composited over, in the order messages list them. */
 export const ALPHA_BACKGROUNDS = Object.freeze(['black', 'white'] as const);
@@ -76,10 +77,6 @@ export const FOLDER_DATA_SETTING_KEYS = Object.freeze([
 
 /** The counts that may be null (all). */
 const OPTIONAL_COUNTS = new Set<string>(['identities', 'maxImages']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function requireInt(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

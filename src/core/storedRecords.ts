@@ -6,16 +6,13 @@
  * every listing); a record that passes can still be refused later, for instance by a model that does not match it.
  */
 import { parseTrainConfig } from './trainConfig.ts';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isPlainObject } from './plainObject.ts';
 
 const isCount = (value: unknown, min = 0): value is number => Number.isSafeInteger(value) && (value as number) >= min;
 
 /** Why `value` is not a tensor record whose bytes fit its shape, or undefined when it is one. */
 function tensorProblem(value: unknown, what: string): string | undefined {
-  if (!isObject(value)) return `${what} is not a tensor record`;
+  if (!isPlainObject(value)) return `${what} is not a tensor record`;
   if (value.dtype !== 'float32' && value.dtype !== 'int32') return `${what} has dtype ${JSON.stringify(value.dtype)}`;
   if (!Array.isArray(value.shape) || !value.shape.every((d) => isCount(d))) return `${what} has no valid shape`;
   if (!(value.data instanceof ArrayBuffer)) return `${what} holds no bytes`;
@@ -29,7 +26,7 @@ function tensorProblem(value: unknown, what: string): string | undefined {
  * A half-written or foreign record fails here rather than deep inside a restore.
  */
 export function checkpointProblem(record: unknown): string | undefined {
-  if (!isObject(record)) return 'the record is not an object';
+  if (!isPlainObject(record)) return 'the record is not an object';
   if (record.format !== 'margin-lab-checkpoint' || record.version !== 1)
     return `it is not a Margin Lab checkpoint (format ${JSON.stringify(record.format)}, version ${JSON.stringify(record.version)})`;
   if (typeof record.runId !== 'string' || typeof record.savedAt !== 'string') return 'it lacks its run id or save time';
@@ -47,19 +44,19 @@ export function checkpointProblem(record: unknown): string | undefined {
   const head = tensorProblem(record.head, 'the class head');
   if (head) return head;
   const optimizer = record.optimizer;
-  if (!isObject(optimizer) || (optimizer.kind !== 'sgd' && optimizer.kind !== 'adam') || !Array.isArray(optimizer.slots)) return 'its optimiser state is missing';
+  if (!isPlainObject(optimizer) || (optimizer.kind !== 'sgd' && optimizer.kind !== 'adam') || !Array.isArray(optimizer.slots)) return 'its optimiser state is missing';
   for (const [i, r] of optimizer.slots.entries()) {
     const problem = tensorProblem(r, `optimiser slot ${i}`);
     if (problem) return problem;
   }
-  if (!isObject(record.history) || !Object.values(record.history).every((column) => column instanceof ArrayBuffer)) return 'its step history is not a set of columns';
+  if (!isPlainObject(record.history) || !Object.values(record.history).every((column) => column instanceof ArrayBuffer)) return 'its step history is not a set of columns';
   if (!Array.isArray(record.evals) || typeof record.diverged !== 'boolean') return 'its evaluations or divergence flag are missing';
   return undefined;
 }
 
 /** Why a stored record is not a SavedModelSummary (src/protocol/models.ts), or undefined when it is one. */
 export function savedModelProblem(record: unknown): string | undefined {
-  if (!isObject(record)) return 'the record is not an object';
+  if (!isPlainObject(record)) return 'the record is not an object';
   for (const key of ['id', 'label', 'savedAt', 'runId', 'backbone'] as const) {
     if (typeof record[key] !== 'string') return `its ${key} is not text`;
   }

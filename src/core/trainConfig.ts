@@ -5,6 +5,7 @@
  */
 import { DEFAULT_LOSS_CONFIG, validateLossConfig, type LossConfig } from './lossConfig.ts';
 import { validateSchedule, type LrSchedule } from './schedule.ts';
+import { isPlainObject } from './plainObject.ts';
 
 export type { LossConfig } from './lossConfig.ts';
 export type { LrSchedule, ConstantSchedule, StepSchedule, CosineSchedule } from './schedule.ts';
@@ -141,10 +142,6 @@ const MODEL_KEYS: readonly (keyof ModelConfig)[] = Object.freeze(['backbone', 'p
 const OPTIMIZER_KEYS: readonly (keyof OptimizerConfig)[] = Object.freeze(['kind', 'lr', 'momentum', 'weightDecay', 'schedule'] as const);
 const LOSS_KEYS: readonly (keyof LossConfig)[] = Object.freeze(['kind', 'scale', 'alpha', 'marginDeg', 'cosineMargin', 'angleFactor', 'fallback'] as const);
 const SCHEDULE_KEYS = Object.freeze(['kind', 'warmupSteps', 'milestones', 'gamma', 'minFactor']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function checkKeys(value: unknown, allowed: readonly string[], path: string): Record<string, unknown> {
   if (!isPlainObject(value)) throw new Error(`${path || 'config'} must be an object`);
