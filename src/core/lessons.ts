@@ -5,6 +5,7 @@
  * n counted from 1: PAGE_HASH_KEYS in hashState.ts), so an instructor can prepare a link before class.
  */
 import { findPreset } from './presets.ts';
+import { deepFreeze } from './deepFreeze.ts';
 
 /** One step of a lesson. */
 export interface LessonStep {
@@ -106,12 +107,4 @@ export function validateLesson(lesson: Lesson): void {
     const sentences = step.text.split(/(?<=[.!?])\s+/).filter((s) => s.trim() !== '').length;
     if (sentences < 2 || sentences > 3) throw new Error(`lesson ${lesson.id} step ${i + 1}: ${sentences} sentences (two or three wanted)`);
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -9,6 +9,7 @@
 import { LOSS_PARAMETER_DEFAULTS, type LossConfig } from './lossConfig.ts';
 import { BUILTIN_DOMAINS, type BuiltinDataChoice } from './synth/dataset.ts';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './trainConfig.ts';
+import { deepFreeze } from './deepFreeze.ts';
 
 /** An experiment the UI offers as one button. */
 export interface ExperimentPreset {
@@ -111,14 +112,6 @@ const REPORT_LOSSES: readonly { slug: string; name: string; loss: LossConfig; fi
 ];
 
 const lossOf = (slug: string): LossConfig => REPORT_LOSSES.find((l) => l.slug === slug)!.loss;
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 type Scale = typeof REPORT_TRAINING | typeof QUICK_DEMO_TRAINING;
 

@@ -6,6 +6,7 @@
 import { DEFAULT_LOSS_CONFIG, validateLossConfig, type LossConfig } from './lossConfig.ts';
 import { validateSchedule, type LrSchedule } from './schedule.ts';
 import { isPlainObject } from './plainObject.ts';
+import { deepFreeze } from './deepFreeze.ts';
 
 export type { LossConfig } from './lossConfig.ts';
 export type { LrSchedule, ConstantSchedule, StepSchedule, CosineSchedule } from './schedule.ts';
@@ -115,14 +116,6 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = deepFreeze({
   seed: 1,
   checkpointEvery: 100,
 } satisfies TrainConfig);
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 const TOP_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
   'model',
