@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   train: () => import('./commands/train.ts'),
   align: () => import('./commands/align.ts'),
   sweep: () => import('./commands/sweep.ts'),
+  'sweep-summary': () => import('./commands/sweepSummary.ts'),
   evaluate: () => import('./commands/evaluate.ts'),
   'export-torch': () => import('./commands/exportTorch.ts'),
 };

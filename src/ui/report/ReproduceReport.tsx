@@ -1,11 +1,12 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { FINDING_THRESHOLDS } from '../../core/findings.ts';
 import type { ExperimentPreset } from '../../core/presets.ts';
 import type { BackendName } from '../../protocol/api.ts';
 import { AngleHistogram, RocCurve } from '../panels/Figures.tsx';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { SweepJob } from '../worker/sweepPool.ts';
-import { findingsTable, reproducePresets, VERDICT_TEXT } from './findingsTable.ts';
+import { findingsTable, presetsForSeeds, reproducePresets, seedsTable, seedsUpTo, VERDICT_TEXT } from './findingsTable.ts';
+import { OverSeeds } from './OverSeeds.tsx';
 import { SweepProgress, sweepModeText } from './SweepProgress.tsx';
 import './report.css';
 
@@ -29,6 +30,9 @@ export interface ReproduceReportProps {
   onStop?(): void;
 }
 
+/** The most seeds one press trains: ten sweeps of seven runs is already an afternoon on a laptop. */
+export const MAX_REPRODUCE_SEEDS = 10;
+
 /** "29 Nov 2026, 10:00": when a run started, in the reader's locale. */
 function startedText(startedAt: string): string {
   const date = new Date(startedAt);
@@ -41,7 +45,11 @@ function startedText(startedAt: string): string {
  */
 export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallelJobs = 1, backend, sweepRunning = false, sweepJobs, onStop }: ReproduceReportProps) {
   const table = useMemo(() => findingsTable(runs), [runs]);
+  const overSeeds = useMemo(() => seedsTable(runs), [runs]);
+  const [seedCount, setSeedCount] = useState(1);
   const presets = reproducePresets(foldersLoaded);
+  // One seed trains the sweep as its presets are (each run anew); several train seeds 1…N, less the runs kept.
+  const toTrain = seedCount > 1 ? presetsForSeeds(presets, seedsUpTo(seedCount), runs) : presets;
   const done = table.rows.filter((r) => r.verdict !== 'not-run').length;
   const mode = sweepModeText(parallelJobs, backend);
 
@@ -59,10 +67,28 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
         </p>
       )}
       <div className="buttons">
-        <button type="button" disabled={disabled} onClick={() => onRun(presets)} title={presets.map((p) => p.name).join(' → ')}>
+        <label>
+          Seeds{' '}
+          <input
+            type="number"
+            min={1}
+            max={MAX_REPRODUCE_SEEDS}
+            step={1}
+            value={seedCount}
+            onChange={(e) => setSeedCount(Math.min(MAX_REPRODUCE_SEEDS, Math.max(1, Math.round(Number(e.target.value)) || 1)))}
+          />
+        </label>
+        <button type="button" disabled={disabled || toTrain.length === 0} onClick={() => onRun(toTrain)} title={toTrain.map((p) => p.name).join(' → ')}>
           Reproduce the report
         </button>
       </div>
+      {seedCount > 1 && (
+        <p className="help" role="note" aria-label="Seeds to train">
+          {toTrain.length === 0
+            ? `Every run of seeds 1–${seedCount} is done.`
+            : `Seeds 1–${seedCount}: ${toTrain.length} of ${presets.length * seedCount} runs to train (runs already finished for a seed are kept, not trained again).`}
+        </p>
+      )}
       {mode && (
         <p className="help" role="note" aria-label="Sweep mode">
           Trains {mode}.
@@ -113,6 +139,7 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
       ) : (
         <p className="help">No finished sweep runs yet: press Reproduce the report (about {presets.length} × a few minutes).</p>
       )}
+      {overSeeds && <OverSeeds summary={overSeeds} />}
       {table.sources.length > 0 && (
         <div className="report-figures">
           <RocCurve runs={table.sources} name="Report sweep ROC curve" />

@@ -5,6 +5,7 @@
  */
 import { evaluateFindings, FINDING_DEFINITIONS, summarizeRun, SWEEP_PRESET_IDS, type FindingId, type SweepRunSummary } from '../../core/findings.ts';
 import { findPreset, presetConfig, type ExperimentPreset } from '../../core/presets.ts';
+import { summarizeSeeds, type SeedsSummary } from '../../core/seedSummary.ts';
 import { builtinDataLabel } from '../data/presetData.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 
@@ -103,6 +104,40 @@ export function chosenSweepRuns(runs: readonly RunRecord[]): Map<string, RunReco
     if (best) chosen.set(preset.id, best);
   }
   return chosen;
+}
+
+/** chosenSweepRuns per seed: for each seed some run trained with, the newest standing run of each preset. */
+export function chosenRunsBySeed(runs: readonly RunRecord[]): Map<number, Map<string, RunRecord>> {
+  const bySeed = new Map<number, RunRecord[]>();
+  for (const run of runs) bySeed.set(run.config.seed, [...(bySeed.get(run.config.seed) ?? []), run]);
+  const chosen = new Map<number, Map<string, RunRecord>>();
+  for (const [seed, list] of bySeed) {
+    const ofSeed = chosenSweepRuns(list);
+    if (ofSeed.size > 0) chosen.set(seed, ofSeed);
+  }
+  return chosen;
+}
+
+/** The seeds "Reproduce the report" trains when asked for `count` of them: 1 to count. */
+export const seedsUpTo = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
+
+/**
+ * What training `presets` at each of `seeds` still needs: each preset with that seed (labelled with it), less those
+ * a kept run already stands for at that seed. Runs are deterministic for a seed, so training one again would only
+ * repeat its numbers.
+ */
+export function presetsForSeeds(presets: readonly ExperimentPreset[], seeds: readonly number[], runs: readonly RunRecord[]): ExperimentPreset[] {
+  const done = chosenRunsBySeed(runs);
+  return seeds.flatMap((seed) =>
+    presets.filter((preset) => !done.get(seed)?.has(preset.id)).map((preset) => ({ ...preset, name: `${preset.name} · seed ${seed}`, config: { ...preset.config, seed } })),
+  );
+}
+
+/** The sweep over seeds of the runs the lab keeps (src/core/seedSummary.ts), once they cover at least two seeds. */
+export function seedsTable(runs: readonly RunRecord[]): SeedsSummary | undefined {
+  const bySeed = chosenRunsBySeed(runs);
+  if (bySeed.size < 2) return undefined;
+  return summarizeSeeds([...bySeed].map(([seed, chosen]) => ({ seed, runs: [...chosen.values()].map(summaryOf) })));
 }
 
 /** A completed run as core's findings read it: final AUC/EER, per-step loss and accuracy, the collapse warning. */

@@ -5,7 +5,7 @@ import { FINDING_DEFINITIONS, SWEEP_PRESET_IDS } from '../../../src/core/finding
 import { DEMO_SWEEP, DOMAIN_PRESETS, findPreset, presetConfig } from '../../../src/core/presets.ts';
 import type { EvalMetrics, StepPoints } from '../../../src/protocol/events.ts';
 import { builtinDataLabel } from '../../../src/ui/data/presetData.ts';
-import { chosenSweepRuns, findingsTable, reproducePresets } from '../../../src/ui/report/findingsTable.ts';
+import { chosenRunsBySeed, chosenSweepRuns, findingsTable, presetsForSeeds, reproducePresets, seedsTable, seedsUpTo } from '../../../src/ui/report/findingsTable.ts';
 import { ReproduceReport } from '../../../src/ui/report/ReproduceReport.tsx';
 import { emptyHistory } from '../../../src/ui/runs/applyEvent.ts';
 import type { RunRecord } from '../../../src/ui/runs/runRecord.ts';
@@ -219,5 +219,52 @@ describe('ReproduceReport', () => {
     expect(sources[6]).toMatch(/^Other domain: started .*2026.*, built-in synthetic faces, population B → A, seed 1$/);
     expect(screen.getByRole('figure', { name: 'Report sweep ROC curve' })).toBeTruthy();
     expect(screen.getByRole('figure', { name: 'Report sweep angle histogram' })).toBeTruthy();
+  });
+});
+
+/** `holdingSweep` trained with `seed`, with the intra run's AUC set (finding 1 fails when it is not above softmax's 0.8). */
+const seededSweep = (seed: number, intraAuc = 0.82): RunRecord[] =>
+  holdingSweep().map((r) => {
+    const run = r.presetId === 'quick-softmax-intra' ? sweepRun('quick-softmax-intra', { auc: intraAuc }) : r;
+    return { ...run, config: { ...run.config, seed } };
+  });
+
+describe('over seeds', () => {
+  it('presetsForSeeds trains each preset at each seed, labelled with it, less the runs already kept for that seed', () => {
+    const kept = seededSweep(1).filter((r) => r.presetId !== 'quick-margin-60');
+    const presets = presetsForSeeds(reproducePresets(false), seedsUpTo(2), kept);
+    expect(presets.map((p) => `${p.id}@${p.config.seed}`)).toEqual(['quick-margin-60@1', ...[...SWEEP_PRESET_IDS.report, ...SWEEP_PRESET_IDS.domain].map((id) => `${id}@2`)]);
+    expect(presets[1].name).toBe('Quick · Softmax · seed 2');
+    // The preset's own settings are kept: only the seed changes.
+    expect({ ...presets[1].config, seed: 1 }).toEqual({ ...findPreset('quick-softmax')!.config, seed: 1 });
+  });
+
+  it('seedsTable counts the seeds each finding held on, once runs cover two seeds', () => {
+    expect(seedsTable(seededSweep(1))).toBeUndefined();
+    const summary = seedsTable([...seededSweep(1), ...seededSweep(2, 0.79), ...seededSweep(3)])!;
+    expect(summary.seeds).toEqual([1, 2, 3]);
+    expect(summary.findings[0]).toMatchObject({ id: 'margin-beats-intra-beats-softmax', held: 2, checked: 3, failedSeeds: [2] });
+    expect(chosenRunsBySeed(seededSweep(4)).get(4)?.size).toBe(7);
+  });
+
+  it('the panel trains seeds 1…N when asked for N, and shows how often each finding held', () => {
+    const runs = [...seededSweep(1), ...seededSweep(2, 0.79)];
+    const onRun = vi.fn();
+    render(<ReproduceReport runs={runs} foldersLoaded={false} disabled={false} onRun={onRun} />);
+    const overSeeds = screen.getByRole('table', { name: 'Findings over seeds' });
+    const firstRow = within(overSeeds).getAllByRole('row')[1];
+    expect(firstRow.textContent).toBe('Margin 30° > Softmax + Intra > Softmax1 of 2 seedsseed 2');
+    expect(within(screen.getByRole('list', { name: 'AUC gaps over seeds' })).getAllByRole('listitem')[1].textContent).toBe(
+      'AUC intra − softmax: +0.0050 ± 0.0212 (mean ± sd over 2 seeds)',
+    );
+
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '3' } });
+    expect(screen.getByRole('note', { name: 'Seeds to train' }).textContent).toMatch(/Seeds 1–3: 7 of 21 runs to train/);
+    fireEvent.click(screen.getByRole('button', { name: 'Reproduce the report' }));
+    expect((onRun.mock.calls[0][0] as typeof DEMO_SWEEP).map((p) => p.config.seed)).toEqual(Array(7).fill(3));
+
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '2' } });
+    expect(screen.getByRole('note', { name: 'Seeds to train' }).textContent).toBe('Every run of seeds 1–2 is done.');
+    expect((screen.getByRole('button', { name: 'Reproduce the report' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
