@@ -137,7 +137,7 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
           ))}
         </div>
       ) : (
-        <p className="help">No finished sweep runs yet: press Reproduce the report (about {presets.length} × a few minutes).</p>
+        <p className="help">No finished sweep runs yet: press Reproduce the report (about {toTrain.length} × a few minutes).</p>
       )}
       {overSeeds && <OverSeeds summary={overSeeds} />}
       {table.sources.length > 0 && (
