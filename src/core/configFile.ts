@@ -1,6 +1,6 @@
 /**
  * Config files ("Save config" / "Load config…"): the JSON wrapper around a TrainConfig, and its reading, which
- * reports every setting the form would refuse under the label users see (src/core/configCodec.ts's field table)
+ * reports every setting the form would refuse under the label users see (the field table of src/core/configFields.ts)
  * before the engine's own rules.
  */
 import { CONFIG_FIELDS, CONFIG_FORMAT_VERSION, CONFIG_JSON_FORMAT, fieldRangeError, type ConfigField } from './configCodec.ts';

@@ -119,9 +119,9 @@ const auc = (v: number): string => v.toFixed(3);
  * A signed AUC gap at four decimals: at three, a gap of 0.00489 would print as "+0.005" beside the verdict that it
  * is not clear at ≥ 0.005 (measured: seed 4 of the demo sweep).
  */
-const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
+export const signedGap = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
 /** A signed AUC gap, flagged when it is smaller than pair sampling alone could produce. */
-const gap = (v: number): string => `${signed(v)}${Math.abs(v) < FINDING_THRESHOLDS.clearAucGap ? ', within pair-sampling noise' : ''}`;
+const gap = (v: number): string => `${signedGap(v)}${Math.abs(v) < FINDING_THRESHOLDS.clearAucGap ? ', within pair-sampling noise' : ''}`;
 
 /** The training accuracy under which a run "fails to learn": the report's 1%, or 2/K where that is higher. */
 export function failAccuracyFor(classes: number | undefined): number {
@@ -139,7 +139,7 @@ function check(id: FindingId, run: (preset: string) => SweepRunSummary): { holds
       const intraGap = i.auc - s.auc;
       return {
         holds: marginGap >= t.clearAucGap && intraGap > 0,
-        detail: `AUC 30° ${auc(m.auc)}, intra ${auc(i.auc)}, softmax ${auc(s.auc)}: 30° − intra ${signed(marginGap)} (clear at ≥ ${t.clearAucGap}), intra − softmax ${gap(intraGap)}`,
+        detail: `AUC 30° ${auc(m.auc)}, intra ${auc(i.auc)}, softmax ${auc(s.auc)}: 30° − intra ${signedGap(marginGap)} (clear at ≥ ${t.clearAucGap}), intra − softmax ${gap(intraGap)}`,
       };
     }
     case 'margin-45-below-30': {

@@ -1,6 +1,6 @@
 /**
  * The page's state in the URL hash, read and written in one place. Two tables drive it, as TF Playground's state
- * does: the config fields (CONFIG_FIELDS in configCodec.ts: `v=1&loss=arcface&m=30`) and the page keys below
+ * does: the config fields (CONFIG_FIELDS in configFields.ts: `v=1&loss=arcface&m=30`) and the page keys below
  * (`preset`, `lesson`, `step`, `view`, `present`), each with how its text is read, what it means when the hash
  * leaves it out, and how it is written. Pure: the page's one owner of window.location.hash
  * (src/ui/useHashState.ts) calls decodeHash and encodeHash, and so do the tests.

@@ -4,7 +4,7 @@
  * report's or luck shows only over seeds (the issue asks for at least five). `lab sweep-summary` prints this for
  * `lab sweep` outputs, and "Reproduce the report" shows it for the runs the lab keeps.
  */
-import { evaluateFindings, FINDING_DEFINITIONS, SWEEP_PRESET_IDS, type Finding, type FindingId, type SweepRunSummary } from './findings.ts';
+import { evaluateFindings, FINDING_DEFINITIONS, signedGap, SWEEP_PRESET_IDS, type Finding, type FindingId, type SweepRunSummary } from './findings.ts';
 
 /** The runs one seed trained (the report set, the domain set, or both). */
 export interface SeedRuns {
@@ -67,7 +67,10 @@ export interface SeedsSummary {
   findings: FindingTally[];
 }
 
-/** Mean and sample sd of `values` (at least one). */
+/**
+ * Mean and sample sd of `values` (at least one). The sample sd (n − 1) because the seeds are a sample of the seeds a
+ * user might try; the 10-fold accuracy of src/core/metrics.ts keeps LFW's population sd (n) instead.
+ */
 export function spreadOf(values: readonly number[]): Spread {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
@@ -107,7 +110,9 @@ export function summarizeSeeds(sweeps: readonly SeedRuns[]): SeedsSummary {
   });
 
   const perSeed = seeds.map((seed) => {
-    const runs = [...runsOf(seed).values()].sort((a, b) => SWEEP_ORDER.indexOf(a.preset) - SWEEP_ORDER.indexOf(b.preset));
+    // Sweep order; a preset the sweeps do not know (a newer lab's output) goes last.
+    const rank = (preset: string) => (SWEEP_ORDER.includes(preset) ? SWEEP_ORDER.indexOf(preset) : SWEEP_ORDER.length);
+    const runs = [...runsOf(seed).values()].sort((a, b) => rank(a.preset) - rank(b.preset));
     return { seed, runs, findings: evaluateFindings(runs) };
   });
   const findings = FINDING_DEFINITIONS.flatMap((d): FindingTally[] => {
@@ -120,6 +125,6 @@ export function summarizeSeeds(sweeps: readonly SeedRuns[]): SeedsSummary {
 
 /** "+0.0070 ± 0.0021" (a gap) or "0.9560 ± 0.0040" (an AUC): four decimals, as the findings print gaps. */
 export function spreadText(spread: Spread, signed = false): string {
-  const mean = signed ? `${spread.mean >= 0 ? '+' : '−'}${Math.abs(spread.mean).toFixed(4)}` : spread.mean.toFixed(4);
+  const mean = signed ? signedGap(spread.mean) : spread.mean.toFixed(4);
   return spread.n > 1 ? `${mean} ± ${spread.sd.toFixed(4)}` : mean;
 }

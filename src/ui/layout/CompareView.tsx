@@ -37,6 +37,7 @@ export function CompareView({ lab, active }: { lab: Lab; active: boolean }) {
       <ReproduceReport
         runs={runs}
         foldersLoaded={lab.folderData !== undefined}
+        folderLabel={lab.folderData?.label}
         disabled={lab.busy || !lab.ready}
         onRun={lab.reproduce}
         parallelJobs={lab.sweepJobs}

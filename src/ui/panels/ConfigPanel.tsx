@@ -1,6 +1,6 @@
 /**
  * "Model and loss": every training setting as a labelled control with a one-line explanation, generated
- * from the config field table (src/core/configCodec.ts) — the same table that drives the URL hash and JSON.
+ * from the config field table (src/core/configFields.ts) — the same table that drives the URL hash and JSON.
  */
 import { useId, useState } from 'react';
 import { CONFIG_FIELDS, fieldRangeError, readFieldValue, withFieldValue, type ConfigField, type ConfigFieldGroup, type ConfigFieldValue } from '../../core/configCodec.ts';

@@ -21,9 +21,9 @@ export function OverSeeds({ summary }: { summary: SeedsSummary }) {
             <tr key={f.id}>
               <th scope="row">{f.title}</th>
               <td className={`verdict verdict-${f.held === f.checked ? 'holds' : 'failed'}`}>
-                {f.held} of {f.checked} seeds
+                {f.held} of {f.checked} seed{f.checked === 1 ? '' : 's'}
               </td>
-              <td>{f.failedSeeds.length ? `seed ${f.failedSeeds.join(', ')}` : '–'}</td>
+              <td>{f.failedSeeds.length ? `seed${f.failedSeeds.length > 1 ? 's' : ''} ${f.failedSeeds.join(', ')}` : '–'}</td>
             </tr>
           ))}
         </tbody>
@@ -31,7 +31,7 @@ export function OverSeeds({ summary }: { summary: SeedsSummary }) {
       <ul className="report-sources" aria-label="AUC gaps over seeds">
         {summary.gaps.map((g) => (
           <li key={g.id}>
-            AUC {g.label}: {spreadText(g, true)} (mean ± sd over {g.n} seeds)
+            AUC {g.label}: {spreadText(g, true)} ({g.n > 1 ? `mean ± sd over ${g.n} seeds` : 'one seed'})
           </li>
         ))}
       </ul>

@@ -5,7 +5,7 @@ import type { BackendName } from '../../protocol/api.ts';
 import { AngleHistogram, RocCurve } from '../panels/Figures.tsx';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { SweepJob } from '../worker/sweepPool.ts';
-import { findingsTable, presetsForSeeds, reproducePresets, seedsTable, seedsUpTo, VERDICT_TEXT } from './findingsTable.ts';
+import { findingsTable, MAX_REPRODUCE_SEEDS, parseSeedCount, presetsForSeeds, reproducePresets, seedsTable, seedsUpTo, VERDICT_TEXT } from './findingsTable.ts';
 import { OverSeeds } from './OverSeeds.tsx';
 import { SweepProgress, sweepModeText } from './SweepProgress.tsx';
 import './report.css';
@@ -16,6 +16,8 @@ export interface ReproduceReportProps {
   runs: readonly RunRecord[];
   /** Whether the user's folders are loaded (runs then train on them, and the domain pair is left out). */
   foldersLoaded: boolean;
+  /** The loaded folders' data label, which their runs carry: "Over seeds" reads only runs on the data in use. */
+  folderLabel?: string;
   disabled: boolean;
   /** Train these presets (App's queue, or parallel workers when `parallelJobs` > 1). */
   onRun(presets: readonly ExperimentPreset[]): void;
@@ -30,9 +32,6 @@ export interface ReproduceReportProps {
   onStop?(): void;
 }
 
-/** The most seeds one press trains: ten sweeps of seven runs is already an afternoon on a laptop. */
-export const MAX_REPRODUCE_SEEDS = 10;
-
 /** "29 Nov 2026, 10:00": when a run started, in the reader's locale. */
 function startedText(startedAt: string): string {
   const date = new Date(startedAt);
@@ -43,13 +42,17 @@ function startedText(startedAt: string): string {
  * "Reproduce the report": one button trains the report's sweep, and a checklist says which of the report's
  * findings the newest completed runs show, next to their ROC curves and angle histograms.
  */
-export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallelJobs = 1, backend, sweepRunning = false, sweepJobs, onStop }: ReproduceReportProps) {
+export function ReproduceReport({ runs, foldersLoaded, folderLabel, disabled, onRun, parallelJobs = 1, backend, sweepRunning = false, sweepJobs, onStop }: ReproduceReportProps) {
   const table = useMemo(() => findingsTable(runs), [runs]);
-  const overSeeds = useMemo(() => seedsTable(runs), [runs]);
-  const [seedCount, setSeedCount] = useState(1);
+  const lossDataLabel = foldersLoaded ? folderLabel : undefined;
+  const overSeeds = useMemo(() => seedsTable(runs, lossDataLabel), [runs, lossDataLabel]);
+  // The field's text as typed (an empty field while retyping is fine); the count is read from it.
+  const [seedText, setSeedText] = useState('1');
+  const seedCount = parseSeedCount(seedText);
   const presets = reproducePresets(foldersLoaded);
-  // One seed trains the sweep as its presets are (each run anew); several train seeds 1…N, less the runs kept.
-  const toTrain = seedCount > 1 ? presetsForSeeds(presets, seedsUpTo(seedCount), runs) : presets;
+  // One seed trains the sweep as its presets are (each press anew, as a live demo expects); several train seeds 1…N,
+  // less the runs kept for them.
+  const toTrain = seedCount === undefined ? [] : seedCount > 1 ? presetsForSeeds(presets, seedsUpTo(seedCount), runs, lossDataLabel) : presets;
   const done = table.rows.filter((r) => r.verdict !== 'not-run').length;
   const mode = sweepModeText(parallelJobs, backend);
 
@@ -69,20 +72,18 @@ export function ReproduceReport({ runs, foldersLoaded, disabled, onRun, parallel
       <div className="buttons">
         <label>
           Seeds{' '}
-          <input
-            type="number"
-            min={1}
-            max={MAX_REPRODUCE_SEEDS}
-            step={1}
-            value={seedCount}
-            onChange={(e) => setSeedCount(Math.min(MAX_REPRODUCE_SEEDS, Math.max(1, Math.round(Number(e.target.value)) || 1)))}
-          />
+          <input type="number" min={1} max={MAX_REPRODUCE_SEEDS} step={1} value={seedText} aria-invalid={seedCount === undefined} onChange={(e) => setSeedText(e.target.value)} />
         </label>
         <button type="button" disabled={disabled || toTrain.length === 0} onClick={() => onRun(toTrain)} title={toTrain.map((p) => p.name).join(' → ')}>
           Reproduce the report
         </button>
       </div>
-      {seedCount > 1 && (
+      {seedCount === undefined && (
+        <p className="warning" role="note" aria-label="Seeds to train">
+          Seeds: a whole number from 1 to {MAX_REPRODUCE_SEEDS}.
+        </p>
+      )}
+      {seedCount !== undefined && seedCount > 1 && (
         <p className="help" role="note" aria-label="Seeds to train">
           {toTrain.length === 0
             ? `Every run of seeds 1–${seedCount} is done.`

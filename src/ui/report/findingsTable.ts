@@ -6,7 +6,7 @@
 import { evaluateFindings, FINDING_DEFINITIONS, summarizeRun, SWEEP_PRESET_IDS, type FindingId, type SweepRunSummary } from '../../core/findings.ts';
 import { findPreset, presetConfig, type ExperimentPreset } from '../../core/presets.ts';
 import { summarizeSeeds, type SeedsSummary } from '../../core/seedSummary.ts';
-import { builtinDataLabel } from '../data/presetData.ts';
+import { BUILTIN_LABEL, builtinDataLabel } from '../data/presetData.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 
 /** The preset of each id in `ids`; a missing one is a programming error (the ids are core's own constants). */
@@ -106,10 +106,17 @@ export function chosenSweepRuns(runs: readonly RunRecord[]): Map<string, RunReco
   return chosen;
 }
 
-/** chosenSweepRuns per seed: for each seed some run trained with, the newest standing run of each preset. */
-export function chosenRunsBySeed(runs: readonly RunRecord[]): Map<number, Map<string, RunRecord>> {
+/**
+ * chosenSweepRuns per seed, over the runs on the data the loss runs train on now: `lossDataLabel`, the loaded
+ * folders' label, or the built-in faces when absent (the domain runs always train on their own populations). Seeds
+ * must not mix data: a folder run and a built-in run of the same loss measure different things.
+ */
+export function chosenRunsBySeed(runs: readonly RunRecord[], lossDataLabel = BUILTIN_LABEL): Map<number, Map<string, RunRecord>> {
   const bySeed = new Map<number, RunRecord[]>();
-  for (const run of runs) bySeed.set(run.config.seed, [...(bySeed.get(run.config.seed) ?? []), run]);
+  for (const run of runs) {
+    if (SWEEP_PRESET_IDS.report.includes(run.presetId ?? '') && run.dataLabel !== lossDataLabel) continue;
+    bySeed.set(run.config.seed, [...(bySeed.get(run.config.seed) ?? []), run]);
+  }
   const chosen = new Map<number, Map<string, RunRecord>>();
   for (const [seed, list] of bySeed) {
     const ofSeed = chosenSweepRuns(list);
@@ -118,26 +125,39 @@ export function chosenRunsBySeed(runs: readonly RunRecord[]): Map<number, Map<st
   return chosen;
 }
 
+/** The most seeds one press trains: ten sweeps of seven runs took 57 min on two cores (README: "Reproducing the report"). */
+export const MAX_REPRODUCE_SEEDS = 10;
+
+/** The "Seeds" field's count: a whole number from 1 to MAX_REPRODUCE_SEEDS, or undefined for anything else. */
+export function parseSeedCount(text: string): number | undefined {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= MAX_REPRODUCE_SEEDS ? n : undefined;
+}
+
 /** The seeds "Reproduce the report" trains when asked for `count` of them: 1 to count. */
 export const seedsUpTo = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
 
 /**
  * What training `presets` at each of `seeds` still needs: each preset with that seed (labelled with it), less those
- * a kept run already stands for at that seed. Runs are deterministic for a seed, so training one again would only
- * repeat its numbers.
+ * a kept run on the same data (chosenRunsBySeed) already stands for at that seed. Runs are deterministic for a seed,
+ * so training one again would only repeat its numbers.
  */
-export function presetsForSeeds(presets: readonly ExperimentPreset[], seeds: readonly number[], runs: readonly RunRecord[]): ExperimentPreset[] {
-  const done = chosenRunsBySeed(runs);
+export function presetsForSeeds(presets: readonly ExperimentPreset[], seeds: readonly number[], runs: readonly RunRecord[], lossDataLabel?: string): ExperimentPreset[] {
+  const done = chosenRunsBySeed(runs, lossDataLabel);
   return seeds.flatMap((seed) =>
     presets.filter((preset) => !done.get(seed)?.has(preset.id)).map((preset) => ({ ...preset, name: `${preset.name} · seed ${seed}`, config: { ...preset.config, seed } })),
   );
 }
 
-/** The sweep over seeds of the runs the lab keeps (src/core/seedSummary.ts), once they cover at least two seeds. */
-export function seedsTable(runs: readonly RunRecord[]): SeedsSummary | undefined {
-  const bySeed = chosenRunsBySeed(runs);
+/**
+ * The sweep over seeds of the runs the lab keeps on the data of chosenRunsBySeed (src/core/seedSummary.ts), once
+ * some finding was checked on two seeds or more: before that there is no spread to show.
+ */
+export function seedsTable(runs: readonly RunRecord[], lossDataLabel?: string): SeedsSummary | undefined {
+  const bySeed = chosenRunsBySeed(runs, lossDataLabel);
   if (bySeed.size < 2) return undefined;
-  return summarizeSeeds([...bySeed].map(([seed, chosen]) => ({ seed, runs: [...chosen.values()].map(summaryOf) })));
+  const summary = summarizeSeeds([...bySeed].map(([seed, chosen]) => ({ seed, runs: [...chosen.values()].map(summaryOf) })));
+  return summary.findings.some((f) => f.checked >= 2) ? summary : undefined;
 }
 
 /** A completed run as core's findings read it: final AUC/EER, per-step loss and accuracy, the collapse warning. */

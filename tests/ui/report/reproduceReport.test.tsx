@@ -5,7 +5,16 @@ import { FINDING_DEFINITIONS, SWEEP_PRESET_IDS } from '../../../src/core/finding
 import { DEMO_SWEEP, DOMAIN_PRESETS, findPreset, presetConfig } from '../../../src/core/presets.ts';
 import type { EvalMetrics, StepPoints } from '../../../src/protocol/events.ts';
 import { builtinDataLabel } from '../../../src/ui/data/presetData.ts';
-import { chosenRunsBySeed, chosenSweepRuns, findingsTable, presetsForSeeds, reproducePresets, seedsTable, seedsUpTo } from '../../../src/ui/report/findingsTable.ts';
+import {
+  chosenRunsBySeed,
+  chosenSweepRuns,
+  findingsTable,
+  parseSeedCount,
+  presetsForSeeds,
+  reproducePresets,
+  seedsTable,
+  seedsUpTo,
+} from '../../../src/ui/report/findingsTable.ts';
 import { ReproduceReport } from '../../../src/ui/report/ReproduceReport.tsx';
 import { emptyHistory } from '../../../src/ui/runs/applyEvent.ts';
 import type { RunRecord } from '../../../src/ui/runs/runRecord.ts';
@@ -239,8 +248,22 @@ describe('over seeds', () => {
     expect({ ...presets[1].config, seed: 1 }).toEqual({ ...findPreset('quick-softmax')!.config, seed: 1 });
   });
 
+  it('counts a seed done only on the data in use: built-in runs do not stand for folder runs, or the reverse', () => {
+    const onFolders = seededSweep(1).map((r) => (SWEEP_PRESET_IDS.report.includes(r.presetId!) ? { ...r, dataLabel: "folder 'faces'" } : r));
+    expect(presetsForSeeds(reproducePresets(true), seedsUpTo(1), onFolders, "folder 'faces'")).toEqual([]);
+    expect(presetsForSeeds(reproducePresets(true), seedsUpTo(1), seededSweep(1), "folder 'faces'")).toHaveLength(5);
+    expect(presetsForSeeds(reproducePresets(false), seedsUpTo(1), onFolders).map((p) => p.id)).toEqual([...SWEEP_PRESET_IDS.report]);
+    // Over seeds never mixes them: seed 2 on folders and seed 1 built-in are not two seeds of one sweep.
+    const seed2OnFolders = onFolders.map((r) => ({ ...r, config: { ...r.config, seed: 2 } }));
+    expect(seedsTable([...seededSweep(1), ...seed2OnFolders])!.findings.map((f) => f.checked)).toEqual([1, 1, 1, 1, 2]);
+    expect(seedsTable([...seededSweep(1).filter((r) => !r.presetId?.startsWith('domain')), ...seed2OnFolders])).toBeUndefined();
+  });
+
   it('seedsTable counts the seeds each finding held on, once runs cover two seeds', () => {
     expect(seedsTable(seededSweep(1))).toBeUndefined();
+    // One stray run of another seed checks no finding twice: nothing to spread yet.
+    const stray = sweepRun('quick-softmax', { auc: 0.8, accuracy: 0.97 }, { config: { ...presetConfig('quick-softmax'), seed: 9 } });
+    expect(seedsTable([...seededSweep(1), stray])).toBeUndefined();
     const summary = seedsTable([...seededSweep(1), ...seededSweep(2, 0.79), ...seededSweep(3)])!;
     expect(summary.seeds).toEqual([1, 2, 3]);
     expect(summary.findings[0]).toMatchObject({ id: 'margin-beats-intra-beats-softmax', held: 2, checked: 3, failedSeeds: [2] });
@@ -266,5 +289,16 @@ describe('over seeds', () => {
     fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '2' } });
     expect(screen.getByRole('note', { name: 'Seeds to train' }).textContent).toBe('Every run of seeds 1–2 is done.');
     expect((screen.getByRole('button', { name: 'Reproduce the report' }) as HTMLButtonElement).disabled).toBe(true);
+
+    // Clearing the field to retype keeps it empty (no snapping back) and asks for a count.
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '' } });
+    expect((screen.getByRole('spinbutton', { name: 'Seeds' }) as HTMLInputElement).value).toBe('');
+    expect(screen.getByRole('note', { name: 'Seeds to train' }).textContent).toBe('Seeds: a whole number from 1 to 10.');
+    expect((screen.getByRole('button', { name: 'Reproduce the report' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('parseSeedCount takes a whole number from 1 to 10 and nothing else', () => {
+    expect(['1', ' 3 ', '10'].map(parseSeedCount)).toEqual([1, 3, 10]);
+    expect(['', '0', '11', '2.5', '-1', 'three'].map(parseSeedCount)).toEqual(Array(6).fill(undefined));
   });
 });

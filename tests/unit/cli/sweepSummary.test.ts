@@ -51,7 +51,8 @@ describe('lab sweep-summary', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(Object.keys(out)).toEqual(['seeds', 'aucs', 'trainAccuracies', 'gaps', 'findings', 'perSeed']);
+    expect(Object.keys(out)).toEqual(['scale', 'seeds', 'aucs', 'trainAccuracies', 'gaps', 'findings', 'perSeed']);
+    expect(out.scale).toBe('demo');
     expect(out.seeds).toEqual([1, 2, 3]);
     expect(out.findings[0]).toMatchObject({ id: 'margin-beats-intra-beats-softmax', held: 2, checked: 3, failedSeeds: [1] });
     const gap = out.gaps.find((g: { id: string }) => g.id === 'intra-softmax');
@@ -64,8 +65,19 @@ describe('lab sweep-summary', () => {
   it('prints a Markdown table with --markdown', () => {
     const { code, stdout } = lab('--markdown', ...files);
     expect(code).toBe(0);
-    expect(stdout).toContain('| 1 | 0.961 (97.0%) | 0.961 | 0.969 | 0.600 | 0.650 (0.6%) | ✘ ✔ ✔ ✔ |');
-    expect(stdout).toContain('- Margin 30° > Softmax + Intra > Softmax: held on 2 of 3 seeds (not on 1)');
+    // One mark per finding in the report's order: the domain finding was not checked (no domain runs).
+    expect(stdout).toContain('| 1 | 0.961 (97.0%) | 0.961 | 0.969 | 0.600 | 0.650 (0.6%) | ✘ ✔ ✔ ✔ – |');
+    expect(stdout).toContain('- Margin 30° > Softmax + Intra > Softmax: held on 2 of 3 seeds (not on seed 1)');
+  });
+
+  it('marks what a seed lacked in --markdown, and over how many seeds a column is averaged when fewer', () => {
+    const domain = join(dir, 'domain-2.json');
+    writeFileSync(domain, JSON.stringify({ seed: 2, set: 'domain', scale: 'demo', runs: [run('domain-same', 0.95), run('domain-other', 0.78)], findings: [], seconds: 90 }));
+    const { code, stdout } = lab('--markdown', files[0], domain);
+    expect(code).toBe(0);
+    expect(stdout).toContain('| 2 | – | – | – | – | – | 0.950 | 0.780 | – – – – ✔ |');
+    expect(stdout).toContain('| mean ± sd | 0.9610 (1 seed) |');
+    expect(stdout).toContain('- same − other domain: +0.1700 (1 seed)');
   });
 
   it('skips a file that is not a sweep output, or that repeats a seed’s preset, says why, and still summarises the rest', () => {
@@ -81,6 +93,15 @@ describe('lab sweep-summary', () => {
     expect(stderr).toMatch(/skipped .*missing\.json: cannot read it \(ENOENT\)/);
   });
 
+  it('skips an output of another scale than the files before it: micro-scale numbers mean nothing about the report', () => {
+    const micro = join(dir, 'micro-4.json');
+    writeFileSync(micro, JSON.stringify({ seed: 4, set: 'report', scale: 'micro', runs: [run('quick-softmax', 0.6)], findings: [], seconds: 9 }));
+    const { code, stdout, stderr } = lab(files[0], micro);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).seeds).toEqual([1]);
+    expect(stderr).toMatch(/skipped .*micro-4\.json: trained at scale 'micro', the files before it at 'demo'/);
+  });
+
   it('exits 2 with no files, or when none can be used', () => {
     expect(lab().code).toBe(2);
     const notJson = join(dir, 'not.json');
@@ -94,12 +115,13 @@ describe('lab sweep-summary', () => {
 describe('parseSweepOutput', () => {
   it('reads the runs of a sweep output and keeps only the summary fields', () => {
     const parsed = parseSweepOutput({ seed: 7, set: 'domain', runs: [{ ...run('domain-same', 0.95), extra: 1 }], findings: [] });
-    expect(parsed).toEqual({ seed: 7, runs: [run('domain-same', 0.95)] });
+    expect(parsed).toEqual({ seed: 7, scale: 'demo', runs: [run('domain-same', 0.95)] });
   });
   it('says what is wrong', () => {
     expect(parseSweepOutput([])).toEqual({ error: 'not a JSON object' });
     expect(parseSweepOutput({ seed: -1, runs: [] })).toEqual({ error: '"seed" is not an integer ≥ 0' });
     expect(parseSweepOutput({ seed: 1, runs: {} })).toEqual({ error: '"runs" is not a list' });
+    expect(parseSweepOutput({ seed: 1, runs: [run('quick-softmax', 0.9), run('quick-softmax', 0.8)] })).toEqual({ error: 'runs[1]: a second quick-softmax run' });
     expect(parseSweepOutput({ seed: 1, runs: [{ ...run('quick-softmax', 0.9), collapsed: 'no' }] })).toEqual({
       error: 'runs[0] (quick-softmax): "collapsed" is not true or false',
     });

@@ -1,7 +1,7 @@
 /** The sweep over seeds: merging a seed's sets, per-seed verdicts, hold counts, and the mean ± sd of AUCs and gaps. */
 import { describe, expect, it } from 'vitest';
-import type { SweepRunSummary } from '../../../src/core/findings.ts';
-import { spreadOf, spreadText, summarizeSeeds } from '../../../src/core/seedSummary.ts';
+import { SWEEP_PRESET_IDS, type SweepRunSummary } from '../../../src/core/findings.ts';
+import { SEED_GAPS, spreadOf, spreadText, summarizeSeeds } from '../../../src/core/seedSummary.ts';
 
 function run(preset: string, auc: number, fields: Partial<SweepRunSummary> = {}): SweepRunSummary {
   return { preset, loss: 'softmax', auc, eer: 0.1, trainAccuracy: 0.97, firstLoss: 10, lastLoss: 1, collapsed: false, seconds: 60, classes: 100, ...fields };
@@ -86,6 +86,20 @@ describe('summarizeSeeds', () => {
     ]);
     expect(s.aucs[0]).toMatchObject({ preset: 'quick-softmax', mean: 0.99, n: 1 });
     expect(s.findings[0]).toMatchObject({ held: 0, failedSeeds: [4] });
+  });
+
+  it("reads gaps only between the sweeps' presets (a renamed preset would leave a gap that no seed measures)", () => {
+    const known = [...SWEEP_PRESET_IDS.report, ...SWEEP_PRESET_IDS.domain];
+    for (const g of SEED_GAPS)
+      expect(
+        [g.plus, g.minus].filter((p) => !known.includes(p)),
+        g.id,
+      ).toEqual([]);
+  });
+
+  it('lists a preset the sweeps do not know after the known ones', () => {
+    const s = summarizeSeeds([{ seed: 1, runs: [run('quick-future', 0.9), run('quick-softmax', 0.95)] }]);
+    expect(s.perSeed[0].runs.map((r) => r.preset)).toEqual(['quick-softmax', 'quick-future']);
   });
 
   it('refuses an empty list', () => {
