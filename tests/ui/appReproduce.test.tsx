@@ -12,8 +12,9 @@ import type { DataSpec, TrainConfig, TrainEventHandler } from '../../src/protoco
 const plotly = vi.hoisted(() => ({ react: vi.fn(async () => undefined), purge: vi.fn(), downloadImage: vi.fn(async () => ''), toImage: vi.fn(async () => '') }));
 vi.mock('../../src/ui/plot/plotly.ts', () => ({ loadPlotly: async () => plotly }));
 
-/** What the fake worker was asked: the data of each run, in order. */
+/** What the fake worker was asked: the data of each run, and the seed it trained with, in order. */
 const loaded = vi.hoisted(() => [] as unknown[]);
+const seeds = vi.hoisted(() => [] as number[]);
 
 vi.mock('../../src/ui/worker/labBridge.ts', async () => {
   const { fakeLabBridge, finishRun } = await import('./fakeLabWorker.ts');
@@ -24,7 +25,10 @@ vi.mock('../../src/ui/worker/labBridge.ts', async () => {
       return { kind: spec.kind, trainIdentities: 2, trainImages: 10, testIdentities: 2, testImages: 4 };
     },
     // A finished run whose AUC rises with each run, so the verdicts differ.
-    train: async (_config: TrainConfig, onEvent: TrainEventHandler) => finishRun(`fake-${++runs}`, onEvent, { auc: 0.5 + runs / 100, accuracy: 0.5 }),
+    train: async (config: TrainConfig, onEvent: TrainEventHandler) => {
+      seeds.push(config.seed);
+      return finishRun(`fake-${++runs}`, onEvent, { auc: 0.5 + runs / 100, accuracy: 0.5 });
+    },
   });
 });
 
@@ -55,5 +59,30 @@ describe('App: Reproduce the report', () => {
       .map((li) => li.textContent);
     expect(sources).toHaveLength(7);
     expect(sources.at(-1)).toMatch(/^Other domain: .*population B → A/);
+  });
+
+  it('with Seeds 2 trains seed 2 after the kept seed-1 runs, and shows how often each finding held over both', async () => {
+    openOn('compare');
+    render(<App />);
+    const panel = screen.getByRole('region', { name: 'Reproduce the report' });
+    const button = within(panel).getByRole('button', { name: 'Reproduce the report' });
+    await vi.waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
+    // Runs kept from the test before (seed 1) are not trained again; whatever is left of seeds 1 and 2 is.
+    fireEvent.change(within(panel).getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '2' } });
+    const left = Number(/(\d+) of 14 runs to train/.exec(within(panel).getByRole('note', { name: 'Seeds to train' }).textContent ?? '')?.[1]);
+    expect(left).toBeGreaterThanOrEqual(7);
+    const before = seeds.length;
+    await act(async () => {
+      fireEvent.click(button);
+    });
+    await vi.waitFor(() => expect(seeds).toHaveLength(before + left));
+    expect(seeds.slice(before)).toEqual([...Array(left - 7).fill(1), ...Array(7).fill(2)]);
+    const overSeeds = await within(panel).findByRole('table', { name: 'Findings over seeds' });
+    expect(
+      within(overSeeds)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.querySelector('td')?.textContent),
+    ).toEqual(Array(5).fill(expect.stringMatching(/^\d of 2 seeds$/)));
   });
 });
