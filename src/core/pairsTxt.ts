@@ -67,6 +67,15 @@ function parseHeader(line: string, lineNumber: number): number[] {
   throw new Error(`pairs.txt line ${lineNumber}: header must be a pair count 'N' or 'folds<TAB>n' (LFW: '10\\t300'), got '${line.slice(0, 80)}'`);
 }
 
+/**
+ * The folds of a pairs.txt's `folds<TAB>n` header (LFW: 10), or undefined for a count header `N` or a text whose
+ * header is neither. Read with parsePairsTxt's rules, so a writer can keep the folds of a file it rewrites.
+ */
+export function pairsTxtFolds(text: string): number | undefined {
+  const fields = splitFields(text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]).map((f) => f.trim());
+  return fields.length === 2 && fields.every((f) => COUNT.test(f)) ? Number(fields[0]) : undefined;
+}
+
 /** Most pairs a pairs.txt may announce (LFW has 6,000): a header beyond it is refused before any line is read. */
 export const MAX_PAIRS = 1_000_000;
 

@@ -21,7 +21,7 @@ import { dirname, join, posix } from 'node:path';
 import sharp from 'sharp';
 import { checkAlignOptions, DEFAULT_ALIGN_OPTIONS, type AlignOptions, type FaceDetectorName } from '../../core/align/options.ts';
 import { buildInventory, type Identity, type ScannedFile } from '../../core/dataset/inventory.ts';
-import { formatPairsTxt, parsePairsTxt, type ImageRef, type PairRef } from '../../core/pairsTxt.ts';
+import { formatPairsTxt, pairsTxtFolds, parsePairsTxt, type ImageRef, type PairRef } from '../../core/pairsTxt.ts';
 import type { FaceApiModule, ModelFileReader } from '../../ml/align/faceApi.ts';
 import { intOption, parseOptions, UsageError } from '../args.ts';
 import { encodeRgbPng } from '../png.ts';
@@ -156,12 +156,7 @@ export function alignPairsTxt(text: string, before: readonly Identity[], after: 
   const report: AlignedPairs = { pairs: pairs.length, kept: kept.length, noFaceImages: [...noFace].sort(), renumbered };
   if (kept.length === pairs.length && !renumbered) return { text, report };
   // The header's folds (LFW: '10<TAB>300') survive when every pair does; otherwise it becomes the pair count.
-  const header = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/, 1)[0]
-    .trim()
-    .split(/\s+/);
-  const folds = header.length === 2 && kept.length === pairs.length ? Number(header[0]) : undefined;
+  const folds = kept.length === pairs.length ? pairsTxtFolds(text) : undefined;
   return { text: formatPairsTxt(kept, folds === undefined ? {} : { folds }), report };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPairsTxt, parsePairsTxt, type PairRef } from '../../../src/core/pairsTxt.ts';
+import { formatPairsTxt, pairsTxtFolds, parsePairsTxt, type PairRef } from '../../../src/core/pairsTxt.ts';
 
 const same = (identity: string, n1: number, n2: number): PairRef => ({ a: { identity, index: n1 }, b: { identity, index: n2 }, same: true });
 const diff = (x: string, n1: number, y: string, n2: number): PairRef => ({ a: { identity: x, index: n1 }, b: { identity: y, index: n2 }, same: false });
@@ -59,5 +59,14 @@ describe('formatPairsTxt', () => {
     expect(() => formatPairsTxt([same('a\tb', 1, 2)])).toThrow(/tab or line break/);
     expect(() => formatPairsTxt([same('a', 0, 2)])).toThrow(/image number 0/);
     expect(() => formatPairsTxt([{ ...same('a', 1, 2), b: { identity: 'b', index: 2 } }])).toThrow(/marked same but names 'a' and 'b'/);
+  });
+});
+
+describe('pairsTxtFolds', () => {
+  it('reads the folds of an LFW header, with a BOM, tabs or spaces, and nothing from a count header', () => {
+    expect(pairsTxtFolds('10\t300\nA\t1\t2\n')).toBe(10);
+    expect(pairsTxtFolds('\uFEFF2 1\r\nA 1 2\r\n')).toBe(2);
+    expect(pairsTxtFolds('600\nA\t1\t2\n')).toBeUndefined();
+    expect(pairsTxtFolds('ten\t300\n')).toBeUndefined();
   });
 });
