@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --backend webgpu|webgl|wasm|cpu|auto --model tiny|resnet18|resnet50 --steps N --batch B
- * [--size PX] [--browser [--threads T]] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
+ * [--size PX] [--browser [--threads T]] [--profile] --json`: times N training steps and prints ONE JSON object (BenchResult; field names are a
  * contract: add, never rename). cpu and wasm run here in Node unless --browser is given; webgpu, webgl, auto and
  * --browser run in headless Chromium: the app is built with Vite, served with preview(), and the bench page
  * (src/ui/bench/bench.html) runs the lab worker's `bench` method and writes the JSON into <pre id="result">.
@@ -8,6 +8,8 @@
  * (src/core/backendProbe.ts) and trains on the fastest; the JSON adds `probes` (each backend's figures) and `backend`
  * is the one chosen.
  * `--threads T` sets wasm's threads in the (cross-origin-isolated) bench page; the JSON adds `wasmThreads`.
+ * `--profile` trains as many steps again under tf.profile; the JSON adds `profile`: the top kernels of a step
+ * (`{"kernels": [{"name","msPerStep","callsPerStep","share"}], "kernelMsPerStep", "untimedCalls"}`).
  * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks Conv2DBackpropFilter
  * and trains slowly with its stock Conv2DBackpropInput: startBackend registers the lab's kernels, src/ml/wasmKernels.ts.)
  */
@@ -29,6 +31,7 @@ export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { 
     json: { type: 'boolean', default: false },
     browser: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   });
   const backend = values.backend as BackendName | 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${values.backend}'`);
@@ -43,6 +46,7 @@ export function benchOptions(argv: string[]): Omit<BenchOptions, 'backend'> & { 
     inputSize: intOption(values.size, 'size', 32, 1024),
     browser: values.browser === true,
     ...(values.threads === undefined ? {} : { wasmThreads: intOption(values.threads, 'threads', 1, 1024) }),
+    ...(values.profile === true ? { profile: true } : {}),
   };
 }
 
@@ -62,6 +66,7 @@ async function benchInBrowser(options: Omit<BenchOptions, 'backend'> & { backend
     batch: String(options.batchSize),
     size: String(options.inputSize),
     ...(options.wasmThreads === undefined ? {} : { threads: String(options.wasmThreads) }),
+    ...(options.profile ? { profile: '1' } : {}),
   });
   return (await runBenchPage(query)) as unknown as BenchResult;
 }

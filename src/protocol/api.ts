@@ -1,6 +1,7 @@
 import type { BackendName, BackendProbe, BackendReport, InitOptions } from './backend.ts';
 import type { TrainConfig, TrainConfigInput } from '../core/trainConfig.ts';
 import type { SynthSplitOverrides } from '../core/synth/dataset.ts';
+import type { KernelProfileSummary } from '../core/kernelProfile.ts';
 import type { DoneReason, EvalEvent, LiveChange, LiveParams, StepPoints, TrainEventHandler } from './events.ts';
 import type { DataApi } from './data.ts';
 import type { ModelsApi } from './models.ts';
@@ -179,6 +180,8 @@ export interface BenchOptions {
   width?: number;
   /** Threads of the wasm backend in a cross-origin-isolated page (InitOptions.wasmThreads); the worker's default otherwise. */
   wasmThreads?: number;
+  /** After the timed steps, profile the kernels of a step in runs of their own (`BenchResult.profile`). */
+  profile?: boolean;
 }
 
 /** The benchmark's figures (field names are a CLI contract: add, never rename). */
@@ -208,6 +211,8 @@ export interface BenchResult {
   wasmThreads?: number;
   /** With no backend asked (`--backend auto`): what the probe measured on each backend, the chosen one first. */
   probes?: BackendProbe[];
+  /** With `profile`: the kernels of a step from the second on, as tf.profile timed them in runs apart from the timed one. */
+  profile?: KernelProfileSummary;
 }
 
 /**

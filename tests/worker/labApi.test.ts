@@ -172,5 +172,19 @@ describe('lab worker API (object factory, run in Node on the CPU backend)', () =
     expect(result).toMatchObject({ backend: 'cpu', model: 'tiny', batch: 2, size: 32, steps: 2 });
     expect(result.stepMs).toBeGreaterThan(0);
     expect(Number.isFinite(result.lastLoss)).toBe(true);
+    expect(result.profile).toBeUndefined();
+  });
+
+  it('profiles the kernels of a step from the second on when asked (bench --profile)', async () => {
+    const api = createLabApi({ selectBackend: cpuBackend, openStore: () => openCheckpointStore('test-lab-bench-profile') });
+    const result = await api.bench({ backbone: 'tiny', batchSize: 2, steps: 2, inputSize: 32, backend: 'cpu', profile: true });
+    const calls = Object.fromEntries(result.profile!.kernels.map((k) => [k.name, k.callsPerStep]));
+    // The tiny CNN has 4 convolutions: a filter gradient each, an input gradient for all but the one on the image.
+    expect(calls).toMatchObject({ Conv2DBackpropFilter: 4, Conv2DBackpropInput: 3 });
+    expect(result.profile!.kernels.length).toBeLessThanOrEqual(15);
+    expect(result.profile!.kernelMsPerStep).toBeGreaterThan(0);
+    expect(result.profile!.untimedCalls).toBe(0);
+    // The timed run is the bench's as without --profile.
+    expect(result.steps).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ export function tinyFeatures(input: tf.SymbolicTensor, width: number, seeds: Lay
   let x = input;
   BLOCK_MULTIPLIERS.forEach((multiplier, i) => {
     const id = `block${i + 1}`;
-    x = conv(x, { name: `${id}_conv`, filters: width * multiplier, kernelSize: 3, strides: 2, padding: 'same', useBias: false }, seeds);
+    x = conv(x, { name: `${id}_conv`, filters: width * multiplier, kernelSize: 3, strides: 2, padding: 'same', useBias: false, readsImage: i === 0 }, seeds);
     x = relu(batchNorm(x, `${id}_bn`), `${id}_relu`);
   });
   return x;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BenchOptions, BenchResult } from '../../protocol/api.ts';
+import { summarizeKernelProfile, type KernelProfileSummary, type ProfiledKernel } from '../../core/kernelProfile.ts';
 import type { TrainConfig } from '../../core/trainConfig.ts';
 import { benchTrainConfig } from './benchConfig.ts';
 import type { TrainControl } from './control.ts';
@@ -59,7 +60,9 @@ export async function timeTrainingSteps(
 /** Runs the benchmark on the current tfjs backend, on noise images unless another `source` is given. */
 export async function benchTrainSteps(options: BenchOptions, source?: BatchSource): Promise<Omit<BenchResult, 'backend'>> {
   const numIdentities = source?.numIdentities ?? options.numIdentities ?? BENCH_DEFAULT_IDENTITIES;
-  const { stepMs, losses, gradNorms, stepEvents, numTensors } = await timeTrainingSteps(benchTrainConfig(options, source !== undefined), numIdentities, { source });
+  const config = benchTrainConfig(options, source !== undefined);
+  const { stepMs, losses, gradNorms, stepEvents, numTensors } = await timeTrainingSteps(config, numIdentities, { source });
+  const profile = options.profile ? await profileTrainingSteps(config, numIdentities, source) : undefined;
   const rest = stepMs.slice(1);
   const meanMs = rest.length > 0 ? rest.reduce((a, b) => a + b, 0) / rest.length : stepMs[0];
   return {
@@ -76,7 +79,25 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
     losses,
     gradNorms,
     stepEvents,
+    ...(profile ? { profile } : {}),
   };
+}
+
+/**
+ * Profiles `config` with tf.profile, apart from the timed run because profiling slows a step (WebGPU reads a
+ * timestamp query per kernel): a fresh session of N + 1 steps, less one of 1 step, so the kernels are those of N
+ * steps from the second on (src/core/kernelProfile.ts). On wasm and cpu a kernel's time is its wall time, and kernels
+ * the lab builds from other kernels (src/ml/wasm/) count as one.
+ */
+async function profileTrainingSteps(config: TrainConfig, numIdentities: number, source: BatchSource | undefined): Promise<KernelProfileSummary> {
+  const records = async (steps: number): Promise<ProfiledKernel[]> => {
+    const info = await tf.profile(async () => {
+      await timeTrainingSteps({ ...config, steps }, numIdentities, source ? { source } : {});
+    });
+    return info.kernels.map(({ name, kernelTimeMs }) => ({ name, timeMs: typeof kernelTimeMs === 'number' ? kernelTimeMs : undefined }));
+  };
+  const baseline = await records(1);
+  return summarizeKernelProfile(await records(config.steps + 1), config.steps, { baseline });
 }
 
 function round(x: number): number {

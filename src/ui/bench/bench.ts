@@ -1,6 +1,6 @@
 /**
  * The bench page: reads its parameters from the URL (?backend=webgpu&model=tiny&steps=5&batch=16&size=32,
- * optionally &data=builtin&width=4 for a tiny synthetic overfit task, &threads=N for wasm's threads; backend=auto times the model on every backend
+ * optionally &data=builtin&width=4 for a tiny synthetic overfit task, &threads=N for wasm's threads, &profile=1 for the top kernels; backend=auto times the model on every backend
  * first, trains on the fastest and adds `probes` to the JSON), starts the lab worker, runs its
  * `bench` method and writes one JSON object into <pre id="result" data-done> for `npm run bench` and
  * the browser tests to read. With ?mode=decode it times the folder decoder instead (./decodeBench.ts); ?mode=synth checksums built-in
@@ -42,6 +42,7 @@ async function main(): Promise<unknown> {
       ...(params.has('width') ? { width: numberParam('width', 16) } : {}),
       ...(params.has('identities') ? { numIdentities: numberParam('identities', 4) } : {}),
       ...(params.has('threads') ? { wasmThreads: numberParam('threads', 1) } : {}),
+      ...(params.has('profile') ? { profile: true } : {}),
     };
     const result = await worker.api.bench(options);
     // init falls back quietly when a backend is missing: a benchmark on another backend is an error.

@@ -18,4 +18,10 @@ describe('npm run bench -- --backend …', () => {
     expect(() => benchOptions(['--backend', 'webgpu', '--threads', '2'])).toThrow(/--threads is for/);
     expect(() => benchOptions(['--backend', 'tpu'])).toThrow(/--backend must be one of webgpu, webgl, wasm, cpu, auto, got 'tpu'/);
   });
+
+  it('takes --profile on every backend, in Node and in the browser', () => {
+    expect(benchOptions(['--backend', 'wasm', '--profile'])).toMatchObject({ backend: 'wasm', profile: true, browser: false });
+    expect(benchOptions(['--backend', 'webgpu', '--profile'])).toMatchObject({ backend: 'webgpu', profile: true });
+    expect(benchOptions(['--backend', 'wasm'])).not.toHaveProperty('profile');
+  });
 });

@@ -12,6 +12,7 @@ import {
   regularizationLoss,
   type EmbeddingModelSpec,
 } from '../../../src/ml/models/embedding.ts';
+import { readsImage } from '../../../src/ml/models/layers.ts';
 import { RESNET50_PARAMS } from '../../../src/ml/models/resnet50.ts';
 import { IMAGENET_BGR_MEANS, preprocessFor } from '../../../src/ml/preprocess.ts';
 
@@ -176,6 +177,56 @@ describe('smaller backbones', () => {
     expect(names.filter((n) => n.endsWith('_branch1'))).toEqual(['res3a_branch1', 'bn3a_branch1', 'res4a_branch1', 'bn4a_branch1', 'res5a_branch1', 'bn5a_branch1']);
     expect(names.filter((n) => /^res\d[ab]_branch2[ab]$/.test(n))).toHaveLength(16);
     model.dispose();
+  });
+});
+
+describe('the convolution that reads the image', () => {
+  /** Filters that a Conv2DBackpropInput kernel ran with during one gradient of `model` (inputShapes[1]). */
+  async function inputGradientFilters(model: tf.LayersModel, inputSize: number): Promise<number[][]> {
+    const x = tf.randomUniform([2, inputSize, inputSize, 3], -1, 1, 'float32', 5);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const info = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    x.dispose();
+    return info.kernels.filter((k) => k.name === tf.Conv2DBackpropInput).map((k) => k.inputShapes[1]);
+  }
+
+  it.each([
+    ['tiny', 4, 3],
+    ['resnet18', 8, 19],
+  ] as const)('%s: every convolution but the first computes an input gradient (%s wide: %i)', async (backbone, width, count) => {
+    const model = createEmbeddingModel(spec({ backbone, width, inputSize: 32, embeddingDim: 16 }));
+    const filters = await inputGradientFilters(model, 32);
+    expect(filters).toHaveLength(count);
+    // The image has 3 channels: no input gradient is computed for a filter that reads 3.
+    expect(filters.filter((shape) => shape[2] === 3)).toEqual([]);
+    model.dispose();
+  });
+
+  it('is a stock Conv2D whose output and weight gradients equal the fused layer', async () => {
+    const options = { name: 'conv1', filters: 4, kernelSize: 3, strides: 2, padding: 'same' as const, useBias: true };
+    const make = () => tf.layers.conv2d({ ...options, kernelInitializer: tf.initializers.heNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) });
+    const stock = make();
+    const unfused = make();
+    readsImage(unfused, options);
+    const x = tf.randomUniform([2, 9, 9, 3], -1, 1, 'float32', 6);
+    const gradients = (layer: tf.layers.Layer) => {
+      const output = layer.apply(x) as tf.Tensor;
+      const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, tf.range(0, output.size).reshape(output.shape))) as tf.Scalar, weights);
+      return [output, ...weights.map((w) => grads[w.name])];
+    };
+    const [expected, actual] = [gradients(stock), gradients(unfused)];
+    expect(actual.map((t) => t.shape)).toEqual(expected.map((t) => t.shape));
+    for (let i = 0; i < expected.length; i++) {
+      const [e, a] = await Promise.all([expected[i].data(), actual[i].data()]);
+      a.forEach((value, j) => expect(value).toBeCloseTo(e[j], 3));
+    }
+    expect(unfused.getClassName()).toBe('Conv2D');
+    expect(unfused.getConfig()).toEqual({ ...stock.getConfig(), name: unfused.name });
+    tf.dispose([x, ...expected, ...actual]);
   });
 });
 
