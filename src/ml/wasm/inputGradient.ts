@@ -13,26 +13,16 @@
  * c, c + s, …, spatially flipped and with its in/out channels swapped; the s_h·s_w phase results
  * interleave into dx. This does exactly the arithmetic of the convolution, and with stride 1 it is the
  * single textbook convolution of dy with the flipped filter. A 1×1 filter at stride 1 is a plain matrix
- * product, which XNNPACK's convolution already runs as one GEMM. Strided gradients over few positions
- * insert zeros into dy instead, one stride-1 convolution with the whole flipped filter
- * (ZERO_INSERTION_POSITIONS_PER_TAP says when).
+ * product, which XNNPACK's convolution already runs as one GEMM. Each phase's sub-filter is one selection
+ * product (phaseFilter). Zeros inserted into dy (one stride-1 convolution with the whole flipped filter)
+ * were used for small maps while sub-filters were gathered with a Slice per tap; with the selection product
+ * the phases win there too (tiny CNN, 3×3/2 from 2×2 to 4×4 at batch 32: 4.0 ms against 6.2, Node 20).
  *
  * The stock kernel stays in use for what this does not cover: NCHW, and dilations other than 1
  * (tfjs's conv2d gradient refuses those itself, and the stock kernel ignores them).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type KernelRunner, pair, spatialWindow, withScratch } from './scratch.ts';
-
-/**
- * Strided input gradients with fewer than this many input positions (N·H·W) per filter tap go through
- * zeros inserted into dy instead of stride phases. Each phase needs its own sub-filter, gathered tap by
- * tap with Slice, and wasm's Slice copies its whole input first (about 5.5 ns per filter element and tap,
- * Node 20), while the zeros cost 3 of every 4 products at stride 2 (about 0.08 ns each: XNNPACK runs
- * about 12 GMAC/s on one thread): so phases pay off from N·H·W ≈ 5.5 / (0.75 · 0.08) ≈ 90 per tap on. Measured, 3×3 stride 2 at batch 16: 8×8 → 16×16 and
- * 4×4 → 8×8 gain from phases (7 ms and 15 ms against 70 ms and 79 ms stock), 2×2 → 4×4 with 256 → 512
- * channels loses (97 ms against 62 ms stock).
- */
-export const ZERO_INSERTION_POSITIONS_PER_TAP = 90;
 
 /** How one stride phase of one spatial axis of dx is computed. */
 export interface AxisPhase {
@@ -67,44 +57,36 @@ export function axisPhases(kernel: number, stride: number, padBefore: number, in
 
 /**
  * The input gradient of an NHWC 2-D convolution with dilation 1, from registered kernels of one backend
- * (Reshape, FlipLeftRight, Transpose, Slice, PadV2, Fill, Concat, Conv2D): see the module comment.
- * Strided cases with fewer than `zeroInsertionPositionsPerTap` input positions per filter tap insert
- * zeros into dy instead of splitting into phases (ZERO_INSERTION_POSITIONS_PER_TAP says why).
+ * (Reshape, Transpose, FlipLeftRight, Range, OneHot, Multiply, Cast, BatchMatMul, Slice, PadV2, Fill, Concat,
+ * Conv2D): see the module comment.
  */
-export function conv2dInputGradient(
-  dy: tf.TensorInfo,
-  filter: tf.TensorInfo,
-  attrs: tf.Conv2DBackpropInputAttrs,
-  run: KernelRunner,
-  zeroInsertionPositionsPerTap = ZERO_INSERTION_POSITIONS_PER_TAP,
-): tf.TensorInfo {
+export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DBackpropInputAttrs, run: KernelRunner): tf.TensorInfo {
   const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   if (dy.shape.length !== 4 || dy.shape[0] !== batchSize || dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
     throw new Error(`Conv2DBackpropInput: dy has shape [${dy.shape}], the convolution gives [${batchSize},${outHeight},${outWidth},${outChannels}]`);
   }
-  // Flipped in both spatial axes (reversing the flattened KH·KW axis reverses both) and with in/out
-  // channels swapped: flipped[a, b, co, ci] = w[KH − 1 − a, KW − 1 − b, ci, co].
-  // FlipLeftRight reverses the taps of a [1, 1, KH·KW, Cin·Cout] "image" with memory copies; wasm's Reverse
-  // moves element by element (64 ms against 2.5 ms for a 3×3×512×512 filter, Node 20).
-  const taps = run(tf.Reshape, { x: filter }, { shape: [1, 1, filterHeight * filterWidth, inChannels * outChannels] });
-  const reversed = run(tf.FlipLeftRight, { image: taps });
-  const tapMatrices = run(tf.Reshape, { x: reversed }, { shape: [filterHeight * filterWidth, inChannels, outChannels] });
+  // Tap matrices with in/out channels swapped: swapped[t, co, ci] = w[t, ci, co], t = kh·KW + kw.
+  const tapMatrices = run(tf.Reshape, { x: filter }, { shape: [filterHeight * filterWidth, inChannels, outChannels] });
   const swapped = run(tf.Transpose, { x: tapMatrices }, { perm: [0, 2, 1] });
-  const flipped = run(tf.Reshape, { x: swapped }, { shape: [filterHeight, filterWidth, outChannels, inChannels] });
-
-  if ((strideHeight > 1 || strideWidth > 1) && filterHeight * filterWidth > 1 && batchSize * inHeight * inWidth < zeroInsertionPositionsPerTap * filterHeight * filterWidth) {
-    // dy with s − 1 zeros after every row and column is a stride-1 problem for the whole flipped filter.
-    const spread = insertZeros(dy, strideHeight, strideWidth, run);
-    const rowPhase = { taps: filterHeight, first: 0, padBefore: filterHeight - 1 - padInfo.top, padAfter: inHeight + padInfo.top - outHeight * strideHeight };
-    const colPhase = { taps: filterWidth, first: 0, padBefore: filterWidth - 1 - padInfo.left, padAfter: inWidth + padInfo.left - outWidth * strideWidth };
-    return phaseGradient(spread, flipped, rowPhase, colPhase, [1, 1], [batchSize, inHeight, inWidth, inChannels], run);
+  if (strideHeight === 1 && strideWidth === 1) {
+    // One convolution with the whole filter, flipped in both spatial axes: reversing the flattened KH·KW axis
+    // reverses both. FlipLeftRight reverses the taps of a [1, 1, KH·KW, Cout·Cin] "image" with memory copies;
+    // wasm's Reverse moves element by element (64 ms against 2.5 ms for a 3×3×512×512 filter, Node 20).
+    const taps = run(tf.Reshape, { x: swapped }, { shape: [1, 1, filterHeight * filterWidth, outChannels * inChannels] });
+    const flipped = run(tf.Reshape, { x: run(tf.FlipLeftRight, { image: taps }) }, { shape: [filterHeight, filterWidth, outChannels, inChannels] });
+    const rowPhase = axisPhases(filterHeight, 1, padInfo.top, inHeight, outHeight).phases[0];
+    const colPhase = axisPhases(filterWidth, 1, padInfo.left, inWidth, outWidth).phases[0];
+    return phaseGradient(dy, flipped, rowPhase, colPhase, run);
   }
   const vertical = axisPhases(filterHeight, strideHeight, padInfo.top, inHeight, outHeight);
   const horizontal = axisPhases(filterWidth, strideWidth, padInfo.left, inWidth, outWidth);
   const phaseShape = [batchSize, vertical.rows, horizontal.rows, inChannels];
   const rowsOfPhases = vertical.phases.map((rowPhase) => {
-    const phases = horizontal.phases.map((colPhase) => phaseGradient(dy, flipped, rowPhase, colPhase, [strideHeight, strideWidth], phaseShape, run));
+    const phases = horizontal.phases.map((colPhase) => {
+      if (rowPhase.taps === 0 || colPhase.taps === 0) return run(tf.Fill, {}, { shape: phaseShape, value: 0, dtype: 'float32' });
+      return phaseGradient(dy, phaseFilter(swapped, [filterHeight, filterWidth], rowPhase, colPhase, [strideHeight, strideWidth], run), rowPhase, colPhase, run);
+    });
     if (phases.length === 1) return phases[0];
     // Concatenating the column phases along channels and reading [Qw, sw·C] as [Qw·sw, C] interleaves them.
     const joined = run(tf.Concat, phases, { axis: 3 });
@@ -119,70 +101,44 @@ export function conv2dInputGradient(
   return dx.shape[1] === inHeight && dx.shape[2] === inWidth ? dx : run(tf.Slice, { x: dx }, { begin: [0, 0, 0, 0], size: [batchSize, inHeight, inWidth, inChannels] });
 }
 
-/** dy [N, OH, OW, C] → [N, OH·sh, OW·sw, C] with dy at rows and columns that are multiples of the strides, zeros elsewhere. */
-function insertZeros(dy: tf.TensorInfo, strideHeight: number, strideWidth: number, run: KernelRunner): tf.TensorInfo {
-  const [batch, outHeight, outWidth, channels] = dy.shape;
-  // Two rank-4 pads (a rank-6 one takes wasm's generic, element-by-element path).
-  const rows = run(tf.Reshape, { x: dy }, { shape: [batch * outHeight, 1, outWidth, channels] });
-  const rowsSpread = run(
-    tf.PadV2,
-    { x: rows },
-    {
-      paddings: [
-        [0, 0],
-        [0, strideHeight - 1],
-        [0, 0],
-        [0, 0],
-      ],
-      constantValue: 0,
-    },
-  );
-  const cols = run(tf.Reshape, { x: rowsSpread }, { shape: [batch * outHeight * strideHeight, outWidth, 1, channels] });
-  const colsSpread = run(
-    tf.PadV2,
-    { x: cols },
-    {
-      paddings: [
-        [0, 0],
-        [0, 0],
-        [0, strideWidth - 1],
-        [0, 0],
-      ],
-      constantValue: 0,
-    },
-  );
-  return run(tf.Reshape, { x: colsSpread }, { shape: [batch, outHeight * strideHeight, outWidth * strideWidth, channels] });
-}
-
-/** One (row phase, column phase) block of dx: a stride-1 convolution of dy with a sub-filter. */
-function phaseGradient(
-  dy: tf.TensorInfo,
-  flipped: tf.TensorInfo,
+/**
+ * The sub-filter of one stride phase, flipped and with in/out channels swapped: [rowTaps, colTaps, Cout, Cin], tap
+ * (i, j) the flipped filter's (first_h + s_h·i, first_w + s_w·j), i.e. w's (KH − 1 − first_h − s_h·i, …).
+ * It is one matrix product of a 0/1 selection matrix [rowTaps·colTaps, KH·KW] (one 1 a row, so every finite
+ * weight is copied exactly) with the tap matrices. Per-tap Slices copied the whole filter once a tap (wasm's Slice
+ * reads its whole input: 7.4 ms a tap for 3×3×512×512, 67 ms for the nine), StridedSlice and Gather move element
+ * by element (about 40 ns an element); the four selection products of that filter take 12 ms (Node 20).
+ */
+function phaseFilter(
+  swapped: tf.TensorInfo,
+  [filterHeight, filterWidth]: [number, number],
   rowPhase: AxisPhase,
   colPhase: AxisPhase,
   [strideHeight, strideWidth]: [number, number],
-  phaseShape: number[],
   run: KernelRunner,
 ): tf.TensorInfo {
-  if (rowPhase.taps === 0 || colPhase.taps === 0) return run(tf.Fill, {}, { shape: phaseShape, value: 0, dtype: 'float32' });
-  const [filterHeight, filterWidth, outChannels, inChannels] = flipped.shape;
-  let subFilter = flipped;
-  if (rowPhase.taps !== filterHeight || colPhase.taps !== filterWidth) {
-    // The sub-filter's taps, each a contiguous [Cout·Cin] block, sliced and stacked. wasm's StridedSlice
-    // moves element by element (222 ms for the 2×2 taps of one phase of a 3×3×256×512 filter, Node 20);
-    // Slice copies its whole input once per tap (about 6 ms each for that filter), which
-    // ZERO_INSERTION_POSITIONS_PER_TAP weighs against the zeros.
-    const tapRows = run(tf.Reshape, { x: flipped }, { shape: [filterHeight * filterWidth, outChannels * inChannels] });
-    const pieces: tf.TensorInfo[] = [];
-    for (let i = 0; i < rowPhase.taps; i++) {
-      for (let j = 0; j < colPhase.taps; j++) {
-        const tap = (rowPhase.first + strideHeight * i) * filterWidth + colPhase.first + strideWidth * j;
-        pieces.push(run(tf.Slice, { x: tapRows }, { begin: [tap, 0], size: [1, outChannels * inChannels] }));
-      }
-    }
-    const stacked = pieces.length === 1 ? pieces[0] : run(tf.Concat, pieces, { axis: 0 });
-    subFilter = run(tf.Reshape, { x: stacked }, { shape: [rowPhase.taps, colPhase.taps, outChannels, inChannels] });
-  }
+  const [, outChannels, inChannels] = swapped.shape;
+  const axisSelection = (phase: AxisPhase, kernel: number, stride: number, shape: number[]) => {
+    const start = kernel - 1 - phase.first;
+    const taps = run(tf.Range, {}, { start, stop: start - stride * phase.taps, step: -stride, dtype: 'int32' });
+    // int32: wasm's OneHot writes integers whatever dtype it is given (a float32 output reads as denormal zeros).
+    const oneHot = run(tf.OneHot, { indices: taps }, { depth: kernel, onValue: 1, offValue: 0, dtype: 'int32' });
+    return run(tf.Reshape, { x: oneHot }, { shape });
+  };
+  const rows = axisSelection(rowPhase, filterHeight, strideHeight, [rowPhase.taps, 1, filterHeight, 1]);
+  const cols = axisSelection(colPhase, filterWidth, strideWidth, [1, colPhase.taps, 1, filterWidth]);
+  const selection = run(
+    tf.Reshape,
+    { x: run(tf.Cast, { x: run(tf.Multiply, { a: rows, b: cols }) }, { dtype: 'float32' }) },
+    { shape: [1, rowPhase.taps * colPhase.taps, filterHeight * filterWidth] },
+  );
+  const tapRows = run(tf.Reshape, { x: swapped }, { shape: [1, filterHeight * filterWidth, outChannels * inChannels] });
+  const selected = run(tf.BatchMatMul, { a: selection, b: tapRows }, { transposeA: false, transposeB: false });
+  return run(tf.Reshape, { x: selected }, { shape: [rowPhase.taps, colPhase.taps, outChannels, inChannels] });
+}
+
+/** One (row phase, column phase) block of dx: a stride-1 convolution of dy with a sub-filter. */
+function phaseGradient(dy: tf.TensorInfo, subFilter: tf.TensorInfo, rowPhase: AxisPhase, colPhase: AxisPhase, run: KernelRunner): tf.TensorInfo {
   // Negative padding (explicit paddings wider than the kernel) drops rows of dy instead: XNNPACK
   // pads only with zeros.
   let input = dy;

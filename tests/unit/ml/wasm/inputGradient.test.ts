@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { axisPhases, conv2dInputGradient } from '../../../../src/ml/wasm/inputGradient.ts';
-import { withScratch } from '../../../../src/ml/wasm/scratch.ts';
+import { axisPhases } from '../../../../src/ml/wasm/inputGradient.ts';
 import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
 function inputGradient(c: ConvCase, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): tf.Tensor {
@@ -19,25 +18,6 @@ describe('Conv2DBackpropInput on wasm', () => {
     const expected = await resultOn('cpu', () => inputGradient(c));
     const actual = await resultOn('wasm', () => inputGradient(c));
     expect(expected.shape).toEqual(c.x);
-    expect(actual.shape).toEqual(c.x);
-    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-  });
-
-  const STRIDED = CONV_CASES.filter((c) => c.strides !== 1 && c.filter[0] * c.filter[1] > 1);
-  it.each(
-    STRIDED.flatMap((c) => [
-      { ...c, strategy: 'stride phases', limit: 0 },
-      { ...c, strategy: 'zeros inserted into dy', limit: Infinity },
-    ]),
-  )('matches the cpu kernel through $strategy: $name', async (c) => {
-    const expected = await resultOn('cpu', () => inputGradient(c));
-    const actual = await resultOn('wasm', () => {
-      const dy = seeded(convOutShape(c), 2);
-      const filter = seeded(c.filter, 1);
-      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x } as unknown as tf.Conv2DBackpropInputAttrs;
-      const info = withScratch(tf.backend(), 'wasm', (run) => conv2dInputGradient(dy, filter, attrs, run, c.limit));
-      return tf.engine().makeTensorFromTensorInfo(info);
-    });
     expect(actual.shape).toEqual(c.x);
     expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
   });
