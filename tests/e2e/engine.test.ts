@@ -31,4 +31,23 @@ describe('training engine in the built app’s worker (headless Chromium, WebGPU
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(parsed.losses.slice(3))).toBeLessThan(0.85 * mean(parsed.losses.slice(0, 3)));
   });
+
+  it('profiles the kernels of a WebGPU training step (bench --profile)', async () => {
+    const { page, consoleLines } = browser;
+    // A timed step, then the profile's runs of 1 and 2 steps: about 4 steps of ~2-3 s on SwiftShader.
+    const query = 'backend=webgpu&model=tiny&steps=1&batch=8&size=32&data=builtin&width=4&identities=4&profile=1';
+    await page.goto(new URL(`src/ui/bench/bench.html?${query}`, inject('baseUrl')).toString());
+    const result = page.locator('#result[data-done]');
+    await result.waitFor({ timeout: 280_000 });
+    const parsed = JSON.parse((await result.textContent()) ?? '{}') as BenchResult & { error?: string };
+    expect(parsed.error, consoleLines.join('\n')).toBeUndefined();
+    expect(parsed.backend).toBe('webgpu');
+    const { kernels, kernelMsPerStep, untimedCalls } = parsed.profile!;
+    const calls = Object.fromEntries(kernels.map((k) => [k.name, k.callsPerStep]));
+    // Four convolutions: four filter gradients, and input gradients for all but the one on the image.
+    expect(calls).toMatchObject({ Conv2DBackpropFilter: 4, Conv2DBackpropInput: 3 });
+    expect(kernels.every((k) => Number.isFinite(k.msPerStep) && k.msPerStep >= 0)).toBe(true);
+    // Timed where the adapter has timestamp queries (SwiftShader has), counted as untimed where not.
+    expect(kernelMsPerStep > 0 || untimedCalls > 0).toBe(true);
+  });
 });
