@@ -5,17 +5,22 @@ import { withLabBrowser } from './browser.ts';
 describe('training engine in the built app’s worker (headless Chromium, WebGPU)', () => {
   const browser = withLabBrowser();
 
-  it('trains the tiny model on synthetic faces on webgpu and the loss falls', async () => {
+  /** Opens the bench page with `query`, waits for its JSON and checks it trained on WebGPU without an error. */
+  async function benchOnWebGpu(query: string): Promise<BenchResult> {
     const { page, consoleLines } = browser;
-    // A tiny overfit task: 4 identities × 4 images, width-4 CNN at 32 px, batch 16, Adam 0.01, 6 steps
-    // (SwiftShader: ~2-3 s a step plus ~6 s of shader compilation on the first).
-    const query = 'backend=webgpu&model=tiny&steps=6&batch=16&size=32&data=builtin&width=4&identities=4';
     await page.goto(new URL(`src/ui/bench/bench.html?${query}`, inject('baseUrl')).toString());
     const result = page.locator('#result[data-done]');
     await result.waitFor({ timeout: 280_000 });
     const parsed = JSON.parse((await result.textContent()) ?? '{}') as BenchResult & { error?: string };
     expect(parsed.error, consoleLines.join('\n')).toBeUndefined();
     expect(parsed.backend).toBe('webgpu');
+    return parsed;
+  }
+
+  it('trains the tiny model on synthetic faces on webgpu and the loss falls', async () => {
+    // A tiny overfit task: 4 identities × 4 images, width-4 CNN at 32 px, batch 16, Adam 0.01, 6 steps
+    // (SwiftShader: ~2-3 s a step plus ~6 s of shader compilation on the first).
+    const parsed = await benchOnWebGpu('backend=webgpu&model=tiny&steps=6&batch=16&size=32&data=builtin&width=4&identities=4');
     expect(parsed.steps).toBe(6);
     expect(parsed.stepEvents).toBe(6);
     expect(parsed.losses).toHaveLength(6);
@@ -33,15 +38,8 @@ describe('training engine in the built app’s worker (headless Chromium, WebGPU
   });
 
   it('profiles the kernels of a WebGPU training step (bench --profile)', async () => {
-    const { page, consoleLines } = browser;
     // A timed step, then the profile's runs of 1 and 2 steps: about 4 steps of ~2-3 s on SwiftShader.
-    const query = 'backend=webgpu&model=tiny&steps=1&batch=8&size=32&data=builtin&width=4&identities=4&profile=1';
-    await page.goto(new URL(`src/ui/bench/bench.html?${query}`, inject('baseUrl')).toString());
-    const result = page.locator('#result[data-done]');
-    await result.waitFor({ timeout: 280_000 });
-    const parsed = JSON.parse((await result.textContent()) ?? '{}') as BenchResult & { error?: string };
-    expect(parsed.error, consoleLines.join('\n')).toBeUndefined();
-    expect(parsed.backend).toBe('webgpu');
+    const parsed = await benchOnWebGpu('backend=webgpu&model=tiny&steps=1&batch=8&size=32&data=builtin&width=4&identities=4&profile=1');
     const { kernels, kernelMsPerStep, untimedCalls } = parsed.profile!;
     const calls = Object.fromEntries(kernels.map((k) => [k.name, k.callsPerStep]));
     // Four convolutions: four filter gradients, and input gradients for all but the one on the image.
