@@ -72,6 +72,8 @@ export function conv(x: tf.SymbolicTensor, options: ConvOptions, seeds: LayerSee
  * with the filter's, eagerly; on the image that gradient is thrown away. The unfused op's gradient is computed per
  * input and only for inputs that lead to a trained variable, so the image's is skipped: on wasm that was 46 ms of
  * a 1.05 s ResNet18@64 training step (batch 16) and 4.4 of 70 ms of the tiny CNN's (width 32, 32 px, batch 32).
+ * Without a bias (tiny, ResNet18) the output is bit for bit the fused layer's, and so is training; with one
+ * (ResNet50's conv1) the bias is added after the convolution rather than inside it, which rounds differently.
  */
 export function readsImage(layer: tf.layers.Layer, options: ConvOptions): void {
   const strides = options.strides ?? 1;
