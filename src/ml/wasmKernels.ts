@@ -9,7 +9,9 @@
  *   stride phase;
  * - Tile, Select and Identity, for the broadcasts of the batch-norm gradient and tf.where:
  *   wasm/broadcast.ts;
- * - Sum and Mean over batch and space (batch-norm statistics and gradients): wasm/reduce.ts.
+ * - Sum and Mean over batch and space (batch-norm statistics and gradients): wasm/reduce.ts;
+ * - BatchMatMul with a transposed operand (the head's cosines, every product's gradient), which wasm runs
+ *   with a plain loop nest instead of XNNPACK: wasm/matMul.ts.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
@@ -22,13 +24,23 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
 import { conv2dFilterGradient, WASM_BACKEND_NAME } from './wasm/filterGradient.ts';
 import { conv2dBackpropInputKernel } from './wasm/inputGradient.ts';
+import { transposingMatMulKernel } from './wasm/matMul.ts';
 import { batchSpatialReduceKernel } from './wasm/reduce.ts';
 import { withScratch } from './wasm/scratch.ts';
 
 export { conv2dFilterGradient, WASM_BACKEND_NAME };
 
 /** Kernels that registerWasmTrainingKernels adds (Conv2DBackpropFilter) or wraps (the others). */
-export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Select, tf.Identity, tf.Sum, tf.Mean]);
+export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
+  tf.Conv2DBackpropFilter,
+  tf.Conv2DBackpropInput,
+  tf.Tile,
+  tf.Select,
+  tf.Identity,
+  tf.Sum,
+  tf.Mean,
+  tf.BatchMatMul,
+]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
 export function conv2dBackpropFilterKernel(backendName: string): tf.KernelConfig {
@@ -59,7 +71,7 @@ function wrapStockKernel(kernelName: string, wrap: (stock: tf.KernelConfig) => t
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's
- * Conv2DBackpropInput, Tile, Select, Identity, Sum and Mean with their fast paths. Idempotent. Call it before training on
+ * Conv2DBackpropInput, Tile, Select, Identity, Sum, Mean and BatchMatMul with their fast paths. Idempotent. Call it before training on
  * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
  * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -71,4 +83,5 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.Identity, sharingIdentityKernel);
   wrapStockKernel(tf.Sum, batchSpatialReduceKernel);
   wrapStockKernel(tf.Mean, batchSpatialReduceKernel);
+  wrapStockKernel(tf.BatchMatMul, transposingMatMulKernel);
 }
