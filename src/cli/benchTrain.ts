@@ -8,7 +8,8 @@
  * (src/core/backendProbe.ts) and trains on the fastest; the JSON adds `probes` (each backend's figures) and `backend`
  * is the one chosen.
  * `--threads T` sets wasm's threads in the (cross-origin-isolated) bench page; the JSON adds `wasmThreads`.
- * `--profile` trains as many steps again under tf.profile; the JSON adds `profile`: the top kernels of a step
+ * `--profile` then trains two more sessions under tf.profile, of 1 and N + 1 steps (about doubling the run), and
+ * subtracts the first from the second; the JSON adds `profile`: the top kernels of a step from the second on
  * (`{"kernels": [{"name","msPerStep","callsPerStep","share"}], "kernelMsPerStep", "untimedCalls"}`).
  * A backend that cannot train prints {"backend","error"} and exits 1. (wasm in tfjs 4.22 lacks Conv2DBackpropFilter
  * and trains slowly with its stock Conv2DBackpropInput: startBackend registers the lab's kernels, src/ml/wasmKernels.ts.)

@@ -49,7 +49,7 @@ export interface KernelProfileOptions {
 
 /**
  * Sums `records` per kernel name, minus the `baseline` run's sums, over `steps` steps and keeps the `top` names by
- * time, longest first (ties by name, so the order is stable). Op scopes (OP_SCOPE_SUFFIX) are left out; a kernel
+ * time, longest first (ties, as when a backend times nothing, by calls, then by name, so the order is stable). Op scopes (OP_SCOPE_SUFFIX) are left out; a kernel
  * whose time or calls come out below zero (timing noise against the baseline) counts as zero.
  */
 export function summarizeKernelProfile(records: readonly ProfiledKernel[], steps: number, { baseline = [], top = 15 }: KernelProfileOptions = {}): KernelProfileSummary {
@@ -69,13 +69,14 @@ export function summarizeKernelProfile(records: readonly ProfiledKernel[], steps
   tally(records, 1);
   tally(baseline, -1);
   for (const entry of byName.values()) {
-    entry.ms = Math.max(0, entry.ms);
     entry.calls = Math.max(0, entry.calls);
+    // A kernel of the first step only (calls net out to 0) leaves no time either, whatever the noise.
+    entry.ms = entry.calls > 0 ? Math.max(0, entry.ms) : 0;
   }
   const totalMs = [...byName.values()].reduce((sum, { ms }) => sum + ms, 0);
   const kernels = [...byName.entries()]
     .filter(([, { calls }]) => calls > 0)
-    .sort(([nameA, a], [nameB, b]) => b.ms - a.ms || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0))
+    .sort(([nameA, a], [nameB, b]) => b.ms - a.ms || b.calls - a.calls || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0))
     .slice(0, top)
     .map(([name, { ms, calls }]) => ({
       name,

@@ -46,7 +46,7 @@ export interface ConvOptions {
   padding?: 'valid' | 'same';
   /** Keras ResNet50 convolutions carry a bias; the others do not (batch norm makes it redundant). */
   useBias: boolean;
-  /** The convolution reads the model's input (the image), whose gradient no one needs: see readsImage. */
+  /** The convolution reads the model's input (the image), whose gradient no one needs: see withoutInputGradient. */
   readsImage?: boolean;
 }
 
@@ -62,7 +62,7 @@ export function conv(x: tf.SymbolicTensor, options: ConvOptions, seeds: LayerSee
     kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
     biasInitializer: 'zeros',
   });
-  if (options.readsImage) readsImage(layer, options);
+  if (options.readsImage) withoutInputGradient(layer);
   return layer.apply(x) as tf.SymbolicTensor;
 }
 
@@ -75,15 +75,15 @@ export function conv(x: tf.SymbolicTensor, options: ConvOptions, seeds: LayerSee
  * Without a bias (tiny, ResNet18) the output is bit for bit the fused layer's, and so is training; with one
  * (ResNet50's conv1) the bias is added after the convolution rather than inside it, which rounds differently.
  */
-export function readsImage(layer: tf.layers.Layer, options: ConvOptions): void {
-  const strides = options.strides ?? 1;
-  const padding = options.padding ?? 'valid';
+export function withoutInputGradient(layer: tf.layers.Layer): void {
+  const { strides, padding, useBias } = layer.getConfig() as { strides: [number, number]; padding: 'valid' | 'same'; useBias: boolean };
   layer.call = (inputs) =>
     tf.tidy(() => {
       const image = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const [kernel, bias] = layer.trainableWeights.map((weight) => weight.read());
+      // `weights`, not `trainableWeights`, which is empty once the layer is frozen.
+      const [kernel, bias] = layer.weights.map((weight) => weight.read());
       const output = tf.conv2d(image, kernel as tf.Tensor4D, strides, padding);
-      return options.useBias ? tf.add(output, bias) : output;
+      return useBias ? tf.add(output, bias) : output;
     });
 }
 

@@ -20,7 +20,7 @@
  * 112 px, batch 16, out of wasm memory.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, pair, spatialWindow } from './scratch.ts';
+import { type KernelRunner, ownCopy, pair, spatialWindow } from './scratch.ts';
 
 /** The backend these kernels are registered for. */
 export const WASM_BACKEND_NAME = 'wasm';
@@ -102,9 +102,7 @@ function pointwiseFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, run: Kerne
   const packDy = outChannels <= inChannels;
   const [streamed, packed] = packDy ? [xRows, dyRows] : [dyRows, xRows];
   const streamedT = run(tf.Transpose, { x: streamed }, { perm: [1, 0] });
-  // A copy with data of its own (Identity shares data once registerWasmTrainingKernels has run);
-  // multiplying by 1 is exact for every float, −0 and NaN included.
-  const packedCopy = run(tf.Multiply, { a: packed, b: run(tf.Fill, {}, { shape: [], value: 1, dtype: 'float32' }) });
+  const packedCopy = ownCopy(packed, run);
   const product = run(tf.BatchMatMul, { a: streamedT, b: packedCopy }, { transposeA: false, transposeB: false });
   const dw = packDy ? product : run(tf.Transpose, { x: product }, { perm: [1, 0] });
   return run(tf.Reshape, { x: dw }, { shape: [1, 1, inChannels, outChannels] });

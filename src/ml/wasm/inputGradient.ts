@@ -69,15 +69,22 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
   // Tap matrices with in/out channels swapped: swapped[t, co, ci] = w[t, ci, co], t = kh·KW + kw.
   const tapMatrices = run(tf.Reshape, { x: filter }, { shape: [filterHeight * filterWidth, inChannels, outChannels] });
   const swapped = run(tf.Transpose, { x: tapMatrices }, { perm: [0, 2, 1] });
+  // The whole filter flipped in both spatial axes: reversing the flattened KH·KW axis reverses both.
+  // FlipLeftRight reverses the taps of a [1, 1, KH·KW, Cout·Cin] "image" with memory copies; wasm's Reverse
+  // moves element by element (64 ms against 2.5 ms for a 3×3×512×512 filter, Node 20). Made once, when needed.
+  let flipped: tf.TensorInfo | undefined;
+  const wholeFlipped = (): tf.TensorInfo => {
+    if (!flipped) {
+      const taps = run(tf.Reshape, { x: swapped }, { shape: [1, 1, filterHeight * filterWidth, outChannels * inChannels] });
+      flipped = run(tf.Reshape, { x: run(tf.FlipLeftRight, { image: taps }) }, { shape: [filterHeight, filterWidth, outChannels, inChannels] });
+    }
+    return flipped;
+  };
   if (strideHeight === 1 && strideWidth === 1) {
-    // One convolution with the whole filter, flipped in both spatial axes: reversing the flattened KH·KW axis
-    // reverses both. FlipLeftRight reverses the taps of a [1, 1, KH·KW, Cout·Cin] "image" with memory copies;
-    // wasm's Reverse moves element by element (64 ms against 2.5 ms for a 3×3×512×512 filter, Node 20).
-    const taps = run(tf.Reshape, { x: swapped }, { shape: [1, 1, filterHeight * filterWidth, outChannels * inChannels] });
-    const flipped = run(tf.Reshape, { x: run(tf.FlipLeftRight, { image: taps }) }, { shape: [filterHeight, filterWidth, outChannels, inChannels] });
+    // One convolution with the whole flipped filter.
     const rowPhase = axisPhases(filterHeight, 1, padInfo.top, inHeight, outHeight).phases[0];
     const colPhase = axisPhases(filterWidth, 1, padInfo.left, inWidth, outWidth).phases[0];
-    return phaseGradient(dy, flipped, rowPhase, colPhase, run);
+    return phaseGradient(dy, wholeFlipped(), rowPhase, colPhase, run);
   }
   const vertical = axisPhases(filterHeight, strideHeight, padInfo.top, inHeight, outHeight);
   const horizontal = axisPhases(filterWidth, strideWidth, padInfo.left, inWidth, outWidth);
@@ -85,7 +92,10 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
   const rowsOfPhases = vertical.phases.map((rowPhase) => {
     const phases = horizontal.phases.map((colPhase) => {
       if (rowPhase.taps === 0 || colPhase.taps === 0) return run(tf.Fill, {}, { shape: phaseShape, value: 0, dtype: 'float32' });
-      return phaseGradient(dy, phaseFilter(swapped, [filterHeight, filterWidth], rowPhase, colPhase, [strideHeight, strideWidth], run), rowPhase, colPhase, run);
+      // A phase with every tap (a 1×1 filter at a stride) takes the whole flipped filter, no selection.
+      const wholeFilter = rowPhase.taps === filterHeight && colPhase.taps === filterWidth;
+      const subFilter = wholeFilter ? wholeFlipped() : phaseFilter(swapped, [filterHeight, filterWidth], rowPhase, colPhase, [strideHeight, strideWidth], run);
+      return phaseGradient(dy, subFilter, rowPhase, colPhase, run);
     });
     if (phases.length === 1) return phases[0];
     // Concatenating the column phases along channels and reading [Qw, sw·C] as [Qw·sw, C] interleaves them.

@@ -14,11 +14,12 @@
  * | 32 × 512 × 100 | 2.1 against 0.3 | 3.1 against 1.1 |
  *
  * The product then sums in XNNPACK's order instead of the loop nest's, so results differ in the last bits.
- * XNNPACK keeps its packed copy of operand b until b's data is freed; a transposed b is a copy made here and
- * freed on return, so it leaves no packed copy behind.
+ * wasm takes XNNPACK only for unbatched products (one matrix each side after the reshape to rank 3), so batched
+ * ones are left to the stock kernel. XNNPACK keeps its packed copy of operand b until b's data is freed; b is
+ * always a copy made here (transposed, or `ownCopy`) and freed on return, so no packed copy outlives the call.
  */
 import * as tf from '@tensorflow/tfjs';
-import { withScratch } from './scratch.ts';
+import { ownCopy, withScratch } from './scratch.ts';
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
 export function swapLastTwoAxes(rank: number): number[] {
@@ -27,9 +28,14 @@ export function swapLastTwoAxes(rank: number): number[] {
   return perm;
 }
 
+/** Whether a rank ≥ 2 operand holds one matrix (every axis before the last two of size 1). */
+function isSingleMatrix(shape: readonly number[]): boolean {
+  return shape.slice(0, -2).every((size) => size === 1);
+}
+
 /**
- * Wraps the backend's stock BatchMatMul: float32 products with a transposed operand transpose it first and run
- * the stock kernel untransposed (XNNPACK); anything else goes to the stock kernel as it is.
+ * Wraps the backend's stock BatchMatMul: unbatched float32 products with a transposed operand transpose it first
+ * and run the stock kernel untransposed (XNNPACK); anything else goes to the stock kernel as it is.
  */
 export function transposingMatMulKernel(stock: tf.KernelConfig): tf.KernelConfig {
   return {
@@ -37,11 +43,13 @@ export function transposingMatMulKernel(stock: tf.KernelConfig): tf.KernelConfig
     kernelFunc: (args) => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-      if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
+      const fast = (transposeA || transposeB) && a.dtype === 'float32' && b.dtype === 'float32' && isSingleMatrix(a.shape) && isSingleMatrix(b.shape);
+      if (!fast) return stock.kernelFunc(args);
       return withScratch(args.backend as tf.KernelBackend, stock.backendName, (run) => {
         const left = transposeA ? run(tf.Transpose, { x: a }, { perm: swapLastTwoAxes(a.shape.length) }) : a;
-        const right = transposeB ? run(tf.Transpose, { x: b }, { perm: swapLastTwoAxes(b.shape.length) }) : b;
-        return run(tf.BatchMatMul, { a: left, b: right }, { transposeA: false, transposeB: false });
+        const right = transposeB ? run(tf.Transpose, { x: b }, { perm: swapLastTwoAxes(b.shape.length) }) : ownCopy(b, run);
+        const attrs = { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
+        return stock.kernelFunc({ inputs: { a: left, b: right }, backend: args.backend, attrs }) as tf.TensorInfo;
       });
     },
   };

@@ -59,6 +59,15 @@ export function withScratch(backend: tf.KernelBackend, backendName: string, comp
   }
 }
 
+/**
+ * A float32 copy of `x` with data of its own (Reshape and, once registerWasmTrainingKernels has run, Identity share
+ * their input's): for an operand b of wasm's BatchMatMul, of which XNNPACK keeps a packed copy until b's data is
+ * freed. Multiplying by 1 is exact for every float, −0 and NaN included.
+ */
+export function ownCopy(x: tf.TensorInfo, run: KernelRunner): tf.TensorInfo {
+  return run(tf.Multiply, { a: x, b: run(tf.Fill, {}, { shape: [], value: 1, dtype: 'float32' }) });
+}
+
 /** Reads a [h, w] pair from a tfjs attribute that may be a single number. */
 export function pair(value: number | [number, number] | undefined, fallback: number): [number, number] {
   if (value === undefined) return [fallback, fallback];

@@ -42,7 +42,7 @@ async function main(): Promise<unknown> {
       ...(params.has('width') ? { width: numberParam('width', 16) } : {}),
       ...(params.has('identities') ? { numIdentities: numberParam('identities', 4) } : {}),
       ...(params.has('threads') ? { wasmThreads: numberParam('threads', 1) } : {}),
-      ...(params.has('profile') ? { profile: true } : {}),
+      ...(params.get('profile') === '1' ? { profile: true } : {}),
     };
     const result = await worker.api.bench(options);
     // init falls back quietly when a backend is missing: a benchmark on another backend is an error.

@@ -19,9 +19,10 @@ describe('summarizeKernelProfile', () => {
 
   it('subtracts the baseline run (a first step) kernel by kernel, never below zero', () => {
     const baseline = run(['Conv2D', 9], ['Fill', 3], ['Add', 5]);
-    const records = run(['Conv2D', 9], ['Fill', 3], ['Add', 1], ['Conv2D', 2], ['Add', 1], ['Conv2D', 2], ['Add', 1]);
+    const records = run(['Conv2D', 9], ['Fill', 3.5], ['Add', 1], ['Conv2D', 2], ['Add', 1], ['Conv2D', 2], ['Add', 1]);
     const { kernels, kernelMsPerStep } = summarizeKernelProfile(records, 2, { baseline });
-    // Fill ran in the first step only; Add's time against the baseline is noise and counts as 0 ms.
+    // Fill ran in the first step only (its 0.5 ms of noise counts nowhere); Add's time against the baseline is
+    // noise too and counts as 0 ms.
     expect(kernels).toEqual([
       { name: 'Conv2D', msPerStep: 2, callsPerStep: 1, share: 1 },
       { name: 'Add', msPerStep: 0, callsPerStep: 1, share: 0 },
@@ -40,6 +41,9 @@ describe('summarizeKernelProfile', () => {
   it('keeps the top names, ties in name order, and refuses a step count that is not a positive integer', () => {
     const records = run(['B', 1], ['A', 1], ['C', 3], ['D', 0.5]);
     expect(summarizeKernelProfile(records, 1, { top: 3 }).kernels.map((k) => k.name)).toEqual(['C', 'A', 'B']);
+    // Untimed (every time 0): the most called first.
+    const untimed = run(['Add', undefined], ['Conv2D', undefined], ['Conv2D', undefined], ['Relu', undefined]);
+    expect(summarizeKernelProfile(untimed, 1, { top: 2 }).kernels.map((k) => k.name)).toEqual(['Conv2D', 'Add']);
     expect(summarizeKernelProfile([], 1)).toEqual({ kernels: [], kernelMsPerStep: 0, untimedCalls: 0 });
     expect(() => summarizeKernelProfile(records, 0)).toThrow(/steps must be a positive integer, got 0/);
     expect(() => summarizeKernelProfile(records, 1.5)).toThrow(/positive integer/);

@@ -12,7 +12,7 @@ import {
   regularizationLoss,
   type EmbeddingModelSpec,
 } from '../../../src/ml/models/embedding.ts';
-import { readsImage } from '../../../src/ml/models/layers.ts';
+import { withoutInputGradient } from '../../../src/ml/models/layers.ts';
 import { RESNET50_PARAMS } from '../../../src/ml/models/resnet50.ts';
 import { IMAGENET_BGR_MEANS, preprocessFor } from '../../../src/ml/preprocess.ts';
 
@@ -180,6 +180,13 @@ describe('smaller backbones', () => {
   });
 });
 
+/** max |a − b| over two arrays of the same length. */
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
 describe('the convolution that reads the image', () => {
   /** Filters that a Conv2DBackpropInput kernel ran with during one gradient of `model` (inputShapes[1]). */
   async function inputGradientFilters(model: tf.LayersModel, inputSize: number): Promise<number[][]> {
@@ -210,7 +217,7 @@ describe('the convolution that reads the image', () => {
     const make = () => tf.layers.conv2d({ ...options, kernelInitializer: tf.initializers.heNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) });
     const stock = make();
     const unfused = make();
-    readsImage(unfused, options);
+    withoutInputGradient(unfused);
     const x = tf.randomUniform([2, 9, 9, 3], -1, 1, 'float32', 6);
     const gradients = (layer: tf.layers.Layer) => {
       const output = layer.apply(x) as tf.Tensor;
@@ -226,6 +233,11 @@ describe('the convolution that reads the image', () => {
     }
     expect(unfused.getClassName()).toBe('Conv2D');
     expect(unfused.getConfig()).toEqual({ ...stock.getConfig(), name: unfused.name });
+    // Frozen (no trainable weights), it still convolves with its kernel and bias.
+    unfused.trainable = false;
+    const frozen = unfused.apply(x) as tf.Tensor;
+    expect(maxAbsDifference(await frozen.data(), await expected[0].data())).toBeLessThan(1e-4);
+    frozen.dispose();
     tf.dispose([x, ...expected, ...actual]);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { swapLastTwoAxes } from '../../../../src/ml/wasm/matMul.ts';
+import { swapLastTwoAxes, transposingMatMulKernel } from '../../../../src/ml/wasm/matMul.ts';
 import { maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
 beforeAll(startWasm);
@@ -39,6 +39,48 @@ describe('BatchMatMul with a transposed operand on wasm', () => {
     const b = tf.tensor2d([1, 0, 2, 1, 1, 3], [3, 2], 'int32');
     expect(() => tf.matMul(a, b, true, false)).toThrow(/BatchMatMul for non non-float32 tensors not yet supported/);
     tf.dispose([a, b]);
+  });
+
+  it('hands the stock kernel untransposed single matrices, and batched products as they are', async () => {
+    await tf.setBackend('wasm');
+    const registered = tf.getKernel(tf.BatchMatMul, 'wasm')!;
+    const seen: { shapes: number[][]; transposeA: boolean; transposeB: boolean }[] = [];
+    const spied: tf.KernelConfig = {
+      ...registered,
+      kernelFunc: (args) => {
+        const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+        const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+        seen.push({ shapes: [a.shape, b.shape], transposeA, transposeB });
+        return registered.kernelFunc(args);
+      },
+    };
+    const wrapped = transposingMatMulKernel(spied);
+    const call = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) =>
+      tf.engine().makeTensorFromTensorInfo(wrapped.kernelFunc({ inputs: { a, b }, backend: tf.backend(), attrs: { transposeA, transposeB } }) as tf.TensorInfo);
+    const [a, bT, aT3, b3] = [seeded([4, 6], 1), seeded([5, 6], 2), seeded([2, 6, 4], 3), seeded([2, 6, 5], 4)];
+    const single = call(a, bT, false, true);
+    const batched = call(aT3, b3, true, false);
+    expect(seen).toEqual([
+      {
+        shapes: [
+          [4, 6],
+          [6, 5],
+        ],
+        transposeA: false,
+        transposeB: false,
+      },
+      {
+        shapes: [
+          [2, 6, 4],
+          [2, 6, 5],
+        ],
+        transposeA: true,
+        transposeB: false,
+      },
+    ]);
+    expect(maxRelativeError(await single.data(), await tf.matMul(a, bT, false, true).data())).toBeLessThan(1e-6);
+    expect(batched.shape).toEqual([2, 4, 5]);
+    tf.dispose([a, bT, aT3, b3, single, batched]);
   });
 
   it('frees its transposed copies', async () => {
