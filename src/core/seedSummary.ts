@@ -80,6 +80,9 @@ export function spreadOf(values: readonly number[]): Spread {
 
 const SWEEP_ORDER: readonly string[] = [...SWEEP_PRESET_IDS.report, ...SWEEP_PRESET_IDS.domain];
 
+/** A preset's place in sweep order; a preset the sweeps do not know (a newer lab's output) goes last. */
+const sweepRank = (preset: string): number => (SWEEP_ORDER.includes(preset) ? SWEEP_ORDER.indexOf(preset) : SWEEP_ORDER.length);
+
 /**
  * The summary of `sweeps`. Entries with the same seed are merged (a seed's report and domain sweeps come apart);
  * within a seed a later run of a preset replaces an earlier one, as in evaluateFindings. Throws on no seeds.
@@ -110,9 +113,7 @@ export function summarizeSeeds(sweeps: readonly SeedRuns[]): SeedsSummary {
   });
 
   const perSeed = seeds.map((seed) => {
-    // Sweep order; a preset the sweeps do not know (a newer lab's output) goes last.
-    const rank = (preset: string) => (SWEEP_ORDER.includes(preset) ? SWEEP_ORDER.indexOf(preset) : SWEEP_ORDER.length);
-    const runs = [...runsOf(seed).values()].sort((a, b) => rank(a.preset) - rank(b.preset));
+    const runs = [...runsOf(seed).values()].sort((a, b) => sweepRank(a.preset) - sweepRank(b.preset));
     return { seed, runs, findings: evaluateFindings(runs) };
   });
   const findings = FINDING_DEFINITIONS.flatMap((d): FindingTally[] => {

@@ -116,7 +116,7 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
  * (i, j) the flipped filter's (first_h + s_h·i, first_w + s_w·j), i.e. w's (KH − 1 − first_h − s_h·i, …).
  * It is one matrix product of a 0/1 selection matrix [rowTaps·colTaps, KH·KW] (one 1 a row, so every finite
  * weight is copied exactly) with the tap matrices. Per-tap Slices copied the whole filter once a tap (wasm's Slice
- * reads its whole input: 7.4 ms a tap for 3×3×512×512, 67 ms for the nine), StridedSlice and Gather move element
+ * reads its whole input: 7.4 ms a tap for 3×3×512×512, so about 67 ms for the nine), StridedSlice and Gather move element
  * by element (about 40 ns an element); the four selection products of that filter take 12 ms (Node 20).
  */
 function phaseFilter(

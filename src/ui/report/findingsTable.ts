@@ -115,7 +115,9 @@ export function chosenRunsBySeed(runs: readonly RunRecord[], lossDataLabel = BUI
   const bySeed = new Map<number, RunRecord[]>();
   for (const run of runs) {
     if (SWEEP_PRESET_IDS.report.includes(run.presetId ?? '') && run.dataLabel !== lossDataLabel) continue;
-    bySeed.set(run.config.seed, [...(bySeed.get(run.config.seed) ?? []), run]);
+    const ofSeed = bySeed.get(run.config.seed) ?? [];
+    ofSeed.push(run);
+    bySeed.set(run.config.seed, ofSeed);
   }
   const chosen = new Map<number, Map<string, RunRecord>>();
   for (const [seed, list] of bySeed) {
@@ -125,7 +127,7 @@ export function chosenRunsBySeed(runs: readonly RunRecord[], lossDataLabel = BUI
   return chosen;
 }
 
-/** The most seeds one press trains: ten sweeps of seven runs took 57 min on two cores (README: "Reproducing the report"). */
+/** The most seeds one press trains: ten sweeps of seven runs took 52 min on two cores (README: "Reproducing the report"). */
 export const MAX_REPRODUCE_SEEDS = 10;
 
 /** The "Seeds" field's count: a whole number from 1 to MAX_REPRODUCE_SEEDS, or undefined for anything else. */
