@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EmbeddingNorm, ModelConfig } from '../../core/trainConfig.ts';
-import { BATCH_NORM_DEFAULTS, deriveSeed, LayerSeeds } from './layers.ts';
+import { batchNorm, deriveSeed, LayerSeeds } from './layers.ts';
 import { resnet18Features, RESNET18_DEFAULT_WIDTH } from './resnet18.ts';
 import { resnet50Features } from './resnet50.ts';
 import { tinyFeatures, TINY_DEFAULT_WIDTH } from './tiny.ts';
@@ -146,10 +146,7 @@ export function createEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
     .apply(pooled) as tf.SymbolicTensor;
   // insightface's output block ends in a batch normalisation of the features. (It fixes the scale at 1; tfjs 4.22
   // cannot train a batch norm without a scale, normalizeBatchInTraining reads gamma unconditionally, so it is learned.)
-  const output =
-    spec.embeddingNorm === 'batchnorm'
-      ? (tf.layers.batchNormalization({ name: EMBEDDING_NORM_LAYER, axis: -1, ...BATCH_NORM_DEFAULTS }).apply(embedding) as tf.SymbolicTensor)
-      : embedding;
+  const output = spec.embeddingNorm === 'batchnorm' ? batchNorm(embedding, EMBEDDING_NORM_LAYER) : embedding;
   return tf.model({ inputs: input, outputs: output, name: `${spec.backbone}_embedding` });
 }
 

@@ -3,6 +3,7 @@
  * pattern, so that every backbone is deterministic for a seed and named the same way.
  */
 import * as tf from '@tensorflow/tfjs';
+import { withAnalyticGradient } from './batchNorm.ts';
 
 /** Keras ResNet50 defaults (keras_applications 1.0.x), also used by the smaller backbones. */
 export const BATCH_NORM_DEFAULTS = Object.freeze({ momentum: 0.99, epsilon: 1e-3 });
@@ -87,9 +88,12 @@ export function withoutInputGradient(layer: tf.layers.Layer): void {
     });
 }
 
-/** Batch normalisation over the channel axis with the Keras ResNet50 momentum and epsilon. */
+/**
+ * Batch normalisation over the channel axis with the Keras ResNet50 momentum and epsilon, trained with its analytic
+ * gradient (withAnalyticGradient).
+ */
 export function batchNorm(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
-  return tf.layers.batchNormalization({ name, axis: -1, ...BATCH_NORM_DEFAULTS }).apply(x) as tf.SymbolicTensor;
+  return withAnalyticGradient(tf.layers.batchNormalization({ name, axis: -1, ...BATCH_NORM_DEFAULTS })).apply(x) as tf.SymbolicTensor;
 }
 
 /** A ReLU activation layer. */

@@ -286,6 +286,15 @@ describe('seeding and memory', () => {
 });
 
 describe('embedding batch norm (model.embeddingNorm)', () => {
+  it.each(['tiny', 'resnet18', 'resnet50'] as const)('%s: every batch norm, the embedding’s too, trains with the analytic gradient', (backbone) => {
+    const model = createEmbeddingModel(spec({ backbone, ...(backbone === 'resnet50' ? {} : { width: 4 }), embeddingDim: 8, embeddingNorm: 'batchnorm' }));
+    const batchNorms = model.layers.filter((layer) => layer.getClassName() === 'BatchNormalization');
+    expect(batchNorms.length).toBeGreaterThan(4);
+    // withAnalyticGradient gives the layer its own `call` (tests/unit/ml/batchNorm.test.ts holds what it computes).
+    expect(batchNorms.filter((layer) => !Object.hasOwn(layer, 'call')).map((layer) => layer.name)).toEqual([]);
+    model.dispose();
+  });
+
   it("adds 'embedding_bn' after the dense layer; in training its output is centred over the batch, and it is off by default", () => {
     const spec = { backbone: 'tiny', inputSize: 32, embeddingDim: 8, l2: 0, width: 4, seed: 3 } as const;
     const plain = createEmbeddingModel(spec);
