@@ -3,7 +3,7 @@
  *
  * tfjs-layers 4.22 trains a BatchNormalization layer as tf.moments followed by tf.batchNorm, and autodiff
  * differentiates both: the batchNorm gradient (which treats mean and variance as inputs) and then the moments'
- * (Mean, Sub, Square, Mean), about thirty kernels per layer a step, seventeen of them over the whole activation. With
+ * (Mean, Sub, Square, Mean), about thirty kernels per layer a step, some seventeen of them over the whole activation. With
  * μ, σ² the batch's own moments over the N values of each channel, c = x − μ, r = 1/√(σ² + ε) and y = γ·r·c + β,
  *
  *   dβ = Σ dy,   dγ = r·Σ dy·c,   dx = γr·dy − (γr²·dγ/N)·c − γr·dβ/N
@@ -38,10 +38,10 @@ export function withAnalyticGradient<L extends tf.layers.Layer>(layer: L): L {
   const stockCall = layer.call.bind(layer);
   const fields = layer as unknown as BatchNormFields;
   layer.call = (inputs, kwargs) => {
-    const training = (kwargs as { training?: boolean } | undefined)?.training === true;
+    const training = Boolean((kwargs as { training?: boolean } | undefined)?.training);
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
     const lastAxis = fields.axis === -1 || fields.axis === x.rank - 1;
-    if (!training || !lastAxis || fields.gamma === null || fields.beta === null) return stockCall(inputs, kwargs);
+    if (!training || !lastAxis || fields.gamma == null || fields.beta == null) return stockCall(inputs, kwargs);
     const { gamma, beta } = fields;
     return tf.tidy(() => {
       const reductionAxes = Array.from({ length: x.rank - 1 }, (_, i) => i);

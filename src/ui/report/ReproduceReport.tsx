@@ -138,7 +138,9 @@ export function ReproduceReport({ runs, foldersLoaded, folderLabel, disabled, on
           ))}
         </div>
       ) : (
-        <p className="help">No finished sweep runs yet: press Reproduce the report (about {toTrain.length} × a few minutes).</p>
+        <p className="help" aria-label="No sweep runs">
+          No finished sweep runs yet: press Reproduce the report{toTrain.length > 0 ? ` (about ${toTrain.length} × a few minutes)` : ''}.
+        </p>
       )}
       {overSeeds && <OverSeeds summary={overSeeds} />}
       {table.sources.length > 0 && (

@@ -297,6 +297,16 @@ describe('over seeds', () => {
     expect((screen.getByRole('button', { name: 'Reproduce the report' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('with no runs yet, the hint counts the runs a press would train, and no runs while the Seeds field is not a count', () => {
+    render(<ReproduceReport runs={[]} foldersLoaded={false} disabled={false} onRun={() => {}} />);
+    const hint = () => screen.getByLabelText('No sweep runs').textContent;
+    expect(hint()).toBe(`No finished sweep runs yet: press Reproduce the report (about ${reproducePresets(false).length} × a few minutes).`);
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '2' } });
+    expect(hint()).toBe(`No finished sweep runs yet: press Reproduce the report (about ${2 * reproducePresets(false).length} × a few minutes).`);
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '0' } });
+    expect(hint()).toBe('No finished sweep runs yet: press Reproduce the report.');
+  });
+
   it('parseSeedCount takes a whole number from 1 to 10 and nothing else', () => {
     expect(['1', ' 3 ', '10'].map(parseSeedCount)).toEqual([1, 3, 10]);
     expect(['', '0', '11', '2.5', '-1', 'three'].map(parseSeedCount)).toEqual(Array(6).fill(undefined));
