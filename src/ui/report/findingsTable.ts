@@ -127,7 +127,7 @@ export function chosenRunsBySeed(runs: readonly RunRecord[], lossDataLabel = BUI
   return chosen;
 }
 
-/** The most seeds one press trains: ten sweeps of seven runs took 52 min on two cores (README: "Reproducing the report"). */
+/** The most seeds one press trains: ten sweeps of seven runs took 45 min on two cores (README: "Reproducing the report"). */
 export const MAX_REPRODUCE_SEEDS = 10;
 
 /** The "Seeds" field's count: a whole number from 1 to MAX_REPRODUCE_SEEDS, or undefined for anything else. */
