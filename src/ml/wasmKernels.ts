@@ -7,7 +7,8 @@
  * - Conv2DBackpropInput exists but is a plain loop nest, over half of a ResNet18 training step:
  *   wasm/inputGradient.ts computes it as forward convolutions of dy with the flipped filter, one per
  *   stride phase;
- * - Tile, Select and Identity, for the broadcasts of the batch-norm gradient and tf.where:
+ * - Tile, Select and Identity, for the broadcasts of tf.where and of tfjs-core's batch-norm gradient
+ *   (which stock batch norms still run; the lab's have their own, src/ml/models/batchNorm.ts):
  *   wasm/broadcast.ts;
  * - Sum and Mean over batch and space (batch-norm statistics and gradients): wasm/reduce.ts;
  * - BatchMatMul with a transposed operand (the head's cosines, every product's gradient), which wasm runs

@@ -6,7 +6,9 @@
  * it where a broadcast would do:
  * - the batch-norm gradient (tfjs-core's FusedBatchNorm gradient) tiles 1/√(var + ε) from [1, 1, 1, C]
  *   to the whole activation, once per batch-norm layer and step: 207 ms of a 2.9 s ResNet18 step at
- *   64 px, batch 16;
+ *   64 px, batch 16, when the lab's batch norms trained through it. They now have their own gradient
+ *   (src/ml/models/batchNorm.ts), which tiles nothing; a stock batch norm (a model read back with
+ *   tf.loadLayersModel) still meets it;
  * - tf.where broadcasts its condition with Tile (broadcastTo), and the lab's masked optimiser runs
  *   tf.where(apply, next, variable) with a scalar `apply` on every variable every step.
  * A Tile that is a broadcast (every tiled axis of the input has size 1) becomes Fill + a broadcasting

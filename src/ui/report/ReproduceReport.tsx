@@ -138,8 +138,9 @@ export function ReproduceReport({ runs, foldersLoaded, folderLabel, disabled, on
           ))}
         </div>
       ) : (
-        <p className="help" aria-label="No sweep runs">
-          No finished sweep runs yet: press Reproduce the report{toTrain.length > 0 ? ` (about ${toTrain.length} × a few minutes)` : ''}.
+        <p className="help" role="note" aria-label="No sweep runs">
+          No finished sweep runs yet:{' '}
+          {toTrain.length > 0 ? `press Reproduce the report (about ${toTrain.length} × a few minutes).` : 'press Reproduce the report once Seeds is a whole number.'}
         </p>
       )}
       {overSeeds && <OverSeeds summary={overSeeds} />}

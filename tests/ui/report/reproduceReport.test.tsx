@@ -299,12 +299,12 @@ describe('over seeds', () => {
 
   it('with no runs yet, the hint counts the runs a press would train, and no runs while the Seeds field is not a count', () => {
     render(<ReproduceReport runs={[]} foldersLoaded={false} disabled={false} onRun={() => {}} />);
-    const hint = () => screen.getByLabelText('No sweep runs').textContent;
+    const hint = () => screen.getByRole('note', { name: 'No sweep runs' }).textContent;
     expect(hint()).toBe(`No finished sweep runs yet: press Reproduce the report (about ${reproducePresets(false).length} × a few minutes).`);
     fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '2' } });
     expect(hint()).toBe(`No finished sweep runs yet: press Reproduce the report (about ${2 * reproducePresets(false).length} × a few minutes).`);
     fireEvent.change(screen.getByRole('spinbutton', { name: 'Seeds' }), { target: { value: '0' } });
-    expect(hint()).toBe('No finished sweep runs yet: press Reproduce the report.');
+    expect(hint()).toBe('No finished sweep runs yet: press Reproduce the report once Seeds is a whole number.');
   });
 
   it('parseSeedCount takes a whole number from 1 to 10 and nothing else', () => {
