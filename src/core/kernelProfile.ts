@@ -39,26 +39,40 @@ export interface KernelProfileSummary {
  */
 export const OP_SCOPE_SUFFIX = '__op';
 
+/** The default of KernelProfileOptions.isKernel: every name but an op scope (OP_SCOPE_SUFFIX). */
+const isNotOpScope = (name: string): boolean => !name.endsWith(OP_SCOPE_SUFFIX);
+
 /** Options of summarizeKernelProfile. */
 export interface KernelProfileOptions {
   /** Records of a run to subtract, kernel by kernel (a 1-step run: see the module comment). */
   baseline?: readonly ProfiledKernel[];
   /** Kernel names kept, longest first (default 15). */
   top?: number;
+  /**
+   * Whether a record's name is a kernel; records that are not (scopes around the kernels they ran) are left out.
+   * Default: every name but an op scope. A caller that knows the backend's kernel registry passes it, which also
+   * leaves out the scopes of tf.customGrad functions, named after the enclosing scope ('unnamed scope' when none).
+   */
+  isKernel?: (name: string) => boolean;
 }
 
 /**
  * Sums `records` per kernel name, minus the `baseline` run's sums, over `steps` steps and keeps the `top` names by
- * time, longest first (ties, as when a backend times nothing, by calls, then by name, so the order is stable). Op scopes (OP_SCOPE_SUFFIX) are left out; a kernel
- * whose time or calls come out below zero (timing noise against the baseline) counts as zero.
+ * time, longest first (ties, as when a backend times nothing, by calls, then by name, so the order is stable).
+ * Records that are not kernels (`isKernel`) are left out; a kernel whose time or calls come out below zero (timing
+ * noise against the baseline) counts as zero.
  */
-export function summarizeKernelProfile(records: readonly ProfiledKernel[], steps: number, { baseline = [], top = 15 }: KernelProfileOptions = {}): KernelProfileSummary {
+export function summarizeKernelProfile(
+  records: readonly ProfiledKernel[],
+  steps: number,
+  { baseline = [], top = 15, isKernel = isNotOpScope }: KernelProfileOptions = {},
+): KernelProfileSummary {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
   const byName = new Map<string, { ms: number; calls: number }>();
   let untimedCalls = 0;
   const tally = (kernelRecords: readonly ProfiledKernel[], sign: 1 | -1) => {
     for (const { name, timeMs } of kernelRecords) {
-      if (name.endsWith(OP_SCOPE_SUFFIX)) continue;
+      if (!isKernel(name)) continue;
       const entry = byName.get(name) ?? { ms: 0, calls: 0 };
       entry.calls += sign;
       if (timeMs === undefined || !Number.isFinite(timeMs)) untimedCalls += sign;

@@ -81,7 +81,10 @@ export function spreadOf(values: readonly number[]): Spread {
 const SWEEP_ORDER: readonly string[] = [...SWEEP_PRESET_IDS.report, ...SWEEP_PRESET_IDS.domain];
 
 /** A preset's place in sweep order; a preset the sweeps do not know (a newer lab's output) goes last. */
-const sweepRank = (preset: string): number => (SWEEP_ORDER.includes(preset) ? SWEEP_ORDER.indexOf(preset) : SWEEP_ORDER.length);
+function sweepRank(preset: string): number {
+  const rank = SWEEP_ORDER.indexOf(preset);
+  return rank < 0 ? SWEEP_ORDER.length : rank;
+}
 
 /**
  * The summary of `sweeps`. Entries with the same seed are merged (a seed's report and domain sweeps come apart);

@@ -87,22 +87,21 @@ export async function benchTrainSteps(options: BenchOptions, source?: BatchSourc
  * Profiles `config` with tf.profile, apart from the timed run because profiling slows a step (WebGPU reads a
  * timestamp query per kernel): a fresh session of N + 1 steps, less one of 1 step, so the kernels are those of N
  * steps from the second on (src/core/kernelProfile.ts). On wasm and cpu a kernel's time is its wall time, and kernels
- * the lab builds from other kernels (src/ml/wasm/) count as one. Only registered kernels count: tf.profile also records
- * the scope around each custom-gradient op (tf.customGrad: the analytic batch norm, the losses' safe acos), named
- * after the scope ('unnamed scope' when it has none), whose time is that of the kernels inside, counted already.
+ * the lab builds from other kernels (src/ml/wasm/) count as one. Only the backend's registered kernels count:
+ * tf.profile also records the scope around each custom-gradient op (fused ops; tf.customGrad: the analytic batch
+ * norm, the losses' safe acos), whose time is that of the kernels inside, counted already.
  */
 async function profileTrainingSteps(config: TrainConfig, numIdentities: number, source: BatchSource | undefined): Promise<KernelProfileSummary> {
   const records = async (steps: number): Promise<ProfiledKernel[]> => {
     const info = await tf.profile(async () => {
       await timeTrainingSteps({ ...config, steps }, numIdentities, source ? { source } : {});
     });
-    const backendName = tf.getBackend();
-    return info.kernels
-      .filter(({ name }) => tf.getKernel(name, backendName) !== undefined)
-      .map(({ name, kernelTimeMs }) => ({ name, timeMs: typeof kernelTimeMs === 'number' ? kernelTimeMs : undefined }));
+    return info.kernels.map(({ name, kernelTimeMs }) => ({ name, timeMs: typeof kernelTimeMs === 'number' ? kernelTimeMs : undefined }));
   };
   const baseline = await records(1);
-  return summarizeKernelProfile(await records(config.steps + 1), config.steps, { baseline });
+  const backendName = tf.getBackend();
+  const isKernel = (name: string) => tf.getKernel(name, backendName) !== undefined;
+  return summarizeKernelProfile(await records(config.steps + 1), config.steps, { baseline, isKernel });
 }
 
 function round(x: number): number {

@@ -38,6 +38,16 @@ describe('summarizeKernelProfile', () => {
     expect(summary.untimedCalls).toBe(2);
   });
 
+  it("takes the caller's test of what is a kernel, which leaves out tf.customGrad scopes too", () => {
+    const records = run(['unnamed scope', 4], ['FusedBatchNorm', 3], ['Sum', 1], ['fusedConv2d__op', 10], ['FusedConv2D', 10]);
+    const registered = new Set(['FusedBatchNorm', 'Sum', 'FusedConv2D']);
+    const summary = summarizeKernelProfile(records, 1, { isKernel: (name) => registered.has(name) });
+    expect(summary.kernels.map((k) => k.name)).toEqual(['FusedConv2D', 'FusedBatchNorm', 'Sum']);
+    expect(summary.kernelMsPerStep).toBe(14);
+    // By default only op scopes are left out.
+    expect(summarizeKernelProfile(records, 1).kernels.map((k) => k.name)).toContain('unnamed scope');
+  });
+
   it('keeps the top names, ties in name order, and refuses a step count that is not a positive integer', () => {
     const records = run(['B', 1], ['A', 1], ['C', 3], ['D', 0.5]);
     expect(summarizeKernelProfile(records, 1, { top: 3 }).kernels.map((k) => k.name)).toEqual(['C', 'A', 'B']);
