@@ -12,7 +12,11 @@
  *   wasm/broadcast.ts;
  * - Sum and Mean over batch and space (batch-norm statistics and gradients): wasm/reduce.ts;
  * - BatchMatMul with a transposed operand (the head's cosines, every product's gradient), which wasm runs
- *   with a plain loop nest instead of XNNPACK: wasm/matMul.ts.
+ *   with a plain loop nest instead of XNNPACK: wasm/matMul.ts;
+ * - MaxPoolGrad (the ResNet stems' pooling), whose stock kernel rescans every window for each input element:
+ *   wasm/maxPoolGrad.ts, bit for bit the stock gradient;
+ * - Reverse (ImageNet preprocessing's BGR flip, test-time flips), element by element in the stock kernel:
+ *   wasm/reverse.ts.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
@@ -26,7 +30,9 @@ import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from 
 import { conv2dFilterGradient, WASM_BACKEND_NAME } from './wasm/filterGradient.ts';
 import { conv2dBackpropInputKernel } from './wasm/inputGradient.ts';
 import { transposingMatMulKernel } from './wasm/matMul.ts';
+import { argmaxMaxPoolGradKernel } from './wasm/maxPoolGrad.ts';
 import { batchSpatialReduceKernel } from './wasm/reduce.ts';
+import { flippingReverseKernel } from './wasm/reverse.ts';
 import { withScratch } from './wasm/scratch.ts';
 
 export { conv2dFilterGradient, WASM_BACKEND_NAME };
@@ -41,6 +47,8 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
   tf.Sum,
   tf.Mean,
   tf.BatchMatMul,
+  tf.MaxPoolGrad,
+  tf.Reverse,
 ]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
@@ -61,18 +69,30 @@ const FAST_PATH_MARK = Symbol('margin-lab wasm fast path');
 /** A kernel config that may carry FAST_PATH_MARK. */
 type MarkedKernelConfig = tf.KernelConfig & { [FAST_PATH_MARK]?: true };
 
+/** The stock kernels that wrapStockKernel replaced, by kernel name. */
+const stockKernels = new Map<string, tf.KernelConfig>();
+
 /** Replaces the stock wasm kernel `kernelName` by `wrap(stock)`, once (the wrapper keeps the stock setup). */
 function wrapStockKernel(kernelName: string, wrap: (stock: tf.KernelConfig) => tf.KernelConfig): void {
   const stock = tf.getKernel(kernelName, WASM_BACKEND_NAME) as MarkedKernelConfig | undefined;
   if (!stock || stock[FAST_PATH_MARK]) return;
+  stockKernels.set(kernelName, stock);
   const wrapped: MarkedKernelConfig = { ...wrap(stock), [FAST_PATH_MARK]: true };
   tf.unregisterKernel(kernelName, WASM_BACKEND_NAME);
   tf.registerKernel(wrapped);
 }
 
 /**
- * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's
- * Conv2DBackpropInput, Tile, Select, Identity, Sum, Mean and BatchMatMul with their fast paths. Idempotent. Call it before training on
+ * The stock wasm kernel `kernelName` as it was before registerWasmTrainingKernels wrapped it (undefined for kernels it
+ * did not wrap): what the fast paths are checked and timed against.
+ */
+export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
+  return stockKernels.get(kernelName);
+}
+
+/**
+ * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad and Reverse with their fast paths. Idempotent. Call it before training on
  * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
  * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -85,4 +105,6 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.Sum, batchSpatialReduceKernel);
   wrapStockKernel(tf.Mean, batchSpatialReduceKernel);
   wrapStockKernel(tf.BatchMatMul, transposingMatMulKernel);
+  wrapStockKernel(tf.MaxPoolGrad, argmaxMaxPoolGradKernel);
+  wrapStockKernel(tf.Reverse, flippingReverseKernel);
 }

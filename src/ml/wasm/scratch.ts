@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 /** Runs one registered kernel of the backend being extended. */
 export type KernelRunner = (kernelName: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs?: object) => tf.TensorInfo;
 
+/** Runs one registered kernel that has several outputs (MaxPoolWithArgmax: values and indices). */
+export type MultiOutputKernelRunner = (kernelName: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs?: object) => tf.TensorInfo[];
+
 /** Calls registered kernels of `backendName` directly and remembers their outputs for disposal. */
 export class KernelScratch {
   private readonly outputs: tf.TensorInfo[] = [];
@@ -19,13 +22,25 @@ export class KernelScratch {
 
   /** Runs `kernelName` on this backend; its output is freed by `disposeAllBut` unless kept. */
   readonly run: KernelRunner = (kernelName, inputs, attrs = {}) => {
-    const config = tf.getKernel(kernelName, this.backendName);
-    if (!config) throw new Error(`kernel '${kernelName}' is not registered for backend '${this.backendName}'`);
-    const output = config.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tf.NamedAttrMap });
+    const output = this.call(kernelName, inputs, attrs);
     if (Array.isArray(output)) throw new Error(`kernel '${kernelName}' returned several outputs where one was expected`);
     this.outputs.push(output);
     return output;
   };
+
+  /** Runs `kernelName`, which returns several outputs; each is freed by `disposeAllBut` unless kept. */
+  readonly runMany: MultiOutputKernelRunner = (kernelName, inputs, attrs = {}) => {
+    const output = this.call(kernelName, inputs, attrs);
+    const outputs = Array.isArray(output) ? output : [output];
+    this.outputs.push(...outputs);
+    return outputs;
+  };
+
+  private call(kernelName: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs: object): tf.TensorInfo | tf.TensorInfo[] {
+    const config = tf.getKernel(kernelName, this.backendName);
+    if (!config) throw new Error(`kernel '${kernelName}' is not registered for backend '${this.backendName}'`);
+    return config.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tf.NamedAttrMap });
+  }
 
   /**
    * Frees every output except `kept`. Reshape shares its input's data and raises its reference
@@ -47,10 +62,10 @@ export class KernelScratch {
  * Runs `compute` with a KernelScratch of `backend` and frees every intermediate it made, keeping
  * only the returned tensor (and everything, should it throw).
  */
-export function withScratch(backend: tf.KernelBackend, backendName: string, compute: (run: KernelRunner) => tf.TensorInfo): tf.TensorInfo {
+export function withScratch(backend: tf.KernelBackend, backendName: string, compute: (run: KernelRunner, runMany: MultiOutputKernelRunner) => tf.TensorInfo): tf.TensorInfo {
   const scratch = new KernelScratch(backend, backendName);
   try {
-    const result = compute(scratch.run);
+    const result = compute(scratch.run, scratch.runMany);
     scratch.disposeAllBut(result);
     return result;
   } catch (err) {

@@ -61,6 +61,18 @@ export const CONV_CASES: readonly ConvCase[] = [
     ],
   },
   {
+    name: '1×1 stride 2, explicit padding before (only odd rows and columns read)',
+    x: [2, 7, 8, 3],
+    filter: [1, 1, 3, 4],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ],
+  },
+  {
     name: 'explicit padding 2 on a 3×3 kernel at stride 2',
     x: [1, 9, 8, 3],
     filter: [3, 3, 3, 4],
