@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- --torch --model resnet18|resnet50|tiny --size PX --batch B --steps N [--backend wasm|cpu]
- * [--arch torchvision|lab] [--threads T] [--json]`: the lab's training speed next to PyTorch's on the same cores,
- * measured one after the other in one run. The lab trains on wasm (or cpu) in Node, with the benchmark's config
- * (src/ml/train/benchConfig.ts); PyTorch (Debian's python3-torch for /usr/bin/python3) trains the same input size,
- * batch, embedding layer, head and loss with src/cli/torch/bench.py. Prints ONE JSON object (field names are a
- * contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps, lab: {backend, threads,
- * imgPerSec, stepMs}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio} where ratio = lab / PyTorch img/s.
+ * [--browser] [--arch torchvision|lab] [--threads T] [--json]`: the lab's training speed next to PyTorch's on the same
+ * cores, measured one after the other in one run. The lab trains on wasm (or cpu) in Node, one thread, with the
+ * benchmark's config (src/ml/train/benchConfig.ts); with `--browser` it trains as the app does, in the lab worker in
+ * headless Chromium on threaded wasm with T threads (wasm only). PyTorch (Debian's python3-torch for /usr/bin/python3)
+ * trains the same input size, batch, embedding layer, head and loss on T threads with src/cli/torch/bench.py. Prints
+ * ONE JSON object (field names are a contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps,
+ * lab: {backend, threads, imgPerSec, stepMs[, browser]}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio}
+ * where ratio = lab / PyTorch img/s.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,8 +27,10 @@ const BENCH_PY = fileURLToPath(new URL('./torch/bench.py', import.meta.url));
 export interface TorchBenchOptions extends BenchOptions {
   backend: 'wasm' | 'cpu';
   arch: 'torchvision' | 'lab';
-  /** PyTorch's threads (default: every core). */
+  /** PyTorch's threads, and the lab's with `browser` (default: every core). */
   threads: number;
+  /** Measure the lab in headless Chromium (threaded wasm, `threads` threads) rather than in Node. */
+  browser: boolean;
 }
 
 /** Parses the `--torch` command line. */
@@ -41,9 +45,11 @@ export function torchBenchOptions(argv: string[]): TorchBenchOptions {
     arch: { type: 'string' },
     threads: { type: 'string', default: String(availableParallelism()) },
     json: { type: 'boolean', default: false },
+    browser: { type: 'boolean', default: false },
   });
   const backend = values.backend;
-  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--torch measures the lab in Node: --backend must be wasm or cpu, got '${backend}'`);
+  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--torch measures the lab on wasm or cpu: --backend must be wasm or cpu, got '${backend}'`);
+  if (values.browser === true && backend !== 'wasm') throw new UsageError('--torch --browser measures the lab on threaded wasm in Chromium: --backend must be wasm');
   const model = values.model as BackboneId;
   if (!BACKBONE_IDS.includes(model)) throw new UsageError(`--model must be one of ${BACKBONE_IDS.join(', ')}, got '${values.model}'`);
   // torchvision has no 'tiny': the lab's own network in PyTorch is the only like-for-like there.
@@ -58,6 +64,7 @@ export function torchBenchOptions(argv: string[]): TorchBenchOptions {
     batchSize: intOption(values.batch, 'batch', 2, 4096),
     inputSize: intOption(values.size, 'size', 32, 1024),
     threads: intOption(values.threads, 'threads', 1, 1024),
+    browser: values.browser === true,
   };
 }
 
@@ -78,20 +85,43 @@ async function torchFigure(options: TorchBenchOptions, config: unknown, classes:
   }
 }
 
+/** The lab's side of the JSON (`lab`). */
+interface LabFigure {
+  backend: string;
+  threads: number;
+  imgPerSec: number;
+  stepMs: number;
+  /** Measured in headless Chromium (`--browser`). */
+  browser?: true;
+}
+
+/** The lab's figure in Node: wasm runs single-threaded there (src/cli/commands/train.ts). */
+async function labInNode(options: TorchBenchOptions): Promise<LabFigure> {
+  const { benchTrainSteps } = await import('../ml/train/bench.ts');
+  const { startBackend } = await import('./commands/train.ts');
+  await startBackend(options.backend);
+  const lab = await benchTrainSteps(options);
+  return { backend: options.backend, threads: 1, imgPerSec: lab.imgPerSec, stepMs: lab.stepMs };
+}
+
+/** The lab's figure as the app trains: the lab worker in headless Chromium on threaded wasm, `threads` threads. */
+async function labInBrowser(options: TorchBenchOptions): Promise<LabFigure> {
+  const { benchInBrowser } = await import('./benchTrain.ts');
+  // The bench page throws when the worker reports an error.
+  const lab = await benchInBrowser({ ...options, backend: 'wasm', wasmThreads: options.threads });
+  return { backend: lab.backend, threads: lab.wasmThreads ?? options.threads, imgPerSec: lab.imgPerSec, stepMs: lab.stepMs, browser: true };
+}
+
 /** Entry called by src/cli/bench.ts. */
 export async function run(argv: string[]): Promise<number> {
   const options = torchBenchOptions(argv);
   const { benchTrainConfig } = await import('../ml/train/benchConfig.ts');
-  const { BENCH_DEFAULT_IDENTITIES, benchTrainSteps } = await import('../ml/train/bench.ts');
-  const { startBackend } = await import('./commands/train.ts');
+  const { BENCH_DEFAULT_IDENTITIES } = await import('../ml/train/bench.ts');
   const base = { model: options.backbone, size: options.inputSize, batch: options.batchSize, steps: options.steps };
   try {
     const torch = await torchFigure(options, benchTrainConfig(options), BENCH_DEFAULT_IDENTITIES);
-    await startBackend(options.backend);
-    const lab = await benchTrainSteps(options);
-    // Node runs wasm single-threaded (src/cli/commands/train.ts): the browser's threaded build is measured with --browser.
-    const labFigure = { backend: options.backend, threads: 1, imgPerSec: lab.imgPerSec, stepMs: lab.stepMs };
-    const ratio = Math.round((lab.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4;
+    const labFigure = options.browser ? await labInBrowser(options) : await labInNode(options);
+    const ratio = Math.round((labFigure.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4;
     process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, lab: labFigure, torch, ratio })}\n`);
     return 0;
   } catch (err) {

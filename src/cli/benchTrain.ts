@@ -59,7 +59,7 @@ async function benchInNode(options: BenchOptions & { backend: 'cpu' | 'wasm' }):
 }
 
 /** The training benchmark in the lab worker in headless Chromium (webgpu, webgl, auto, or any with --browser), through the bench page. */
-async function benchInBrowser(options: Omit<BenchOptions, 'backend'> & { backend: BackendName | 'auto' }): Promise<BenchResult> {
+export async function benchInBrowser(options: Omit<BenchOptions, 'backend'> & { backend: BackendName | 'auto' }): Promise<BenchResult> {
   const query = new URLSearchParams({
     backend: options.backend,
     model: options.backbone,

@@ -27,6 +27,13 @@ describe('bench --torch options', () => {
     expect(() => torchBenchOptions(['--torch', '--model', 'tiny', '--arch', 'torchvision'])).toThrow(UsageError);
   });
 
+  it('measures the lab as the app trains (threaded wasm in Chromium) on as many threads as PyTorch with --browser', () => {
+    const options = torchBenchOptions(['--torch', '--browser', '--threads', '2', '--model', 'resnet18']);
+    expect(options).toMatchObject({ backend: 'wasm', browser: true, threads: 2 });
+    expect(torchBenchOptions(['--torch']).browser).toBe(false);
+    expect(() => torchBenchOptions(['--torch', '--browser', '--backend', 'cpu'])).toThrow(/--backend must be wasm/);
+  });
+
   it('refuses browser backends and unknown models with a usage error', () => {
     expect(() => torchBenchOptions(['--torch', '--backend', 'webgpu'])).toThrow(/wasm or cpu/);
     expect(() => torchBenchOptions(['--torch', '--model', 'vgg'])).toThrow(UsageError);
