@@ -22,7 +22,8 @@
  * (tfjs's conv2d gradient refuses those itself, and the stock kernel ignores them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, pair, spatialWindow, withScratch } from './scratch.ts';
+import { filterProductInputGradient, prefersFilterProduct } from './inputGradientProduct.ts';
+import { type KernelRunner, pair, spatialWindow, strideSpread, withScratch } from './scratch.ts';
 
 /** How one stride phase of one spatial axis of dx is computed. */
 export interface AxisPhase {
@@ -66,6 +67,7 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
   if (dy.shape.length !== 4 || dy.shape[0] !== batchSize || dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
     throw new Error(`Conv2DBackpropInput: dy has shape [${dy.shape}], the convolution gives [${batchSize},${outHeight},${outWidth},${outChannels}]`);
   }
+  if (prefersFilterProduct(filter.shape, batchSize * outHeight * outWidth)) return filterProductInputGradient(dy, filter, info, run);
   // Tap matrices with in/out channels swapped: swapped[t, co, ci] = w[t, ci, co], t = kh·KW + kw.
   const tapMatrices = run(tf.Reshape, { x: filter }, { shape: [filterHeight * filterWidth, inChannels, outChannels] });
   const swapped = run(tf.Transpose, { x: tapMatrices }, { perm: [0, 2, 1] });
@@ -94,8 +96,10 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
     // A 1×1 filter at a stride: its one tap reaches one phase, the others are zeros.
     const rowPhase = vertical.phases.indexOf(liveRows[0]);
     const colPhase = horizontal.phases.indexOf(liveCols[0]);
+    // Spread with zeros by one PadV2 (strideSpread), where filling the three zero phases and concatenating all four
+    // took 2.5× as long (ResNet50's 1×1/2 projections at 112 px).
     const phase = phaseGradient(dy, wholeFlipped(), liveRows[0], liveCols[0], run);
-    return interleaveWithZeros(phase, [rowPhase, colPhase], [strideHeight, strideWidth], [inHeight, inWidth], run);
+    return spatialWindow(strideSpread(phase, [strideHeight, strideWidth], [rowPhase, colPhase], run), 0, 0, inHeight, inWidth, run);
   }
   const phaseShape = [batchSize, vertical.rows, horizontal.rows, inChannels];
   const rowsOfPhases = vertical.phases.map((rowPhase) => {
@@ -118,32 +122,6 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
     dx = run(tf.Reshape, { x: joined }, { shape: [batchSize, vertical.rows * strideHeight, horizontal.rows * strideWidth, inChannels] });
   }
   return dx.shape[1] === inHeight && dx.shape[2] === inWidth ? dx : run(tf.Slice, { x: dx }, { begin: [0, 0, 0, 0], size: [batchSize, inHeight, inWidth, inChannels] });
-}
-
-/**
- * dx from its one non-zero stride phase `phase` ([N, Qh, Qw, C], phase (r_h, r_w)): dx[n, s_h·i + r_h, s_w·j + r_w, c] =
- * phase[n, i, j, c], zeros elsewhere, cut to [N, H, W, C]. Read as [N·Qh, s_h, Qw, s_w·C], dx is the phase padded by r_h
- * rows before and s_h − 1 − r_h after on axis 1, and by r_w·C and (s_w − 1 − r_w)·C elements on axis 3: one PadV2,
- * where filling three zero phases and concatenating the four took 2.5× as long (1×1/2 projections of ResNet50 at 112 px).
- */
-function interleaveWithZeros(
-  phase: tf.TensorInfo,
-  [rowPhase, colPhase]: [number, number],
-  [strideH, strideW]: [number, number],
-  [height, width]: [number, number],
-  run: KernelRunner,
-): tf.TensorInfo {
-  const [batch, rows, cols, channels] = phase.shape;
-  const blocks = run(tf.Reshape, { x: phase }, { shape: [batch * rows, 1, cols, channels] });
-  const paddings = [
-    [0, 0],
-    [rowPhase, strideH - 1 - rowPhase],
-    [0, 0],
-    [colPhase * channels, (strideW - 1 - colPhase) * channels],
-  ];
-  const padded = run(tf.PadV2, { x: blocks }, { paddings, constantValue: 0 });
-  const dx = run(tf.Reshape, { x: padded }, { shape: [batch, rows * strideH, cols * strideW, channels] });
-  return spatialWindow(dx, 0, 0, height, width, run);
 }
 
 /**

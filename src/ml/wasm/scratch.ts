@@ -117,3 +117,22 @@ export function spatialWindow(x: tf.TensorInfo, top: number, left: number, heigh
   ];
   return run(tf.PadV2, { x: inside }, { paddings, constantValue: 0 });
 }
+
+/**
+ * `x` ([N, Q, Q', C]) spread at strides (s_h, s_w): out[n, s_h·i + r_h, s_w·j + r_w, c] = x[n, i, j, c], zeros elsewhere,
+ * [N, s_h·Q, s_w·Q', C]. Read as [N·Q, s_h, Q', s_w·C], the output is x padded by r_h rows before and s_h − 1 − r_h after
+ * on axis 1, and by r_w·C and (s_w − 1 − r_w)·C values on axis 3: one PadV2 (x itself at stride 1).
+ */
+export function strideSpread(x: tf.TensorInfo, [strideH, strideW]: [number, number], [rowPhase, colPhase]: [number, number], run: KernelRunner): tf.TensorInfo {
+  if (strideH === 1 && strideW === 1) return x;
+  const [batch, rows, cols, channels] = x.shape;
+  const blocks = run(tf.Reshape, { x }, { shape: [batch * rows, 1, cols, channels] });
+  const paddings = [
+    [0, 0],
+    [rowPhase, strideH - 1 - rowPhase],
+    [0, 0],
+    [colPhase * channels, (strideW - 1 - colPhase) * channels],
+  ];
+  const padded = run(tf.PadV2, { x: blocks }, { paddings, constantValue: 0 });
+  return run(tf.Reshape, { x: padded }, { shape: [batch, rows * strideH, cols * strideW, channels] });
+}
