@@ -20,7 +20,8 @@
  * 112 px, batch 16, out of wasm memory.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, ownCopy, pair, spatialWindow } from './scratch.ts';
+import { filterMatrixFilterGradient, prefersFilterMatrix } from './filterMatrix.ts';
+import { type KernelRunner, ownCopy, pair, spatialWindow, strideSample } from './scratch.ts';
 
 /** The backend these kernels are registered for. */
 export const WASM_BACKEND_NAME = 'wasm';
@@ -53,8 +54,11 @@ export function conv2dFilterGradient(
   if (dy.shape[0] !== batchSize || dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
     throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape}], the convolution gives [${batchSize},${outHeight},${outWidth},${outChannels}]`);
   }
+  if ((kernelH > 1 || kernelW > 1) && prefersFilterMatrix(filterShape, batchSize * outHeight * outWidth)) return filterMatrixFilterGradient(x, dy, info, run);
   if (kernelH === 1 && kernelW === 1 && padInfo.top === 0 && padInfo.left === 0) {
-    return pointwiseFilterGradient(everyStrideth(x, [strideHeight, strideWidth], [outHeight, outWidth], run), dy, run);
+    // The pixels it reads, x[n, s_h·i, s_w·j, c]: the dilated convolution below would transpose all of x first and read a
+    // quarter of it at stride 2 (ResNet50's projection shortcut at 112 px, 256 → 512 channels from 28×28: 73 ms against 38).
+    return pointwiseFilterGradient(strideSample(x, [strideHeight, strideWidth], [outHeight, outWidth], run), dy, run);
   }
   // Rows of the padded input that some output reads: the last output's window ends at
   // s·(OH − 1) + KH − 1. Padding past it is dropped, rows of x past it are cut off (a 'valid'
@@ -78,22 +82,6 @@ export function conv2dFilterGradient(
   const product = run(tf.Conv2D, { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [strideHeight, strideWidth] });
   // [Cin, KH, KW, Cout] → [KH, KW, Cin, Cout]
   return run(tf.Transpose, { x: product }, { perm: [1, 2, 0, 3] });
-}
-
-/**
- * The pixels of x that a 1×1 convolution at strides (s_h, s_w) without top or left padding reads: x[n, s_h·i, s_w·j, c]
- * for i < outHeight, j < outWidth (x itself at stride 1). x, cropped or zero padded at the bottom and right to
- * s_h·outHeight × s_w·outWidth, read as [N·outHeight, s_h, outWidth, s_w·C], holds those pixels at [:, 0, :, 0:C]: one
- * Slice whose rows are whole pixels. The dilated convolution this replaced transposed all of x first and read a quarter
- * of it at stride 2 (ResNet50's projection shortcut at 112 px, 256 → 512 channels from 28×28: 73 ms against 38, Node 20).
- */
-function everyStrideth(x: tf.TensorInfo, [strideH, strideW]: [number, number], [outHeight, outWidth]: [number, number], run: KernelRunner): tf.TensorInfo {
-  if (strideH === 1 && strideW === 1 && x.shape[1] === outHeight && x.shape[2] === outWidth) return x;
-  const [batch, , , channels] = x.shape;
-  const covered = spatialWindow(x, 0, 0, strideH * outHeight, strideW * outWidth, run);
-  const blocks = run(tf.Reshape, { x: covered }, { shape: [batch * outHeight, strideH, outWidth, strideW * channels] });
-  const picked = strideH === 1 && strideW === 1 ? blocks : run(tf.Slice, { x: blocks }, { begin: [0, 0, 0, 0], size: [batch * outHeight, 1, outWidth, channels] });
-  return run(tf.Reshape, { x: picked }, { shape: [batch, outHeight, outWidth, channels] });
 }
 
 /**

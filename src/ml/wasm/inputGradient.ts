@@ -22,7 +22,7 @@
  * (tfjs's conv2d gradient refuses those itself, and the stock kernel ignores them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { filterProductInputGradient, prefersFilterProduct } from './inputGradientProduct.ts';
+import { filterMatrixInputGradient, prefersFilterMatrix } from './filterMatrix.ts';
 import { type KernelRunner, pair, spatialWindow, strideSpread, withScratch } from './scratch.ts';
 
 /** How one stride phase of one spatial axis of dx is computed. */
@@ -67,7 +67,7 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
   if (dy.shape.length !== 4 || dy.shape[0] !== batchSize || dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== outChannels) {
     throw new Error(`Conv2DBackpropInput: dy has shape [${dy.shape}], the convolution gives [${batchSize},${outHeight},${outWidth},${outChannels}]`);
   }
-  if (prefersFilterProduct(filter.shape, batchSize * outHeight * outWidth)) return filterProductInputGradient(dy, filter, info, run);
+  if (prefersFilterMatrix(filter.shape, batchSize * outHeight * outWidth)) return filterMatrixInputGradient(dy, filter, info, run);
   // Tap matrices with in/out channels swapped: swapped[t, co, ci] = w[t, ci, co], t = kh·KW + kw.
   const tapMatrices = run(tf.Reshape, { x: filter }, { shape: [filterHeight * filterWidth, inChannels, outChannels] });
   const swapped = run(tf.Transpose, { x: tapMatrices }, { perm: [0, 2, 1] });

@@ -136,3 +136,18 @@ export function strideSpread(x: tf.TensorInfo, [strideH, strideW]: [number, numb
   const padded = run(tf.PadV2, { x: blocks }, { paddings, constantValue: 0 });
   return run(tf.Reshape, { x: padded }, { shape: [batch, rows * strideH, cols * strideW, channels] });
 }
+
+/**
+ * Every s-th pixel of `x` from its first: out[n, i, j, c] = x[n, s_h·i, s_w·j, c] for i < outHeight, j < outWidth (rows
+ * and columns past x read as zeros; x itself at stride 1 when it has that size). x, cropped or zero padded at the
+ * bottom and right to s_h·outHeight × s_w·outWidth and read as [N·outHeight, s_h, outWidth, s_w·C], holds those pixels
+ * at [:, 0, :, 0:C]: one Slice whose rows are whole pixels (strideSpread's inverse).
+ */
+export function strideSample(x: tf.TensorInfo, [strideH, strideW]: [number, number], [outHeight, outWidth]: [number, number], run: KernelRunner): tf.TensorInfo {
+  const covered = spatialWindow(x, 0, 0, strideH * outHeight, strideW * outWidth, run);
+  if (strideH === 1 && strideW === 1) return covered;
+  const [batch, , , channels] = x.shape;
+  const blocks = run(tf.Reshape, { x: covered }, { shape: [batch * outHeight, strideH, outWidth, strideW * channels] });
+  const picked = run(tf.Slice, { x: blocks }, { begin: [0, 0, 0, 0], size: [batch * outHeight, 1, outWidth, channels] });
+  return run(tf.Reshape, { x: picked }, { shape: [batch, outHeight, outWidth, channels] });
+}

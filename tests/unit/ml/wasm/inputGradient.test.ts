@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axisPhases } from '../../../../src/ml/wasm/inputGradient.ts';
-import { filterProductInputGradient, prefersFilterProduct } from '../../../../src/ml/wasm/inputGradientProduct.ts';
-import { withScratch } from '../../../../src/ml/wasm/scratch.ts';
 import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
 function inputGradient(c: ConvCase, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): tf.Tensor {
@@ -67,56 +65,6 @@ describe('Conv2DBackpropInput on wasm', () => {
     const expected = await resultOn('cpu', gradients);
     const actual = await resultOn('wasm', gradients);
     expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-  });
-});
-
-describe('the input gradient as a product with the filter (few positions, large filters)', () => {
-  it.each(CONV_CASES)('matches the cpu kernel: $name', async (c) => {
-    const expected = await resultOn('cpu', () => inputGradient(c));
-    const actual = await resultOn('wasm', () => {
-      const dy = seeded(convOutShape(c), 2);
-      const filter = seeded(c.filter, 1);
-      const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as 'same');
-      return tf.engine().makeTensorFromTensorInfo(withScratch(tf.backend(), 'wasm', (run) => filterProductInputGradient(dy, filter, info, run)));
-    });
-    expect(actual.shape).toEqual(c.x);
-    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-  });
-
-  it('is chosen from 2^20 weights and at most half as many positions as output channels', () => {
-    // ResNet18 at 64 px, last stage (2×2 maps, batch 16); ResNet50 at 112 px on 4×4 maps.
-    expect(prefersFilterProduct([3, 3, 512, 512], 64)).toBe(true);
-    expect(prefersFilterProduct([1, 1, 2048, 512], 256)).toBe(true);
-    // ResNet50's 7×7 maps: more positions; the tiny CNN's last block (batch 32): a smaller filter.
-    expect(prefersFilterProduct([3, 3, 256, 256], 784)).toBe(false);
-    expect(prefersFilterProduct([3, 3, 128, 256], 128)).toBe(false);
-  });
-
-  it('is what the registered kernel runs for such a convolution (no Conv2D), and matches the cpu kernel there', async () => {
-    const large: ConvCase = { name: 'large filter, 2×2 map', x: [1, 4, 4, 128], filter: [3, 3, 128, 1024], strides: 2, pad: 'same' };
-    const small = convCase("3×3 stride 2 'same', odd size");
-    expect(prefersFilterProduct(large.filter, 4)).toBe(true);
-    const expected = await resultOn('cpu', () => inputGradient(large));
-    const registered = tf.getKernel(tf.Conv2D, 'wasm')!;
-    let convolutions = 0;
-    tf.unregisterKernel(tf.Conv2D, 'wasm');
-    tf.registerKernel({
-      ...registered,
-      kernelFunc: (args) => {
-        convolutions++;
-        return registered.kernelFunc(args);
-      },
-    });
-    try {
-      const actual = await resultOn('wasm', () => inputGradient(large));
-      expect(convolutions).toBe(0);
-      expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-      await resultOn('wasm', () => inputGradient(small));
-      expect(convolutions).toBeGreaterThan(0);
-    } finally {
-      tf.unregisterKernel(tf.Conv2D, 'wasm');
-      tf.registerKernel(registered);
-    }
   });
 });
 

@@ -1,0 +1,82 @@
+/**
+ * Both convolution gradients for few positions and a large filter, as matrix products with the filter read as the
+ * [KH·KW·Cin, Cout] matrix its HWIO data already is.
+ *
+ * The convolution routes (./inputGradient.ts, ./filterGradient.ts) move the filter around: the input gradient hands
+ * XNNPACK the filter flipped with its channels swapped (transposed and flipped there, transposed again inside wasm's
+ * Conv2D to XNNPACK's layout, and packed: about 10 ns a weight on one thread), and the filter gradient comes out of its
+ * convolution as [Cin, KH, KW, Cout], transposed back. Those costs follow the filter's size, whatever the number of
+ * positions P = N·OH·OW the products run over; on ResNet18's last stage at 64 px (2×2 maps, batch 16: P = 64, 3×3×512×512
+ * filters) they are most of both gradients. Here:
+ * - input gradient: G[(kh, kw, ci), p] = Σ_co w[kh, kw, ci, co] · dy[p, co], one product (XNNPACK packs only dyᵀ, P·Cout
+ *   values), then dx sums G's tap rows back where the forward convolution read them (col2im):
+ *   dx[n, s_h·oy + kh − p_top, s_w·ox + kw − p_left, ci] += G[(kh, kw, ci), (n, oy, ox)], KH·KW shifted [N, OH, OW, Cin]
+ *   blocks, spread with zeros at a stride. For a 1×1 filter that is the convolution's own product: the same numbers.
+ * - filter gradient: dW[(kh, kw, ci), co] = Σ_p cols[(kh, kw, ci), p] · dy[p, co] with cols the input pixels each tap
+ *   reads (im2col, KH·KW·Cin·P values), already in HWIO order.
+ *
+ * Measured (Node 20, one thread, ms, convolution route against this one). Input gradient: ResNet18 at 64 px, 3×3 512 → 512
+ * on 2×2 maps 32.8 against 14.8, 3×3/2 256 → 512 25.6 against 7.1; ResNet50 at 112 px on 4×4 maps, 3×3 512 → 512 61.6
+ * against 51.1, 1×1 2048 → 512 31.8 against 22.2, 1×1/2 1024 → 2048 71.9 against 39.8. Filter gradient: ResNet18's
+ * 3×3 512 → 512 on 2×2 16.5 against 11.8, ResNet50's on 4×4 59.1 against 46.4. With more positions the col2im costs more
+ * than the filter's rearrangement saves: ResNet50's 3×3 256 on 7×7 maps (P = 784) 34.5 against 46.6, ResNet18's 3×3 128
+ * on 8×8 (P = 1024) 10.4 against 21.6 (input gradients); hence prefersFilterMatrix.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type KernelRunner, ownCopy, spatialWindow, strideSample, strideSpread } from './scratch.ts';
+
+/**
+ * Filters from 2^20 weights up (about 10 ms of rearrangement a call on the convolution route), at most half as many
+ * positions as output channels (then G, KH·KW·Cin·P values, is at most half the filter). Smaller filters gain a few ms
+ * at most: the tiny CNN's are all below, so its training keeps the convolution routes' numbers.
+ */
+export function prefersFilterMatrix(filterShape: readonly number[], positions: number): boolean {
+  const [filterHeight, filterWidth, inChannels, outChannels] = filterShape;
+  return filterHeight * filterWidth * inChannels * outChannels >= 2 ** 20 && 2 * positions <= outChannels;
+}
+
+/** The input gradient of an NHWC convolution with dilation 1 (geometry `info`) by the filter matrix: see the module comment. */
+export function filterMatrixInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const taps = filterHeight * filterWidth;
+  const filterRows = run(tf.Reshape, { x: filter }, { shape: [taps * inChannels, outChannels] });
+  // dyᵀ is this call's own copy: XNNPACK keeps its packing of operand b until b's data is freed (./matMul.ts).
+  const dyT = run(tf.Transpose, { x: run(tf.Reshape, { x: dy }, { shape: [positions, outChannels] }) }, { perm: [1, 0] });
+  const product = run(tf.BatchMatMul, { a: filterRows, b: dyT }, { transposeA: false, transposeB: false });
+  const byPosition = run(tf.Reshape, { x: run(tf.Transpose, { x: product }, { perm: [1, 0] }) }, { shape: [positions, taps, inChannels] });
+  const placed: tf.TensorInfo[] = [];
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      const tap = taps === 1 ? byPosition : run(tf.Slice, { x: byPosition }, { begin: [0, kh * filterWidth + kw, 0], size: [positions, 1, inChannels] });
+      const block = run(tf.Reshape, { x: tap }, { shape: [batchSize, outHeight, outWidth, inChannels] });
+      const spread = strideSpread(block, [strideHeight, strideWidth], [0, 0], run);
+      placed.push(spatialWindow(spread, padInfo.top - kh, padInfo.left - kw, inHeight, inWidth, run));
+    }
+  }
+  return placed.length === 1 ? placed[0] : run(tf.AddN, placed);
+}
+
+/**
+ * The filter gradient of an NHWC convolution with dilation 1 (geometry `info`) as cols · dy: see the module comment. Each
+ * tap's pixels are a window of x (zeros past its edges) sampled at the strides; cols is their [P, KH·KW, Cin] stack,
+ * transposed.
+ */
+export function filterMatrixFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
+  const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const strides: [number, number] = [strideHeight, strideWidth];
+  const tapPixels: tf.TensorInfo[] = [];
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      const window = spatialWindow(x, kh - padInfo.top, kw - padInfo.left, strideHeight * outHeight, strideWidth * outWidth, run);
+      tapPixels.push(run(tf.Reshape, { x: strideSample(window, strides, [outHeight, outWidth], run) }, { shape: [positions, 1, inChannels] }));
+    }
+  }
+  const stacked = tapPixels.length === 1 ? tapPixels[0] : run(tf.Concat, tapPixels, { axis: 1 });
+  const cols = run(tf.Transpose, { x: run(tf.Reshape, { x: stacked }, { shape: [positions, filterHeight * filterWidth * inChannels] }) }, { perm: [1, 0] });
+  // dy lives until the backward pass ends, and XNNPACK keeps its packing of operand b until b's data is freed: a copy.
+  const dyRows = ownCopy(run(tf.Reshape, { x: dy }, { shape: [positions, outChannels] }), run);
+  const dw = run(tf.BatchMatMul, { a: cols, b: dyRows }, { transposeA: false, transposeB: false });
+  return run(tf.Reshape, { x: dw }, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
+}
