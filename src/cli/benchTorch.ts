@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- --torch --model resnet18|resnet50|tiny --size PX --batch B --steps N [--backend wasm|cpu]
- * [--browser] [--arch torchvision|lab] [--threads T] [--json]`: the lab's training speed next to PyTorch's on the same
- * cores, measured one after the other in one run. The lab trains on wasm (or cpu) in Node, one thread, with the
+ * [--browser] [--arch torchvision|lab] [--threads T] [--rounds R] [--json]`: the lab's training speed next to PyTorch's
+ * on the same cores, measured one after the other in one run (R times, alternating, with `--rounds`). The lab trains on wasm (or cpu) in Node, one thread, with the
  * benchmark's config (src/ml/train/benchConfig.ts); with `--browser` it trains as the app does, in the lab worker in
  * headless Chromium on threaded wasm with T threads (wasm only). PyTorch (Debian's python3-torch for /usr/bin/python3)
  * trains the same input size, batch, embedding layer, head and loss on T threads with src/cli/torch/bench.py. Prints
  * ONE JSON object (field names are a contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps,
  * lab: {backend, threads, imgPerSec, stepMs[, browser]}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio}
- * where ratio = lab / PyTorch img/s.
+ * where ratio = lab / PyTorch img/s. With R > 1 rounds the figures are those of the round with the median ratio (the
+ * lower of the two middle ones), and `rounds` adds every round's [{labImgPerSec, torchImgPerSec, ratio}]: on a shared
+ * machine both sides drift by ±10 % within minutes, so one pair of figures can be off by as much.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +33,8 @@ export interface TorchBenchOptions extends BenchOptions {
   threads: number;
   /** Measure the lab in headless Chromium (threaded wasm, `threads` threads) rather than in Node. */
   browser: boolean;
+  /** Rounds of PyTorch then the lab. */
+  rounds: number;
 }
 
 /** Parses the `--torch` command line. */
@@ -46,6 +50,7 @@ export function torchBenchOptions(argv: string[]): TorchBenchOptions {
     threads: { type: 'string', default: String(availableParallelism()) },
     json: { type: 'boolean', default: false },
     browser: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   });
   const backend = values.backend;
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--torch measures the lab on wasm or cpu: --backend must be wasm or cpu, got '${backend}'`);
@@ -65,7 +70,15 @@ export function torchBenchOptions(argv: string[]): TorchBenchOptions {
     inputSize: intOption(values.size, 'size', 32, 1024),
     threads: intOption(values.threads, 'threads', 1, 1024),
     browser: values.browser === true,
+    rounds: intOption(values.rounds, 'rounds', 1, 20),
   };
+}
+
+/** The index of the median of `ratios` (the lower of the two middle ones for an even count). */
+export function medianRoundIndex(ratios: readonly number[]): number {
+  if (ratios.length === 0) throw new Error('no rounds');
+  const order = ratios.map((_, i) => i).sort((a, b) => ratios[a] - ratios[b] || a - b);
+  return order[Math.floor((ratios.length - 1) / 2)];
 }
 
 /** PyTorch's figure: runs bench.py with the benchmark's config. */
@@ -119,10 +132,15 @@ export async function run(argv: string[]): Promise<number> {
   const { BENCH_DEFAULT_IDENTITIES } = await import('../ml/train/bench.ts');
   const base = { model: options.backbone, size: options.inputSize, batch: options.batchSize, steps: options.steps };
   try {
-    const torch = await torchFigure(options, benchTrainConfig(options), BENCH_DEFAULT_IDENTITIES);
-    const labFigure = options.browser ? await labInBrowser(options) : await labInNode(options);
-    const ratio = Math.round((labFigure.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4;
-    process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, lab: labFigure, torch, ratio })}\n`);
+    const measured: { lab: LabFigure; torch: Record<string, unknown>; ratio: number }[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const torch = await torchFigure(options, benchTrainConfig(options), BENCH_DEFAULT_IDENTITIES);
+      const lab = options.browser ? await labInBrowser(options) : await labInNode(options);
+      measured.push({ lab, torch, ratio: Math.round((lab.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4 });
+    }
+    const { lab, torch, ratio } = measured[medianRoundIndex(measured.map((m) => m.ratio))];
+    const rounds = measured.map((m) => ({ labImgPerSec: m.lab.imgPerSec, torchImgPerSec: Number(m.torch.imgPerSec), ratio: m.ratio }));
+    process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, lab, torch, ratio, ...(options.rounds > 1 ? { rounds } : {}) })}\n`);
     return 0;
   } catch (err) {
     process.stdout.write(`${JSON.stringify({ bench: 'torch-ratio', ...base, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);

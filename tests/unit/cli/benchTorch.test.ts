@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/args.ts';
-import { TORCH_PYTHON, torchBenchOptions } from '../../../src/cli/benchTorch.ts';
+import { medianRoundIndex, TORCH_PYTHON, torchBenchOptions } from '../../../src/cli/benchTorch.ts';
 import { benchTrainConfig } from '../../../src/ml/train/benchConfig.ts';
 
 const HAS_TORCH = spawnSync(TORCH_PYTHON, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
@@ -32,6 +32,17 @@ describe('bench --torch options', () => {
     expect(options).toMatchObject({ backend: 'wasm', browser: true, threads: 2 });
     expect(torchBenchOptions(['--torch']).browser).toBe(false);
     expect(() => torchBenchOptions(['--torch', '--browser', '--backend', 'cpu'])).toThrow(/--backend must be wasm/);
+  });
+
+  it('alternates PyTorch and the lab for --rounds rounds and reports the round with the median ratio', () => {
+    expect(torchBenchOptions(['--torch']).rounds).toBe(1);
+    expect(torchBenchOptions(['--torch', '--rounds', '3']).rounds).toBe(3);
+    expect(() => torchBenchOptions(['--torch', '--rounds', '0'])).toThrow(/--rounds/);
+    expect(medianRoundIndex([0.2])).toBe(0);
+    expect(medianRoundIndex([0.24, 0.2, 0.22])).toBe(2);
+    // Even count: the lower middle, so that the figures reported are one round's own.
+    expect(medianRoundIndex([0.3, 0.1, 0.2, 0.25])).toBe(2);
+    expect(() => medianRoundIndex([])).toThrow();
   });
 
   it('refuses browser backends and unknown models with a usage error', () => {
