@@ -16,7 +16,10 @@
  * - MaxPoolGrad (the ResNet stems' pooling), whose stock kernel rescans every window for each input element:
  *   wasm/maxPoolGrad.ts, bit for bit the stock gradient;
  * - Reverse (ImageNet preprocessing's BGR flip, test-time flips), element by element in the stock kernel:
- *   wasm/reverse.ts.
+ *   wasm/reverse.ts;
+ * - FusedConv2D, and both convolution gradients, for few positions and a large filter (ResNet18's last stage at
+ *   64 px, ResNet50's 4×4 maps at 112 px), where moving the filter into XNNPACK's layout costs more than the
+ *   product: products with the filter as the matrix it is, wasm/filterMatrix.ts.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
@@ -28,6 +31,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
 import { conv2dFilterGradient, WASM_BACKEND_NAME } from './wasm/filterGradient.ts';
+import { filterMatrixFusedConv2DKernel } from './wasm/filterMatrix.ts';
 import { conv2dBackpropInputKernel } from './wasm/inputGradient.ts';
 import { transposingMatMulKernel } from './wasm/matMul.ts';
 import { argmaxMaxPoolGradKernel } from './wasm/maxPoolGrad.ts';
@@ -49,6 +53,7 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
   tf.BatchMatMul,
   tf.MaxPoolGrad,
   tf.Reverse,
+  tf.FusedConv2D,
 ]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
@@ -92,7 +97,7 @@ export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
- * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad and Reverse with their fast paths. Idempotent. Call it before training on
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse and FusedConv2D with their fast paths. Idempotent. Call it before training on
  * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
  * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -107,4 +112,5 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.BatchMatMul, transposingMatMulKernel);
   wrapStockKernel(tf.MaxPoolGrad, argmaxMaxPoolGradKernel);
   wrapStockKernel(tf.Reverse, flippingReverseKernel);
+  wrapStockKernel(tf.FusedConv2D, filterMatrixFusedConv2DKernel);
 }

@@ -1,6 +1,6 @@
 /**
- * Both convolution gradients for few positions and a large filter, as matrix products with the filter read as the
- * [KH·KW·Cin, Cout] matrix its HWIO data already is.
+ * Convolutions and both their gradients for few positions and a large filter, as matrix products with the filter read
+ * as the [KH·KW·Cin, Cout] matrix its HWIO data already is.
  *
  * The convolution routes (./inputGradient.ts, ./filterGradient.ts) move the filter around: the input gradient hands
  * XNNPACK the filter flipped with its channels swapped (transposed and flipped there, transposed again inside wasm's
@@ -12,8 +12,9 @@
  *   values), then dx sums G's tap rows back where the forward convolution read them (col2im):
  *   dx[n, s_h·oy + kh − p_top, s_w·ox + kw − p_left, ci] += G[(kh, kw, ci), (n, oy, ox)], KH·KW shifted [N, OH, OW, Cin]
  *   blocks, spread with zeros at a stride. For a 1×1 filter that is the convolution's own product: the same numbers.
- * - filter gradient: dW[(kh, kw, ci), co] = Σ_p cols[(kh, kw, ci), p] · dy[p, co] with cols the input pixels each tap
- *   reads (im2col, KH·KW·Cin·P values), already in HWIO order.
+ * - filter gradient: dW[(kh, kw, ci), co] = Σ_p cols[p, (kh, kw, ci)] · dy[p, co] with cols the input pixels each tap
+ *   reads (im2col, KH·KW·Cin·P values): colsᵀ · dy, already in HWIO order;
+ * - the convolution: yᵀ = Wᵀ · colsᵀ (filterMatrixConvolution).
  *
  * Measured (Node 20, one thread, ms, convolution route against this one). Input gradient: ResNet18 at 64 px, 3×3 512 → 512
  * on 2×2 maps 32.8 against 14.8, 3×3/2 256 → 512 25.6 against 7.1; ResNet50 at 112 px on 4×4 maps, 3×3 512 → 512 61.6
@@ -23,7 +24,7 @@
  * on 8×8 (P = 1024) 10.4 against 21.6 (input gradients); hence prefersFilterMatrix.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelRunner, ownCopy, spatialWindow, strideSample, strideSpread } from './scratch.ts';
+import { type KernelRunner, ownCopy, pair, spatialWindow, strideSample, strideSpread, withScratch } from './scratch.ts';
 
 /**
  * Filters from 2^20 weights up (about 10 ms of rearrangement a call on the convolution route), at most half as many
@@ -58,25 +59,73 @@ export function filterMatrixInputGradient(dy: tf.TensorInfo, filter: tf.TensorIn
 }
 
 /**
- * The filter gradient of an NHWC convolution with dilation 1 (geometry `info`) as cols · dy: see the module comment. Each
- * tap's pixels are a window of x (zeros past its edges) sampled at the strides; cols is their [P, KH·KW, Cin] stack,
- * transposed.
+ * The input pixels each tap of the convolution `info` reads, as [P, KH·KW·Cin] (im2col, rows in output order, columns in
+ * HWI order): per tap a window of x (zeros past its edges) sampled at the strides, the taps stacked.
  */
-export function filterMatrixFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
-  const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+function tapColumns(x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
+  const { batchSize, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   const positions = batchSize * outHeight * outWidth;
-  const strides: [number, number] = [strideHeight, strideWidth];
   const tapPixels: tf.TensorInfo[] = [];
   for (let kh = 0; kh < filterHeight; kh++) {
     for (let kw = 0; kw < filterWidth; kw++) {
       const window = spatialWindow(x, kh - padInfo.top, kw - padInfo.left, strideHeight * outHeight, strideWidth * outWidth, run);
-      tapPixels.push(run(tf.Reshape, { x: strideSample(window, strides, [outHeight, outWidth], run) }, { shape: [positions, 1, inChannels] }));
+      tapPixels.push(run(tf.Reshape, { x: strideSample(window, [strideHeight, strideWidth], [outHeight, outWidth], run) }, { shape: [positions, 1, inChannels] }));
     }
   }
   const stacked = tapPixels.length === 1 ? tapPixels[0] : run(tf.Concat, tapPixels, { axis: 1 });
-  const cols = run(tf.Transpose, { x: run(tf.Reshape, { x: stacked }, { shape: [positions, filterHeight * filterWidth * inChannels] }) }, { perm: [1, 0] });
+  return run(tf.Reshape, { x: stacked }, { shape: [positions, filterHeight * filterWidth * inChannels] });
+}
+
+/** The filter gradient of an NHWC convolution with dilation 1 (geometry `info`) as colsᵀ · dy: see the module comment. */
+export function filterMatrixFilterGradient(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
+  const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const colsT = run(tf.Transpose, { x: tapColumns(x, info, run) }, { perm: [1, 0] });
   // dy lives until the backward pass ends, and XNNPACK keeps its packing of operand b until b's data is freed: a copy.
   const dyRows = ownCopy(run(tf.Reshape, { x: dy }, { shape: [positions, outChannels] }), run);
-  const dw = run(tf.BatchMatMul, { a: cols, b: dyRows }, { transposeA: false, transposeB: false });
+  const dw = run(tf.BatchMatMul, { a: colsT, b: dyRows }, { transposeA: false, transposeB: false });
   return run(tf.Reshape, { x: dw }, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
+}
+
+/**
+ * The convolution itself (no bias, no activation) as yᵀ = Wᵀ · colsᵀ: the filter transposed once, to [Cout, KH·KW·Cin],
+ * is the product's streamed operand, and XNNPACK packs only colsᵀ (KH·KW·Cin·P values). wasm's Conv2D transposes the
+ * filter too, then packs all of it (ResNet18's 3×3 512 → 512 on 2×2 maps, batch 16: 25.7 ms against 19.0, Node 20).
+ */
+export function filterMatrixConvolution(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, run: KernelRunner): tf.TensorInfo {
+  const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const filterT = run(tf.Transpose, { x: run(tf.Reshape, { x: filter }, { shape: [filterHeight * filterWidth * inChannels, outChannels] }) }, { perm: [1, 0] });
+  const colsT = run(tf.Transpose, { x: tapColumns(x, info, run) }, { perm: [1, 0] });
+  const yT = run(tf.BatchMatMul, { a: filterT, b: colsT }, { transposeA: false, transposeB: false });
+  return run(tf.Reshape, { x: run(tf.Transpose, { x: yT }, { perm: [1, 0] }) }, { shape: [batchSize, outHeight, outWidth, outChannels] });
+}
+
+/**
+ * Wraps the backend's stock FusedConv2D (the lab's convolutions, which have no bias: batch norms follow them): NHWC
+ * float32 without bias or activation, at dilation 1, with a filter prefersFilterMatrix picks, goes through
+ * filterMatrixConvolution; anything else to the stock kernel.
+ */
+export function filterMatrixFusedConv2DKernel(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { x, filter, bias, preluActivationWeights } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+      const attrs = args.attrs as unknown as tf.FusedConv2DAttrs;
+      const [dilationH, dilationW] = pair(attrs.dilations, 1);
+      // tfjs passes the absent inputs as null or undefined.
+      const plain = !bias && !preluActivationWeights && (attrs.activation === undefined || attrs.activation === 'linear');
+      const layout = (attrs.dataFormat === undefined || attrs.dataFormat === 'NHWC') && dilationH === 1 && dilationW === 1;
+      if (!plain || !layout || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return stock.kernelFunc(args);
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+      );
+      if (!prefersFilterMatrix(filter.shape, info.batchSize * info.outHeight * info.outWidth)) return stock.kernelFunc(args);
+      return withScratch(args.backend as tf.KernelBackend, stock.backendName, (run) => filterMatrixConvolution(x, filter, info, run));
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { filterMatrixFilterGradient, filterMatrixInputGradient, prefersFilterMatrix } from '../../../../src/ml/wasm/filterMatrix.ts';
+import { filterMatrixConvolution, filterMatrixFilterGradient, filterMatrixInputGradient, prefersFilterMatrix } from '../../../../src/ml/wasm/filterMatrix.ts';
 import { withScratch } from '../../../../src/ml/wasm/scratch.ts';
 import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
@@ -24,11 +24,11 @@ function info(c: ConvCase): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as 'same');
 }
 
-/** Runs `compute` with the registered wasm Conv2D counted; returns how many times it ran. */
-async function countingConvolutions(compute: () => Promise<void>): Promise<number> {
-  const registered = tf.getKernel(tf.Conv2D, 'wasm')!;
+/** Runs `compute` with the registered wasm kernel `kernelName` (Conv2D by default) counted; returns how many times it ran. */
+async function countingConvolutions(compute: () => Promise<void>, kernelName: string = tf.Conv2D): Promise<number> {
+  const registered = tf.getKernel(kernelName, 'wasm')!;
   let convolutions = 0;
-  tf.unregisterKernel(tf.Conv2D, 'wasm');
+  tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({
     ...registered,
     kernelFunc: (args) => {
@@ -39,14 +39,14 @@ async function countingConvolutions(compute: () => Promise<void>): Promise<numbe
   try {
     await compute();
   } finally {
-    tf.unregisterKernel(tf.Conv2D, 'wasm');
+    tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel(registered);
   }
   return convolutions;
 }
 
 describe('convolution gradients as products with the filter matrix (few positions, large filters)', () => {
-  it.each(CONV_CASES)('give the cpu kernels’ input and filter gradients: $name', async (c) => {
+  it.each(CONV_CASES)('give the cpu kernels’ convolution, input and filter gradients: $name', async (c) => {
     const expectedDx = await resultOn('cpu', () => inputGradient(c));
     const expectedDw = await resultOn('cpu', () => filterGradient(c));
     const dx = await resultOn('wasm', () =>
@@ -55,6 +55,12 @@ describe('convolution gradients as products with the filter matrix (few position
     const dw = await resultOn('wasm', () =>
       tf.engine().makeTensorFromTensorInfo(withScratch(tf.backend(), 'wasm', (run) => filterMatrixFilterGradient(seeded(c.x, 1), seeded(convOutShape(c), 2), info(c), run))),
     );
+    const expectedY = await resultOn('cpu', () => tf.conv2d(seeded(c.x, 1) as tf.Tensor4D, seeded(c.filter, 2) as tf.Tensor4D, c.strides, c.pad));
+    const y = await resultOn('wasm', () =>
+      tf.engine().makeTensorFromTensorInfo(withScratch(tf.backend(), 'wasm', (run) => filterMatrixConvolution(seeded(c.x, 1), seeded(c.filter, 2), info(c), run))),
+    );
+    expect(y.shape).toEqual(expectedY.shape);
+    expect(maxRelativeError(y.values, expectedY.values)).toBeLessThan(1e-5);
     expect(dx.shape).toEqual(c.x);
     expect(dw.shape).toEqual(c.filter);
     expect(maxRelativeError(dx.values, expectedDx.values)).toBeLessThan(1e-5);
@@ -89,5 +95,21 @@ describe('convolution gradients as products with the filter matrix (few position
       await resultOn('wasm', () => filterGradient(small));
     });
     expect(smallConvolutions).toBe(5);
+  });
+
+  it('run a fused convolution without bias or activation of such a filter (one product), and leave biased ones to the stock kernel', async () => {
+    const x = () => seeded([2, 2, 2, 128], 1) as tf.Tensor4D;
+    const filter = () => seeded([3, 3, 128, 1024], 2) as tf.Tensor4D;
+    const bias = () => seeded([1024], 3) as tf.Tensor1D;
+    const plain = () => tf.fused.conv2d({ x: x(), filter: filter(), strides: 1, pad: 'same' });
+    const biased = () => tf.fused.conv2d({ x: x(), filter: filter(), bias: bias(), strides: 1, pad: 'same', activation: 'relu' });
+    const expectedPlain = await resultOn('cpu', plain);
+    const expectedBiased = await resultOn('cpu', biased);
+    let actualPlain = expectedPlain;
+    expect(await countingConvolutions(async () => void (actualPlain = await resultOn('wasm', plain)), tf.BatchMatMul)).toBe(1);
+    let actualBiased = expectedBiased;
+    expect(await countingConvolutions(async () => void (actualBiased = await resultOn('wasm', biased)), tf.BatchMatMul)).toBe(0);
+    expect(maxRelativeError(actualPlain.values, expectedPlain.values)).toBeLessThan(1e-5);
+    expect(maxRelativeError(actualBiased.values, expectedBiased.values)).toBeLessThan(1e-5);
   });
 });
