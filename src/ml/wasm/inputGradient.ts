@@ -93,11 +93,11 @@ export function conv2dInputGradient(dy: tf.TensorInfo, filter: tf.TensorInfo, at
   const liveRows = vertical.phases.filter((phase) => phase.taps > 0);
   const liveCols = horizontal.phases.filter((phase) => phase.taps > 0);
   if (liveRows.length === 1 && liveCols.length === 1) {
-    // A 1×1 filter at a stride: its one tap reaches one phase, the others are zeros.
+    // One phase per axis has taps (a 1×1 filter at a stride; then every tap is in it), the others are zeros: the
+    // phase spread by one PadV2 (strideSpread), where filling the zero phases and concatenating all of them took 2.5×
+    // as long (ResNet50's 1×1/2 projections at 112 px).
     const rowPhase = vertical.phases.indexOf(liveRows[0]);
     const colPhase = horizontal.phases.indexOf(liveCols[0]);
-    // Spread with zeros by one PadV2 (strideSpread), where filling the three zero phases and concatenating all four
-    // took 2.5× as long (ResNet50's 1×1/2 projections at 112 px).
     const phase = phaseGradient(dy, wholeFlipped(), liveRows[0], liveCols[0], run);
     return spatialWindow(strideSpread(phase, [strideHeight, strideWidth], [rowPhase, colPhase], run), 0, 0, inHeight, inWidth, run);
   }
