@@ -1,9 +1,9 @@
 /**
  * `npm run bench -- --torch --model resnet18|resnet50|tiny --size PX --batch B --steps N [--backend wasm|cpu]
  * [--browser] [--arch torchvision|lab] [--threads T] [--rounds R] [--json]`: the lab's training speed next to PyTorch's
- * on the same cores, measured one after the other in one run (R times, alternating, with `--rounds`). The lab trains on wasm (or cpu) in Node, one thread, with the
- * benchmark's config (src/ml/train/benchConfig.ts); with `--browser` it trains as the app does, in the lab worker in
- * headless Chromium on threaded wasm with T threads (wasm only). PyTorch (Debian's python3-torch for /usr/bin/python3)
+ * on the same cores, measured one after the other in one run (R times, alternating, with `--rounds`). The lab trains on
+ * wasm (or cpu) in Node, one thread, with the benchmark's config (src/ml/train/benchConfig.ts); with `--browser` it
+ * trains as the app does, in the lab worker in headless Chromium on threaded wasm with T threads (wasm only). PyTorch (Debian's python3-torch for /usr/bin/python3)
  * trains the same input size, batch, embedding layer, head and loss on T threads with src/cli/torch/bench.py. Prints
  * ONE JSON object (field names are a contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps,
  * lab: {backend, threads, imgPerSec, stepMs[, browser]}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio}
@@ -132,9 +132,10 @@ export async function run(argv: string[]): Promise<number> {
   const { BENCH_DEFAULT_IDENTITIES } = await import('../ml/train/bench.ts');
   const base = { model: options.backbone, size: options.inputSize, batch: options.batchSize, steps: options.steps };
   try {
+    const config = benchTrainConfig(options);
     const measured: { lab: LabFigure; torch: Record<string, unknown>; ratio: number }[] = [];
     for (let round = 0; round < options.rounds; round++) {
-      const torch = await torchFigure(options, benchTrainConfig(options), BENCH_DEFAULT_IDENTITIES);
+      const torch = await torchFigure(options, config, BENCH_DEFAULT_IDENTITIES);
       const lab = options.browser ? await labInBrowser(options) : await labInNode(options);
       measured.push({ lab, torch, ratio: Math.round((lab.imgPerSec / Number(torch.imgPerSec)) * 1e4) / 1e4 });
     }

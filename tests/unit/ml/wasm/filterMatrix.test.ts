@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filterMatrixConvolution, filterMatrixFilterGradient, filterMatrixInputGradient, prefersFilterMatrix } from '../../../../src/ml/wasm/filterMatrix.ts';
 import { withScratch } from '../../../../src/ml/wasm/scratch.ts';
-import { CONV_CASES, type ConvCase, convCase, convOutShape, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
+import { CONV_CASES, type ConvCase, convCase, convOutShape, countKernelCalls, maxRelativeError, resultOn, seeded, startWasm } from './helpers.ts';
 
 beforeAll(startWasm);
 
@@ -22,27 +22,6 @@ function filterGradient(c: ConvCase): tf.Tensor {
 
 function info(c: ConvCase): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as 'same');
-}
-
-/** Runs `compute` with the registered wasm kernel `kernelName` (Conv2D by default) counted; returns how many times it ran. */
-async function countingConvolutions(compute: () => Promise<void>, kernelName: string = tf.Conv2D): Promise<number> {
-  const registered = tf.getKernel(kernelName, 'wasm')!;
-  let convolutions = 0;
-  tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({
-    ...registered,
-    kernelFunc: (args) => {
-      convolutions++;
-      return registered.kernelFunc(args);
-    },
-  });
-  try {
-    await compute();
-  } finally {
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(registered);
-  }
-  return convolutions;
 }
 
 describe('convolution gradients as products with the filter matrix (few positions, large filters)', () => {
@@ -81,7 +60,7 @@ describe('convolution gradients as products with the filter matrix (few position
     expect(prefersFilterMatrix(large.filter, 4)).toBe(true);
     const expectedDx = await resultOn('cpu', () => inputGradient(large));
     const expectedDw = await resultOn('cpu', () => filterGradient(large));
-    const convolutions = await countingConvolutions(async () => {
+    const convolutions = await countKernelCalls(tf.Conv2D, async () => {
       const dx = await resultOn('wasm', () => inputGradient(large));
       const dw = await resultOn('wasm', () => filterGradient(large));
       expect(maxRelativeError(dx.values, expectedDx.values)).toBeLessThan(1e-5);
@@ -90,7 +69,7 @@ describe('convolution gradients as products with the filter matrix (few position
     expect(convolutions).toBe(0);
     // A small filter keeps the convolution routes (one Conv2D a stride phase of dx, one for dW).
     const small = convCase("3×3 stride 2 'same', odd size");
-    const smallConvolutions = await countingConvolutions(async () => {
+    const smallConvolutions = await countKernelCalls(tf.Conv2D, async () => {
       await resultOn('wasm', () => inputGradient(small));
       await resultOn('wasm', () => filterGradient(small));
     });
@@ -106,9 +85,17 @@ describe('convolution gradients as products with the filter matrix (few position
     const expectedPlain = await resultOn('cpu', plain);
     const expectedBiased = await resultOn('cpu', biased);
     let actualPlain = expectedPlain;
-    expect(await countingConvolutions(async () => void (actualPlain = await resultOn('wasm', plain)), tf.BatchMatMul)).toBe(1);
+    expect(
+      await countKernelCalls(tf.BatchMatMul, async () => {
+        actualPlain = await resultOn('wasm', plain);
+      }),
+    ).toBe(1);
     let actualBiased = expectedBiased;
-    expect(await countingConvolutions(async () => void (actualBiased = await resultOn('wasm', biased)), tf.BatchMatMul)).toBe(0);
+    expect(
+      await countKernelCalls(tf.BatchMatMul, async () => {
+        actualBiased = await resultOn('wasm', biased);
+      }),
+    ).toBe(0);
     expect(maxRelativeError(actualPlain.values, expectedPlain.values)).toBeLessThan(1e-5);
     expect(maxRelativeError(actualBiased.values, expectedBiased.values)).toBeLessThan(1e-5);
   });

@@ -150,3 +150,28 @@ export async function resultOn(backend: 'cpu' | 'wasm', compute: () => tf.Tensor
   if (tf.memory().numTensors !== before) throw new Error(`${backend}: ${tf.memory().numTensors - before} tensors left behind`);
   return result;
 }
+
+/**
+ * Runs `compute` with the registered wasm kernel `kernelName` wrapped in a counter (the registration restored after);
+ * returns how many times the kernel ran: which route a fast path took.
+ */
+export async function countKernelCalls(kernelName: string, compute: () => Promise<void>): Promise<number> {
+  const registered = tf.getKernel(kernelName, 'wasm');
+  if (!registered) throw new Error(`no wasm kernel ${kernelName}`);
+  let calls = 0;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    ...registered,
+    kernelFunc: (args) => {
+      calls++;
+      return registered.kernelFunc(args);
+    },
+  });
+  try {
+    await compute();
+  } finally {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(registered);
+  }
+  return calls;
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { windowsHoldingFirstRow } from '../../../../src/ml/wasm/maxPoolGrad.ts';
 import { stockWasmKernel } from '../../../../src/ml/wasmKernels.ts';
-import { seeded, startWasm } from './helpers.ts';
+import { countKernelCalls, seeded, startWasm } from './helpers.ts';
 
 beforeAll(startWasm);
 
@@ -93,36 +93,47 @@ describe('MaxPoolGrad on wasm', () => {
     tf.dispose([x, dy, dx]);
   });
 
-  it('leaves a dimRoundingMode and numeric padding to the stock kernel, and frees what it made', () => {
+  it('leaves a dimRoundingMode and numeric padding to the stock kernel, and frees what it made', async () => {
     const x = inputOf(CASES[0]);
     const y = tf.maxPool(x, 3, 2, 'valid');
     const dy = seeded(y.shape, 3);
     const buffersBefore = tf.backend().numDataIds();
     const variants: tf.NamedAttrMap[] = [{}, { dimRoundingMode: 'floor' }, { pad: 0 }];
+    const argmaxCalls: number[] = [];
     for (const extra of variants) {
       const attrs: tf.NamedAttrMap = { filterSize: 3, strides: 2, pad: 'valid', ...extra };
-      const dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, attrs) as tf.Tensor;
-      expect(tf.backend().numDataIds()).toBe(buffersBefore + 1);
-      dx.dispose();
+      argmaxCalls.push(
+        await countKernelCalls(tf.MaxPoolWithArgmax, async () => {
+          const dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, attrs) as tf.Tensor;
+          expect(tf.backend().numDataIds()).toBe(buffersBefore + 1);
+          dx.dispose();
+        }),
+      );
     }
+    expect(argmaxCalls).toEqual([1, 0, 0]);
     expect(tf.backend().numDataIds()).toBe(buffersBefore);
     tf.dispose([x, y, dy]);
   });
 
-  it('is what tf.grad of a max pooling runs', () => {
+  it('is what tf.grad of a max pooling runs', async () => {
     const x = inputOf(CASES[0]);
-    const viaGrad = tf.grad((input: tf.Tensor) =>
-      tf
-        .maxPool(input as tf.Tensor4D, 3, 2, 'valid')
-        .mul(seeded([2, 8, 8, 8], 5))
-        .sum(),
-    )(x);
+    const weights = seeded([2, 8, 8, 8], 5);
+    let viaGrad: tf.Tensor | undefined;
+    const argmaxCalls = await countKernelCalls(tf.MaxPoolWithArgmax, async () => {
+      viaGrad = tf.grad((input: tf.Tensor) =>
+        tf
+          .maxPool(input as tf.Tensor4D, 3, 2, 'valid')
+          .mul(weights)
+          .sum(),
+      )(x);
+    });
+    expect(argmaxCalls).toBe(1);
     const y = tf.maxPool(x, 3, 2, 'valid');
     const stock = stockWasmKernel(tf.MaxPoolGrad)!.kernelFunc({
-      inputs: { dy: seeded([2, 8, 8, 8], 5), input: x, output: y },
+      inputs: { dy: weights, input: x, output: y },
       backend: tf.backend(),
       attrs: { filterSize: 3, strides: 2, pad: 'valid' },
     }) as tf.TensorInfo;
-    expect(viaGrad.dataSync()).toEqual(tf.engine().makeTensorFromTensorInfo(stock).dataSync());
+    expect(viaGrad!.dataSync()).toEqual(tf.engine().makeTensorFromTensorInfo(stock).dataSync());
   });
 });
