@@ -19,14 +19,18 @@
  *   wasm/reverse.ts;
  * - FusedConv2D, and both convolution gradients, for few positions and a large filter (ResNet18's last stage at
  *   64 px, ResNet50's 4×4 maps at 112 px), where moving the filter into XNNPACK's layout costs more than the
- *   product: products with the filter as the matrix it is, wasm/filterMatrix.ts.
+ *   product: products with the filter as the matrix it is, wasm/filterMatrix.ts;
+ * - Slice (every crop above, and the gradient of each zero padding), which copies all of its input out of the
+ *   heap first: a quarter to a third of a ResNet training step in the lab's threaded worker, where the heap is
+ *   shared memory and Chromium copies out of it slowly: wasm/slice.ts, copies within the heap.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
  * training each backbone on wasm (tests/unit/ml/wasmKernels.test.ts).
  *
  * Written against the kernel registry only (no wasm internals), so the same code would serve any
- * backend whose kernels are registered under the given backend name.
+ * backend whose kernels are registered under the given backend name; Slice alone also uses two public methods of
+ * the wasm backend (makeOutput, typedArrayFromHeap) to copy within its heap.
  */
 import * as tf from '@tensorflow/tfjs';
 import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
@@ -38,6 +42,7 @@ import { argmaxMaxPoolGradKernel } from './wasm/maxPoolGrad.ts';
 import { batchSpatialReduceKernel } from './wasm/reduce.ts';
 import { flippingReverseKernel } from './wasm/reverse.ts';
 import { withScratch } from './wasm/scratch.ts';
+import { heapSliceKernel } from './wasm/slice.ts';
 
 export { conv2dFilterGradient, WASM_BACKEND_NAME };
 
@@ -54,6 +59,7 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
   tf.MaxPoolGrad,
   tf.Reverse,
   tf.FusedConv2D,
+  tf.Slice,
 ]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
@@ -97,7 +103,7 @@ export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
- * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse and FusedConv2D with their fast paths. Idempotent. Call it before training on
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D and Slice with their fast paths. Idempotent. Call it before training on
  * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
  * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -113,4 +119,5 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.MaxPoolGrad, argmaxMaxPoolGradKernel);
   wrapStockKernel(tf.Reverse, flippingReverseKernel);
   wrapStockKernel(tf.FusedConv2D, filterMatrixFusedConv2DKernel);
+  wrapStockKernel(tf.Slice, heapSliceKernel);
 }
