@@ -22,7 +22,9 @@
  *   product: products with the filter as the matrix it is, wasm/filterMatrix.ts;
  * - Slice (every crop above, and the gradient of each zero padding), which copies all of its input out of the
  *   heap first: a quarter to a third of a ResNet training step in the lab's threaded worker, where the heap is
- *   shared memory and Chromium copies out of it slowly: wasm/slice.ts, copies within the heap.
+ *   shared memory and Chromium copies out of it slowly: wasm/slice.ts, copies within the heap;
+ * - Transpose (filters and activations in every convolution gradient), a loop that misses the cache on every element
+ *   when the innermost axis moves: wasm/transpose.ts, two passes that stay in cache.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
@@ -43,6 +45,7 @@ import { batchSpatialReduceKernel } from './wasm/reduce.ts';
 import { flippingReverseKernel } from './wasm/reverse.ts';
 import { withScratch } from './wasm/scratch.ts';
 import { heapSliceKernel } from './wasm/slice.ts';
+import { blockedTransposeKernel } from './wasm/transpose.ts';
 
 export { conv2dFilterGradient, WASM_BACKEND_NAME };
 
@@ -60,6 +63,7 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
   tf.Reverse,
   tf.FusedConv2D,
   tf.Slice,
+  tf.Transpose,
 ]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
@@ -103,7 +107,7 @@ export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
- * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D and Slice with their fast paths. Idempotent. Call it before training on
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D, Slice and Transpose with their fast paths. Idempotent. Call it before training on
  * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
  * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -120,4 +124,5 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.Reverse, flippingReverseKernel);
   wrapStockKernel(tf.FusedConv2D, filterMatrixFusedConv2DKernel);
   wrapStockKernel(tf.Slice, heapSliceKernel);
+  wrapStockKernel(tf.Transpose, blockedTransposeKernel);
 }
