@@ -3,13 +3,14 @@
  * [--browser] [--arch torchvision|lab] [--threads T] [--rounds R] [--json]`: the lab's training speed next to PyTorch's
  * on the same cores, measured one after the other in one run (R times, alternating, with `--rounds`). The lab trains on
  * wasm (or cpu) in Node, one thread, with the benchmark's config (src/ml/train/benchConfig.ts); with `--browser` it
- * trains as the app does, in the lab worker in headless Chromium on threaded wasm with T threads (wasm only). PyTorch (Debian's python3-torch for /usr/bin/python3)
- * trains the same input size, batch, embedding layer, head and loss on T threads with src/cli/torch/bench.py. Prints
- * ONE JSON object (field names are a contract: add, never rename): {"bench":"torch-ratio", model, size, batch, steps,
- * lab: {backend, threads, imgPerSec, stepMs[, browser]}, torch: {torch, arch, threads, imgPerSec, stepMs}, ratio}
- * where ratio = lab / PyTorch img/s. With R > 1 rounds the figures are those of the round with the median ratio (the
- * lower of the two middle ones), and `rounds` adds every round's [{labImgPerSec, torchImgPerSec, ratio}]: on a shared
- * machine both sides drift by ±10 % within minutes, so one pair of figures can be off by as much.
+ * trains as the app does, in the lab worker in headless Chromium on threaded wasm with T threads (wasm only). PyTorch
+ * (Debian's python3-torch for /usr/bin/python3) trains the same input size, batch, embedding layer, head and loss on
+ * T threads with src/cli/torch/bench.py. Prints ONE JSON object (field names are a contract: add, never rename):
+ * {"bench":"torch-ratio", model, size, batch, steps, lab: {backend, threads, imgPerSec, stepMs[, browser]},
+ * torch: {torch, arch, threads, imgPerSec, stepMs}, ratio} where ratio = lab / PyTorch img/s. With R > 1 rounds the
+ * figures are those of the round with the median ratio (the lower of the two middle ones), and `rounds` adds every
+ * round's [{labImgPerSec, torchImgPerSec, ratio}]: on a shared machine both sides drift by ±10–20 % within minutes
+ * (PyTorch's ResNet18 ran at 74 to 110 img/s in one 5-round run), so one pair of figures can be off by as much.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -107,9 +107,9 @@ export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
- * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D, Slice and Transpose with their fast paths. Idempotent. Call it before training on
- * wasm, before or after the backend starts: the kernels only need to exist when a gradient runs (the
- * wrapped kernels keep the stock setup functions, which the backend runs when it starts).
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D, Slice and Transpose with their fast paths.
+ * Idempotent. Call it before training on wasm, before or after the backend starts: the kernels only need to exist when
+ * a gradient runs (the wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
 export function registerWasmTrainingKernels(): void {
   if (!tf.getKernel(tf.Conv2DBackpropFilter, WASM_BACKEND_NAME)) tf.registerKernel(conv2dBackpropFilterKernel(WASM_BACKEND_NAME));

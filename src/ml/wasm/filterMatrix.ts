@@ -104,8 +104,9 @@ export function filterMatrixConvolution(x: tf.TensorInfo, filter: tf.TensorInfo,
 }
 
 /**
- * Wraps the backend's stock FusedConv2D (the lab's convolutions, which have no bias: batch norms follow them): NHWC
- * float32 without bias or activation, at dilation 1, with a filter prefersFilterMatrix picks, goes through
+ * Wraps the backend's stock FusedConv2D. ResNet18's and the tiny CNN's convolutions have no bias (batch norms follow
+ * them); ResNet50's Keras ones carry one and keep the stock kernel, which was faster with the bias (see the module
+ * comment). NHWC float32 without bias or activation, at dilation 1, with a filter prefersFilterMatrix picks, goes through
  * filterMatrixConvolution; anything else to the stock kernel.
  */
 export function filterMatrixFusedConv2DKernel(stock: tf.KernelConfig): tf.KernelConfig {

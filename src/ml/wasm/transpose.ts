@@ -24,7 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { withScratch } from './scratch.ts';
 
-/** Values moved together in the first pass: 8 floats, 32 bytes (16 was faster on some shapes and 3× slower on [2048, 512]). */
+/** Values moved together in the first pass: 8 floats, 32 bytes (16 was faster on some shapes, 3× slower on [2048, 512]). */
 export const TRANSPOSE_BLOCK = 8;
 
 /** Below this many elements the tensor fits in cache and the stock loop is as fast. */
