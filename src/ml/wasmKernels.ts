@@ -38,15 +38,15 @@
  * machine). XNNPACK's products and convolutions peak at 65–73 GFLOP/s there, PyTorch's convolutions (oneDNN, AVX-512
  * FMA) at about 335 on the same cores: on convolutions alone the lab cannot pass about a fifth of PyTorch's speed. A
  * ResNet50 step at 112 px (batch 16, 97 GFLOP of convolutions and their gradients) runs its forward convolutions at
- * 45 GFLOP/s, its input gradients at 46 and its filter gradients at 36. The gap to the peak is work that runs on one
- * thread whatever the thread count: XNNPACK packing operand b of every product anew (4–9 ns a value; tfjs always asks
- * for the transposed-weights packing, and a filter gradient packs P·min(Cin, Cout) values), wasm's Conv2D reordering
- * each new filter with the plain transpose loop (under 1 ns a weight in isolation, 4–9 % of the worker's samples in
- * training), and batch norm. Tried and dropped: the optimiser's update fused into one JavaScript loop over the heap
- * (bit for bit, but 3–4 ns a value: 100 ms a ResNet50 step, where XNNPACK's elementwise kernels on both threads do all
- * eight passes in 90); filter gradients summed over batch chunks (shorter products: at most 20 % faster on 28×28 maps,
- * slower on small ones); 1×1 filter gradients as convolutions, for XNNPACK's cheaper convolution packing (as fast at
- * best, up to 2.3× slower: Conv2D's own transpose of the P-long filter).
+ * 42–45 GFLOP/s, its input gradients at 44–46 and its filter gradients at 33–36 (two profiled runs). The gap to the
+ * peak is work that runs on one thread whatever the thread count: XNNPACK packing operand b of every product anew
+ * (4–9 ns a value; tfjs always asks for the transposed-weights packing, and a filter gradient packs P·min(Cin, Cout)
+ * values), wasm's Conv2D reordering each new filter with the plain transpose loop (under 1 ns a weight in isolation,
+ * 4–9 % of the worker's samples in training), and batch norm. Tried and dropped: the optimiser's update fused into one
+ * JavaScript loop over the heap (bit for bit, but 3–4 ns a value: 100 ms a ResNet50 step, where XNNPACK's elementwise
+ * kernels on both threads do all eight passes in 90); filter gradients summed over batch chunks (shorter products: at
+ * most 20 % faster on 28×28 maps, slower on small ones); 1×1 filter gradients as convolutions, for XNNPACK's cheaper
+ * convolution packing (as fast at best, up to 2.3× slower: Conv2D's own transpose of the P-long filter).
  */
 import * as tf from '@tensorflow/tfjs';
 import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
