@@ -24,14 +24,18 @@
  *   heap first: a quarter to a third of a ResNet training step in the lab's threaded worker, where the heap is
  *   shared memory and Chromium copies out of it slowly: wasm/slice.ts, copies within the heap;
  * - Transpose (filters and activations in every convolution gradient), a loop that misses the cache on every element
- *   when the innermost axis moves: wasm/transpose.ts, two passes that stay in cache.
+ *   when the innermost axis moves: wasm/transpose.ts, two passes that stay in cache;
+ * - FusedBatchNorm (every batch norm's output, and its input gradient in the lab's own gradient), a scalar loop on one
+ *   thread that divides in double: wasm/batchNorm.ts, a per-channel multiply-add (a 1×1 depthwise convolution);
+ * - Cast to the dtype a tensor already has (every ReLU gradient), which copies: wasm/broadcast.ts, shares the data.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,
  * zero padding, ReLU, residual adds) and losses need for training exists on wasm 4.22: checked by
  * training each backbone on wasm (tests/unit/ml/wasmKernels.test.ts).
  *
  * Written against the kernel registry only (no wasm internals), so the same code would serve any
- * backend whose kernels are registered under the given backend name; Slice alone also uses two public methods of
+ * backend whose kernels are registered under the given backend name. Besides kernels, Tile and FusedBatchNorm read and
+ * write a few values with the public KernelBackend methods readSync and write, and Slice uses two public methods of
  * the wasm backend (makeOutput, typedArrayFromHeap) to copy within its heap.
  *
  * What is left, measured in the lab's worker (Chromium, threaded SIMD build, 2 threads, on the project's 2-core
@@ -42,14 +46,15 @@
  * peak is work that runs on one thread whatever the thread count: XNNPACK packing operand b of every product anew
  * (4–9 ns a value; tfjs always asks for the transposed-weights packing, and a filter gradient packs P·min(Cin, Cout)
  * values), wasm's Conv2D reordering each new filter with the plain transpose loop (under 1 ns a weight in isolation,
- * 4–9 % of the worker's samples in training), and batch norm. Tried and dropped: the optimiser's update fused into one
- * JavaScript loop over the heap (bit for bit, but 3–4 ns a value: 100 ms a ResNet50 step, where XNNPACK's elementwise
- * kernels on both threads do all eight passes in 90); filter gradients summed over batch chunks (shorter products: at
- * most 20 % faster on 28×28 maps, slower on small ones); 1×1 filter gradients as convolutions, for XNNPACK's cheaper
- * convolution packing (as fast at best, up to 2.3× slower: Conv2D's own transpose of the P-long filter).
+ * 4–9 % of the worker's samples in training). Tried and dropped: the optimiser's update fused into one JavaScript loop
+ * over the heap (bit for bit, but 3–4 ns a value: 100 ms a ResNet50 step, where XNNPACK's elementwise kernels on both
+ * threads do all eight passes in 90); filter gradients summed over batch chunks (shorter products: at most 20 % faster
+ * on 28×28 maps, slower on small ones); 1×1 filter gradients as convolutions, for XNNPACK's cheaper convolution packing
+ * (as fast at best, up to 2.3× slower: Conv2D's own transpose of the P-long filter).
  */
 import * as tf from '@tensorflow/tfjs';
-import { broadcastTileKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
+import { channelAffineBatchNormKernel } from './wasm/batchNorm.ts';
+import { broadcastTileKernel, sharingCastKernel, sharingIdentityKernel, uniformSelectKernel } from './wasm/broadcast.ts';
 import { conv2dFilterGradient, WASM_BACKEND_NAME } from './wasm/filterGradient.ts';
 import { filterMatrixFusedConv2DKernel } from './wasm/filterMatrix.ts';
 import { conv2dBackpropInputKernel } from './wasm/inputGradient.ts';
@@ -78,6 +83,8 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze([
   tf.FusedConv2D,
   tf.Slice,
   tf.Transpose,
+  tf.FusedBatchNorm,
+  tf.Cast,
 ]);
 
 /** A Conv2DBackpropFilter kernel for `backendName` built on that backend's other kernels. */
@@ -121,7 +128,8 @@ export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined
 
 /**
  * Registers Conv2DBackpropFilter for wasm (the backend lacks it) and wraps wasm's Conv2DBackpropInput, Tile, Select,
- * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D, Slice and Transpose with their fast paths.
+ * Identity, Sum, Mean, BatchMatMul, MaxPoolGrad, Reverse, FusedConv2D, Slice, Transpose, FusedBatchNorm and Cast with
+ * their fast paths.
  * Idempotent. Call it before training on wasm, before or after the backend starts: the kernels only need to exist when
  * a gradient runs (the wrapped kernels keep the stock setup functions, which the backend runs when it starts).
  */
@@ -139,4 +147,6 @@ export function registerWasmTrainingKernels(): void {
   wrapStockKernel(tf.FusedConv2D, filterMatrixFusedConv2DKernel);
   wrapStockKernel(tf.Slice, heapSliceKernel);
   wrapStockKernel(tf.Transpose, blockedTransposeKernel);
+  wrapStockKernel(tf.FusedBatchNorm, channelAffineBatchNormKernel);
+  wrapStockKernel(tf.Cast, sharingCastKernel);
 }

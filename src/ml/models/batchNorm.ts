@@ -6,18 +6,18 @@
  * (Mean, Sub, Square, Mean), about thirty kernels per layer and step. With μ, σ² the batch's own moments over the N
  * values of each channel, c = x − μ, r = 1/√(σ² + ε) and y = γ·r·c + β,
  *
- *   dβ = Σ dy,   dγ = r·Σ dy·c,   dx = γr·dy − (γr²·dγ/N)·c − γr·dβ/N
+ *   dβ = Σ dy,   dγ = r·Σ dy·c,   dx = γr·dy − (γr²·dγ/N)·c − γr·dβ/N = γr·(dy − (r·dγ/N)·c − dβ/N)
  *
- * (Ioffe & Szegedy 2015, §3, with x̂ = r·c): five passes over the activation (dy·c, γr·dy, the c term, two
- * subtractions) and two sums, which are cheap. c is the centred input that the moments compute anyway, kept for the
- * backward pass. The backward pass does not use the batchNorm kernel: wasm's takes 15 ms on a 16×28×28×256
- * activation where a broadcast Multiply takes 4–5 (Node 20, one thread).
+ * (Ioffe & Szegedy 2015, §3, with x̂ = r·c). c is the centred input that the moments compute anyway, kept for the
+ * backward pass. The last form is batch norm's own map (t − μ')·γ/√(σ² + ε) of t = dy − (r·dγ/N)·c with μ' = dβ/N,
+ * which every backend's batchNorm kernel computes in one pass: three passes over the activation (dy·c, the c term,
+ * the subtraction) and that kernel, against five for the first form, besides two sums, which are cheap.
  *
  * The moments and the moving-average updates run inside the custom op, where tfjs records nothing for autodiff: on
  * the tape, the Mean of the squared deviations would keep its input, one more activation per layer, until the
  * backward pass ends. In tests/unit/ml/batchNorm.test.ts's step (one layer and a small loss), 17 kernels run over the
- * whole activation where the stock layer's step runs 35, and the peak memory is 10.5 against 13.7 kB (11.7 with the
- * moments on the tape). tfjs's own leak check, on only under its internal IS_TEST flag, counts the moving statistics'
+ * whole activation where the stock layer's step runs 35, and the peak memory is 6.4 against 9.7 kB (with the moments
+ * on the tape it was 0.85 of the stock peak). tfjs's own leak check, on only under its internal IS_TEST flag, counts the moving statistics'
  * new values as data the op left behind; the old values are freed, and the lab's tests hold tf.memory() flat across
  * steps.
  *
@@ -83,11 +83,10 @@ export function batchNormGradients(dy: tf.Tensor, centred: tf.Tensor, variance: 
     const reductionAxes = Array.from({ length: dy.rank - 1 }, (_, i) => i);
     const count = dy.size / dy.shape[dy.rank - 1];
     const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    const dyScale = tf.mul(gamma, invStd);
     const dBeta = tf.sum(dy, reductionAxes);
     const dGamma = tf.mul(invStd, tf.sum(tf.mul(dy, centred), reductionAxes));
-    const centredScale = tf.mul(dyScale, tf.mul(invStd, tf.div(dGamma, count)));
-    const dx = tf.sub(tf.sub(tf.mul(dy, dyScale), tf.mul(centred, centredScale)), tf.mul(dyScale, tf.div(dBeta, count)));
+    const centredScale = tf.mul(invStd, tf.div(dGamma, count));
+    const dx = tf.batchNorm(tf.sub(dy, tf.mul(centred, centredScale)), tf.div(dBeta, count), variance, undefined, gamma, epsilon);
     return [dx, dGamma, dBeta];
   });
 }

@@ -102,3 +102,22 @@ export function sharingIdentityKernel(stock: tf.KernelConfig): tf.KernelConfig {
     },
   };
 }
+
+/**
+ * Wraps the backend's Cast so that a cast to the dtype the tensor already has shares its data, as Identity above does;
+ * wasm 4.22 copies it through JavaScript views of the heap. tfjs-core's ReLU gradient (dy · cast(step(x), 'float32'))
+ * casts a float32 tensor to float32 on every ReLU: 19 ms (95 calls) of a 3.1 s ResNet50 step at 112 px, batch 16.
+ * Casts between dtypes, whose heap layouts differ, go to the stock kernel.
+ */
+export function sharingCastKernel(stock: tf.KernelConfig): tf.KernelConfig {
+  const { backendName } = stock;
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { dtype } = args.attrs as unknown as tf.CastAttrs;
+      if (x.dtype !== dtype || x.dtype === 'string' || x.dtype === 'complex64') return stock.kernelFunc(args);
+      return runKernel(tf.Reshape, args.backend as tf.KernelBackend, backendName, { x }, { shape: x.shape });
+    },
+  };
+}
