@@ -26,7 +26,7 @@
  * - Transpose (filters and activations in every convolution gradient), a loop that misses the cache on every element
  *   when the innermost axis moves: wasm/transpose.ts, two passes that stay in cache;
  * - FusedBatchNorm (every batch norm's output, and its input gradient in the lab's own gradient), a scalar loop on one
- *   thread that divides in double: wasm/batchNorm.ts, a per-channel multiply-add (a 1×1 depthwise convolution);
+ *   thread that divides in double: wasm/batchNorm.ts, a per-channel multiply-add (XNNPACK's Multiply and Add);
  * - Cast to the dtype a tensor already has (every ReLU gradient), which copies: wasm/broadcast.ts, shares the data.
  *
  * Every other kernel that the lab's backbones (tiny, ResNet18, ResNet50: batch norm, max pooling,

@@ -11,13 +11,14 @@
  * (Ioffe & Szegedy 2015, §3, with x̂ = r·c). c is the centred input that the moments compute anyway, kept for the
  * backward pass. The last form is batch norm's own map (t − μ')·γ/√(σ² + ε) of t = dy − (r·dγ/N)·c with μ' = dβ/N,
  * which every backend's batchNorm kernel computes in one pass: three passes over the activation (dy·c, the c term,
- * the subtraction) and that kernel, against five for the first form, besides two sums, which are cheap.
+ * the subtraction) and that kernel, against five for the first form, besides two sums, which are cheap. (On wasm the
+ * stock batchNorm kernel is a slow scalar loop; the lab's replaces it, src/ml/wasm/batchNorm.ts.)
  *
  * The moments and the moving-average updates run inside the custom op, where tfjs records nothing for autodiff: on
  * the tape, the Mean of the squared deviations would keep its input, one more activation per layer, until the
  * backward pass ends. In tests/unit/ml/batchNorm.test.ts's step (one layer and a small loss), 17 kernels run over the
- * whole activation where the stock layer's step runs 35, and the peak memory is 6.4 against 9.7 kB (with the moments
- * on the tape it was 0.85 of the stock peak). tfjs's own leak check, on only under its internal IS_TEST flag, counts the moving statistics'
+ * whole activation where the stock layer's step runs 35, and the peak memory is 6.4 against 9.7 kB (tf.profile's peak,
+ * which counts every tensor alive in the test file at the time). tfjs's own leak check, on only under its internal IS_TEST flag, counts the moving statistics'
  * new values as data the op left behind; the old values are freed, and the lab's tests hold tf.memory() flat across
  * steps.
  *

@@ -7,16 +7,21 @@
  *
  *   a = γ / √(σ² + ε),   b = β − μ·a
  *
- * (folded in double, rounded once) the output is x·a + b, which a 1×1 depthwise convolution with filter a and bias b
- * computes in one threaded SIMD pass (XNNPACK's channel-wise multiply-add): 0.55 ms for the same activation, and 61 ms
- * for the step's 106 calls (53 outputs, and the 53 input gradients of src/ml/models/batchNorm.ts, which also go through
- * this kernel now). PyTorch's CPU batch norm computes its output the same way (alpha and beta per channel, then
- * x·alpha + beta).
+ * (folded in double, rounded once) the output is x·a + b: a broadcasting Multiply and Add, XNNPACK's threaded SIMD
+ * kernels, 0.7 ms for the same activation. PyTorch's CPU batch norm computes its output the same way (alpha and beta
+ * per channel, then x·alpha + beta). A 1×1 depthwise convolution with filter a and bias b does it in one pass (0.55 ms)
+ * but turns NaN into −∞: XNNPACK clamps its output to [−∞, ∞] with wasm's pseudo-min and -max, which return the bound
+ * for NaN, and a ReLU after it would then hide a diverged activation as 0. Multiply and Add keep NaN, as the stock
+ * kernel does.
  *
  * Folding μ into b is exact algebra but not exact arithmetic: x·a and b are rounded separately, an error of about
  * 2⁻²⁴·(|x| + |μ|)·|a|, which for x near μ is 2⁻²³·|μ|/√(σ² + ε) in units of γ. The fold is taken only while that
  * ratio is at most MAX_FOLDED_MEAN_RATIO (an error under 2⁻¹⁵ ≈ 3·10⁻⁵ of γ); a channel whose mean lies further out
- * than that, in standard deviations, sends the call to the stock kernel, which subtracts μ first.
+ * than that, in standard deviations, sends the call to the stock kernel, which subtracts μ first. The lab's batch-norm
+ * gradient (src/ml/models/batchNorm.ts) also calls this kernel, for dx, with the mean of dy as μ and x's variance as
+ * σ²; there the ratio is not one of standard deviations and the rounding is that of the formula it replaced, but a
+ * channel with σ² near 0 and a mean gradient past 256·√ε (8 at Keras's ε = 10⁻³; gradients of a mean loss are far
+ * smaller) would take the stock kernel's slow path.
  */
 import * as tf from '@tensorflow/tfjs';
 import { withScratch } from './scratch.ts';
@@ -24,9 +29,9 @@ import { withScratch } from './scratch.ts';
 /** Largest |μ|/√(σ² + ε) of any channel for which the output is computed as x·a + b (module comment). */
 export const MAX_FOLDED_MEAN_RATIO = 256;
 
-/** Per-channel scale a and shift b of a batch norm's output x·a + b. */
+/** Per-channel multiplier a and shift b of a batch norm's output x·a + b. */
 export interface FoldedBatchNorm {
-  scale: Float32Array;
+  multiplier: Float32Array;
   shift: Float32Array;
 }
 
@@ -48,14 +53,14 @@ export interface BatchNormParameters {
  */
 export function foldBatchNorm(channels: number, { mean, variance, offset, scale, epsilon }: BatchNormParameters): FoldedBatchNorm | null {
   const at = (values: ArrayLike<number> | undefined, c: number, absent: number) => (values === undefined ? absent : values[values.length === 1 ? 0 : c]);
-  const folded: FoldedBatchNorm = { scale: new Float32Array(channels), shift: new Float32Array(channels) };
+  const folded: FoldedBatchNorm = { multiplier: new Float32Array(channels), shift: new Float32Array(channels) };
   for (let c = 0; c < channels; c++) {
     const deviation = Math.fround(Math.sqrt(Math.fround(at(variance, c, 0) + Math.fround(epsilon))));
     const mu = at(mean, c, 0);
     // Also refuses a zero deviation, and NaN anywhere, which the stock kernel propagates element by element.
     if (!(deviation > 0 && Math.abs(mu) <= MAX_FOLDED_MEAN_RATIO * deviation)) return null;
     const a = at(scale, c, 1) / deviation;
-    folded.scale[c] = a;
+    folded.multiplier[c] = a;
     folded.shift[c] = at(offset, c, 0) - mu * a;
   }
   return folded;
@@ -63,36 +68,31 @@ export function foldBatchNorm(channels: number, { mean, variance, offset, scale,
 
 /**
  * Wraps the backend's stock FusedBatchNorm: a float32 input whose parameters each hold one value or one per channel
- * (its last axis) is normalised as x·a + b by FusedDepthwiseConv2D with a 1×1 filter; other inputs, and means too far
- * out for the fold (foldBatchNorm), go to the stock kernel.
+ * (its last axis) is normalised as x·a + b by a broadcasting Multiply and Add; other inputs, and means too far out for
+ * the fold (foldBatchNorm), go to the stock kernel.
  */
 export function channelAffineBatchNormKernel(stock: tf.KernelConfig): tf.KernelConfig {
   return {
     ...stock,
     kernelFunc: (args) => {
-      const { x, mean, variance, offset, scale } = args.inputs as Record<'x' | 'mean' | 'variance', tf.TensorInfo> & Partial<Record<'offset' | 'scale', tf.TensorInfo>>;
+      const { x, mean, variance, offset, scale } = args.inputs as Record<'x' | 'mean' | 'variance', tf.TensorInfo> & Partial<Record<'offset' | 'scale', tf.TensorInfo | null>>;
       const { varianceEpsilon } = args.attrs as unknown as tf.FusedBatchNormAttrs;
       const backend = args.backend as tf.KernelBackend;
       const channels = x.shape[x.shape.length - 1];
-      const parameters = [mean, variance, offset, scale].filter((t) => t !== undefined);
       const perChannel = (t: tf.TensorInfo) => t.dtype === 'float32' && [1, channels].includes(tf.util.sizeFromShape(t.shape));
-      if (x.dtype !== 'float32' || x.shape.length === 0 || tf.util.sizeFromShape(x.shape) === 0 || !parameters.every(perChannel)) return stock.kernelFunc(args);
+      const fits = [mean, variance].every((t) => t != null && perChannel(t)) && [offset, scale].every((t) => t == null || perChannel(t));
+      if (x.dtype !== 'float32' || x.shape.length === 0 || tf.util.sizeFromShape(x.shape) === 0 || !fits) return stock.kernelFunc(args);
       // A few values per channel, read out of the heap.
-      const read = (t: tf.TensorInfo | undefined) => (t === undefined ? undefined : (backend.readSync(t.dataId) as Float32Array));
+      const read = (t: tf.TensorInfo | null | undefined) => (t == null ? undefined : (backend.readSync(t.dataId) as Float32Array));
       const folded = foldBatchNorm(channels, { mean: read(mean)!, variance: read(variance)!, offset: read(offset), scale: read(scale), epsilon: varianceEpsilon });
       if (folded === null) return stock.kernelFunc(args);
-      const constant = (values: Float32Array, shape: number[]): tf.TensorInfo => ({ dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' });
-      const filter = constant(folded.scale, [1, 1, channels, 1]);
-      const bias = constant(folded.shift, [channels]);
+      const constant = (values: Float32Array): tf.TensorInfo => ({ dataId: backend.write(values, [channels], 'float32'), shape: [channels], dtype: 'float32' });
+      const [multiplier, shift] = [constant(folded.multiplier), constant(folded.shift)];
       try {
-        return withScratch(backend, stock.backendName, (run) => {
-          const pixels = run(tf.Reshape, { x }, { shape: [1, 1, tf.util.sizeFromShape(x.shape) / channels, channels] });
-          const attrs = { strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', activation: 'linear' };
-          return run(tf.Reshape, { x: run(tf.FusedDepthwiseConv2D, { x: pixels, filter, bias }, attrs) }, { shape: x.shape });
-        });
+        return withScratch(backend, stock.backendName, (run) => run(tf.Add, { a: run(tf.Multiply, { a: x, b: multiplier }), b: shift }));
       } finally {
-        backend.disposeData(filter.dataId);
-        backend.disposeData(bias.dataId);
+        backend.disposeData(multiplier.dataId);
+        backend.disposeData(shift.dataId);
       }
     },
   };
