@@ -53,9 +53,9 @@ export const REPORT_TRAINING = Object.freeze({
  * 0.1 from scratch: with s = 64 every gradient is 64× that of a unit-scale softmax, and at SGD 0.05–0.1 the
  * margin runs are thrown into the region past θ + m = π, where the target logit's pull vanishes and features
  * sit anti-aligned with their class (θ_y ≈ 140–150°) instead of learning. Here softmax fits its identities
- * (95.6–98.1% training accuracy over ten seeds, the report's "over 95%") and a 30° margin sits at θ_y ≈ 30°.
- * Width 32 rather than the tiny CNN's default 16: the gaps of the report's order (30° > intra > softmax) are 1.6–3.0
- * seed-to-seed spreads wide over ten seeds, against 0.5–1.3 at width 16 over five (README). One run takes about 67 s
+ * (96.3–99.7% training accuracy over ten seeds, the report's "over 95%") and a 30° margin sits at θ_y ≈ 30°.
+ * Width 32 rather than the tiny CNN's default 16: the gaps of the report's order (30° > intra > softmax) are 1.0–4.3
+ * seed-to-seed spreads wide over ten seeds, against 0.5–1.3 at width 16 over five (README). One run takes about 59 s
  * on one CPU core through wasm (two runs at once, `lab sweep --jobs 2`; the lab's wasm training kernels, src/ml/wasm).
  */
 export const QUICK_DEMO_TRAINING = Object.freeze({
