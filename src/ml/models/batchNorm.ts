@@ -18,9 +18,9 @@
  * the tape, the Mean of the squared deviations would keep its input, one more activation per layer, until the
  * backward pass ends. In tests/unit/ml/batchNorm.test.ts's step (one layer and a small loss), 17 kernels run over the
  * whole activation where the stock layer's step runs 35, and the peak memory is 6.4 against 9.7 kB (tf.profile's peak,
- * which counts every tensor alive in the test file at the time). tfjs's own leak check, on only under its internal IS_TEST flag, counts the moving statistics'
- * new values as data the op left behind; the old values are freed, and the lab's tests hold tf.memory() flat across
- * steps.
+ * which counts every tensor alive in the test file at the time). tfjs's own leak check, on only under its internal
+ * IS_TEST flag, counts the moving statistics' new values as data the op left behind; the old values are freed, and the
+ * lab's tests hold tf.memory() flat across steps.
  *
  * The ops are the stock layer's, one for one (tf.moments' ops, the same batchNorm kernel, the same moving-average
  * updates), so outputs and moving statistics are bit for bit tfjs-layers'; the gradients agree to float rounding.

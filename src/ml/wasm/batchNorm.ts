@@ -48,8 +48,8 @@ export interface BatchNormParameters {
 
 /**
  * a = γ/√(σ² + ε) and b = β − μ·a for each of `channels` channels (a parameter of one value applies to all), or null
- * when some channel's |μ|/√(σ² + ε) exceeds MAX_FOLDED_MEAN_RATIO (or is not a number). √(σ² + ε) is rounded to float as the stock kernel
- * rounds it; the rest is computed in double and rounded once.
+ * when some channel's |μ|/√(σ² + ε) exceeds MAX_FOLDED_MEAN_RATIO (or is not a number). √(σ² + ε) is rounded to float
+ * as the stock kernel rounds it; the rest is computed in double and rounded once.
  */
 export function foldBatchNorm(channels: number, { mean, variance, offset, scale, epsilon }: BatchNormParameters): FoldedBatchNorm | null {
   const at = (values: ArrayLike<number> | undefined, c: number, absent: number) => (values === undefined ? absent : values[values.length === 1 ? 0 : c]);

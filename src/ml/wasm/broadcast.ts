@@ -108,7 +108,7 @@ export function sharingIdentityKernel(stock: tf.KernelConfig): tf.KernelConfig {
  * Wraps the backend's Cast so that a cast to the dtype the tensor already has shares its data, as Identity above does;
  * wasm 4.22 copies it through JavaScript views of the heap. tfjs-core's ReLU gradient (dy · cast(step(x), 'float32'))
  * casts a float32 tensor to float32 on every ReLU. Cast took 19 ms (95 calls, the 50 ReLU gradients among them) of a
- * 3.1 s ResNet50 step at 112 px, batch 16; with this it is off the profile's top 15 (under 10 ms). Casts between
+ * 3.1 s ResNet50 step at 112 px, batch 16; with this it is off the profile's top 15 (under 11 ms). Casts between
  * dtypes, whose heap layouts differ, go to the stock kernel.
  */
 export function sharingCastKernel(stock: tf.KernelConfig): tf.KernelConfig {
